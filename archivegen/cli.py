@@ -1,0 +1,121 @@
+"""Command line: the only module that knows about terminals, signals and exit codes.
+
+Library code raises ArchivegenError subclasses carrying located problems; here they become one
+line each on stderr and exit status 1 (2 for usage errors, as click does). ``--debug`` shows the
+traceback instead.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from archivegen import __version__
+from archivegen.errors import ArchivegenError, BuildInterrupted, Problem
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise BuildInterrupted([Problem("archivegen", f"interrupted by signal {signum}; "
+                                                  "the previous output is unchanged")])
+
+
+def _run(action: Callable[[], Any], debug: bool) -> Any:
+    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+    try:
+        return action()
+    except ArchivegenError as exc:
+        if debug:
+            traceback.print_exc()
+        for line in exc.lines():
+            click.echo(line, err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("archivegen: interrupted; the previous output is unchanged", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: still one line unless --debug
+        if debug:
+            traceback.print_exc()
+        else:
+            click.echo(f"archivegen: internal error: {type(exc).__name__}: {exc} "
+                       "(run with --debug for the traceback)", err=True)
+        sys.exit(1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archivegen")
+def main() -> None:
+    """archivegen: a static archive site generator for news articles.
+
+    Start with 'archivegen init DIR', put articles in DIR/content/, then run
+    'archivegen build' inside DIR.
+    """
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              default=Path("site_config.yaml"), show_default=True,
+              help="The archive's configuration file.")
+@click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
+              help="Write the site here instead of the configured output_dir.")
+@click.option("--drafts", is_flag=True, help="Include articles marked 'draft: true'.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Render processes (0: one per CPU core).")
+@click.option("-v", "--verbose", is_flag=True, help="Print each step's timing and all warnings.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def build(config_path: Path, output_dir: Path | None, drafts: bool, workers: int, verbose: bool,
+          debug: bool) -> None:
+    """Render content/ into a static site (default: site/).
+
+    The site is built in a staging folder and swapped in only when every step succeeded, so a
+    failed build leaves the previous site exactly as it was.
+    """
+    from archivegen.build import BuildOptions
+    from archivegen.build import build as run_build
+
+    def on_step(name: str, seconds: float) -> None:
+        if verbose:
+            click.echo(f"  {name:<20} {seconds * 1000:8.0f} ms")
+
+    options = BuildOptions(config_path=config_path, output_dir=output_dir, drafts=drafts,
+                           workers=workers)
+    report = _run(lambda: run_build(options, on_step), debug)
+    shown_warnings = report.warnings if verbose else report.warnings[:20]
+    for warning in shown_warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if len(report.warnings) > len(shown_warnings):
+        click.echo(f"warning: ... and {len(report.warnings) - len(shown_warnings)} more "
+                   "(use --verbose to see all)", err=True)
+    rate = report.articles / report.seconds if report.seconds else 0.0
+    click.echo(f"Built {report.articles} articles, {report.tags} tags: {report.files} files "
+               f"({report.bytes_written / 1_048_576:.1f} MB) in {_shown(report.output_dir)} "
+               f"in {report.seconds:.2f} s ({rate:.0f} articles/s)")
+    if not verbose:
+        click.echo("  " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.steps))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def init(directory: Path, debug: bool) -> None:
+    """Create a new archive in DIRECTORY (which must be empty or not exist yet)."""
+    from archivegen.scaffold import create_archive
+
+    created = _run(lambda: create_archive(directory), debug)
+    click.echo(f"Created an archive in {directory} ({len(created)} files).")
+    click.echo(f"Next: cd {directory} && archivegen build")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd())) + "/"
+    except ValueError:
+        return str(path) + "/"

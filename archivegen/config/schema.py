@@ -1,0 +1,69 @@
+"""The shape of site_config.yaml as frozen dataclasses.
+
+Everything downstream reads settings from these objects, never from a raw dict, so a typo in
+the YAML is caught once, here, with its line number, instead of surfacing as a KeyError deep in
+rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class TagRule:
+    """How the importer decides that an article is about a tag.
+
+    ``keywords`` match as whole words, case-insensitively (``"Syria*"`` is a prefix: Syrian);
+    ``patterns`` are regular expressions. An article gets the tag when its mentions reach
+    ``min_mentions``, a mention in the title counting ``title_weight`` times.
+    """
+
+    name: str
+    keywords: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    min_mentions: int = 1
+    title_weight: int = 3
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Validated settings. Paths are absolute, resolved against the config file's folder."""
+
+    title: str
+    base_url: str
+    project_dir: Path
+    config_path: Path
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    author: str = ""
+    content_dir: Path = Path("content")
+    templates_dir: Path = Path("templates")
+    static_dir: Path = Path("static")
+    output_dir: Path = Path("site")
+    per_page: int = 20
+    feed_items: int = 50
+    permalinks: str = "/{year}/{month:02}/{slug}/"
+    tags: tuple[TagRule, ...] = field(default_factory=tuple)
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, always starting and ending with '/'."""
+        return urlsplit(self.base_url).path or "/"
+
+    def absolute_url(self, site_path: str) -> str:
+        """Turn a site path ('/2020/03/x/') into a full URL under base_url."""
+        return self.base_url.rstrip("/") + site_path
+
+    def url_path(self, site_path: str) -> str:
+        """Turn a site path into the root-relative URL a browser needs ('/archive/2020/...')."""
+        return self.base_path.rstrip("/") + site_path

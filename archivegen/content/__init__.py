@@ -1,0 +1,1 @@
+"""content/**/*.md -> Article records. Knows nothing of rendering or the output."""

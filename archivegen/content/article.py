@@ -1,0 +1,37 @@
+"""The Article record: everything the site model needs to know about one content file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read from disk; validated and normalized, not yet rendered.
+
+    ``key`` is the content-relative path with '/' separators: the article's identity for error
+    messages, deterministic tie-breaking and (later) the build state. ``body`` is the Markdown
+    source; rendering it is the renderer's job, so the content layer stays free of HTML.
+    """
+
+    key: str
+    title: str
+    date: datetime
+    slug: str
+    body: str
+    body_line: int
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    source: str = ""
+    authors: tuple[str, ...] = ()
+    language: str = ""
+    draft: bool = False
+    updated: datetime | None = None
+    url: str = ""  # explicit site path from front matter, overriding the permalink pattern
+    content_hash: str = ""
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        """Newest first, ties broken by the content path so output never depends on disk order."""
+        return (-self.date.timestamp(), self.key)

@@ -1,0 +1,43 @@
+"""URL slugs that are safe on every filesystem and stable across Unicode normal forms."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from slugify import slugify
+
+MAX_SLUG_BYTES = 255
+# Apostrophes join words ("Syria's" -> "syrias"), as readers and most newsroom CMSs expect.
+_APOSTROPHES = [["'", ""], ["\u2019", ""], ["\u02bc", ""], ["`", ""]]
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                     *(f"lpt{i}" for i in range(10))}
+
+
+def short_hash(text: str, length: int = 8) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
+
+
+def make_slug(text: str, max_bytes: int = MAX_SLUG_BYTES) -> str:
+    """Lowercase ASCII slug for ``text``; never empty, never a reserved device name.
+
+    The text is NFC-normalized first, so a title typed on macOS (NFD) and on Linux (NFC) gets
+    one URL. Titles with nothing transliterable (emoji only) fall back to a hash of the text.
+    python-slugify's ``max_length`` cuts on a word boundary; the output is ASCII, so characters
+    and bytes agree and 255 keeps every path component below NAME_MAX.
+    """
+    normalized = unicodedata.normalize("NFC", text)
+    slug = slugify(normalized, max_length=max_bytes, word_boundary=True, save_order=True,
+                   replacements=_APOSTROPHES)
+    if not slug:
+        slug = slugify(normalized, max_length=max_bytes, replacements=_APOSTROPHES)  # one enormous "word"
+    if not slug:
+        return "h-" + short_hash(normalized)
+    if slug in _WINDOWS_RESERVED:
+        slug = f"{slug}-{short_hash(normalized, 6)}"
+    return slug
+
+
+def is_valid_slug(slug: str) -> bool:
+    """True for slugs we would have produced ourselves (what a front-matter slug must be)."""
+    return bool(slug) and make_slug(slug) == slug

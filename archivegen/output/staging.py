@@ -1,0 +1,127 @@
+"""Build into a staging directory beside the output, then swap it in with one rename.
+
+Until the swap, the previous output is untouched: a bad article, a template error, an exception
+or Ctrl-C mid-build discards the staging directory and leaves the old site byte-identical. On
+Linux the swap is ``renameat2(RENAME_EXCHANGE)``, so the output path never stops existing;
+elsewhere it is two renames.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from archivegen.errors import OutputError, Problem
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _libc_renameat2():  # pragma: no cover - platform probing
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint]
+    return function
+
+
+_renameat2 = _libc_renameat2()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False when the platform cannot."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+class Staging:
+    """A fresh directory beside ``output`` that becomes the output on commit()."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.resolve()
+        self.prefix = f".{self.output.name}.staging-"
+        self.path = self.output.parent / f"{self.prefix}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+    def clean_stale(self) -> list[Path]:
+        """Remove staging directories left by killed builds (we hold the build lock)."""
+        removed = []
+        if self.output.parent.is_dir():
+            for candidate in self.output.parent.iterdir():
+                if candidate.name.startswith(self.prefix) and candidate != self.path:
+                    shutil.rmtree(candidate, ignore_errors=True)
+                    removed.append(candidate)
+        return removed
+
+    def create(self) -> Path:
+        try:
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            self.path.mkdir()
+        except OSError as exc:
+            raise OutputError([Problem(str(exc.filename or self.path),
+                                       f"cannot create the staging folder: {exc.strerror}")]) from None
+        return self.path
+
+    def commit(self) -> None:
+        """Swap the staging directory in as the output; remove the previous output."""
+        try:
+            if self.output.exists():
+                if exchange(self.path, self.output):
+                    shutil.rmtree(self.path, ignore_errors=True)
+                    return
+                retired = self.output.parent / f"{self.prefix}{uuid.uuid4().hex[:8]}-old"
+                os.rename(self.output, retired)
+                os.rename(self.path, self.output)
+                shutil.rmtree(retired, ignore_errors=True)
+            else:
+                os.rename(self.path, self.output)
+        except OSError as exc:
+            raise OutputError([Problem(str(self.output),
+                                       f"cannot replace the output: {exc.strerror}")]) from None
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def write_file(root: Path, relative: str, data: bytes) -> None:
+    """Write ``data`` to root/relative, refusing any path that would leave root."""
+    parts = relative.split("/")
+    if relative.startswith("/") or any(p in ("", ".", "..") or "\\" in p or "\x00" in p
+                                       for p in parts):
+        raise OutputError([Problem(relative, "refusing to write outside the output folder")])
+    target = root.joinpath(*parts)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise OutputError([Problem(str(target), f"cannot write: {exc.strerror}")]) from None
+
+
+def copy_static(sources: list[Path], destination: Path) -> int:
+    """Copy static folders in order (later ones override earlier files); return files copied."""
+    copied: dict[str, Path] = {}
+    for source in sources:
+        if not source.is_dir():
+            continue
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+                copied[path.relative_to(source).as_posix()] = path
+    for relative, path in copied.items():
+        target = destination / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return len(copied)

@@ -1,0 +1,1 @@
+"""Site model -> bytes: Markdown bodies, sanitized HTML, Jinja templates, feeds and sitemaps."""

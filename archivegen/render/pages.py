@@ -1,0 +1,202 @@
+"""Render one Page of the model to bytes: the context each page family needs, then Jinja.
+
+A PageRenderer is built once per process. It is a pure function of (config, site, summaries)
+and the page, which is what lets the build run it in any executor and still produce the same
+bytes as a single process.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jinja2
+
+from archivegen import __version__
+from archivegen.config.schema import SiteConfig
+from archivegen.render.markdown import MarkdownRenderer, summarize
+from archivegen.render.templates import describe_template_error, make_environment
+from archivegen.render.views import (
+    ArticleView,
+    Links,
+    MonthLink,
+    PagerView,
+    TagLink,
+    YearLink,
+    format_date,
+    month_name,
+    rfc822,
+    rfc3339,
+)
+from archivegen.site.model import Entry, Page, Site
+
+FEED_ID_NAMESPACE = uuid.UUID("5f0d3c8e-6d1b-4c59-9a53-0b7c2ad1c0de")
+
+
+class PageRenderer:
+    def __init__(self, config: SiteConfig, site: Site, summaries: Sequence[str] | None = None):
+        self.config, self.site = config, site
+        self.links = Links.of(config)
+        self.summaries = summaries
+        self.markdown = MarkdownRenderer()
+        self._views: dict[int, ArticleView] = {}
+        self._tag_links = {slug: TagLink(tag.name, slug, self.links.url(tag.path), len(tag.entries))
+                           for slug, tag in site.tags.items()}
+        self.env = make_environment(
+            config.templates_dir,
+            filters={"date": format_date, "rfc3339": rfc3339, "rfc822": rfc822},
+            globals_={"url": self.links.url, "abs_url": self.links.abs_url,
+                      "version": __version__, "site": self._site_info()},
+        )
+        self._families: dict[str, Callable[[Page], dict[str, Any]]] = {
+            "home": self._listing, "tag": self._tag, "tag_index": self._tag_index,
+            "year": self._year, "month": self._month, "archives": self._archives,
+            "atom": self._feed, "tag_feed": self._feed, "rss": self._feed,
+            "sitemap": self._sitemap, "sitemap_index": self._sitemap_index,
+            "robots": lambda page: {}, "not_found": lambda page: {},
+        }
+
+    # -- entry points -------------------------------------------------------------------------
+
+    def render_article(self, page: Page) -> tuple[bytes, str]:
+        """Render an article page; also return its summary (given, or derived from the body)."""
+        entry = self.site.entries[page.entries[0]]
+        body_html = self.markdown.render(entry.article.body)
+        summary = entry.article.summary or summarize(body_html)
+        view = self._view(entry, summary)
+        previous, following = self.site.previous_entry(entry), self.site.next_entry(entry)
+        context = {
+            "article": view, "content": body_html,
+            "previous": self._view(previous) if previous else None,
+            "next": self._view(following) if following else None,
+        }
+        return self._render(page, context), summary
+
+    def render(self, page: Page) -> bytes:
+        if page.kind == "article":
+            return self.render_article(page)[0]
+        return self._render(page, self._families[page.kind](page))
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _render(self, page: Page, context: dict[str, Any]) -> bytes:
+        context["page"] = {
+            "kind": page.kind, "path": page.path, "title": page.title,
+            "url": self.links.url(page.path), "abs_url": self.links.abs_url(page.path),
+        }
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(context).encode("utf-8")
+        except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
+            raise describe_template_error(exc, self.config.project_dir) from exc
+
+    def _site_info(self) -> dict[str, Any]:
+        c = self.config
+        return {"title": c.title, "description": c.description, "language": c.language,
+                "author": c.author, "base_url": c.base_url, "home_url": self.links.url("/"),
+                "feed_url": self.links.url("/feed.xml"), "rss_url": self.links.url("/rss.xml")}
+
+    def _summary(self, entry: Entry) -> str:
+        if entry.article.summary or self.summaries is None:
+            return entry.article.summary
+        return self.summaries[entry.index]
+
+    def _view(self, entry: Entry, summary: str | None = None) -> ArticleView:
+        cached = self._views.get(entry.index)
+        if cached is not None and (summary is None or cached.summary == summary):
+            return cached
+        a = entry.article
+        view = ArticleView(
+            title=a.title, path=entry.path, url=self.links.url(entry.path),
+            abs_url=self.links.abs_url(entry.path), date=a.date, updated=a.updated,
+            summary=summary if summary is not None else self._summary(entry),
+            authors=a.authors, tags=tuple(self._tag_links[s] for s in entry.tag_slugs),
+            source=a.source, language=a.language or self.config.language,
+            feed_id=f"urn:uuid:{uuid.uuid5(FEED_ID_NAMESPACE, entry.path)}",
+        )
+        self._views[entry.index] = view
+        return view
+
+    def _views_of(self, ids: Sequence[int]) -> list[ArticleView]:
+        return [self._view(self.site.entries[i]) for i in ids]
+
+    def _pager(self, page: Page) -> PagerView | None:
+        pager = page.pager
+        if pager is None:
+            return None
+        url = self.links.url
+        return PagerView(
+            number=pager.number, count=pager.count, total_items=pager.total_items,
+            previous_url=url(pager.previous) if pager.previous else None,
+            next_url=url(pager.next) if pager.next else None,
+            first_url=url(pager.path_of(1)), last_url=url(pager.path_of(pager.count)))
+
+    # -- page families ------------------------------------------------------------------------
+
+    def _listing(self, page: Page) -> dict[str, Any]:
+        return {"articles": self._views_of(page.entries), "pager": self._pager(page)}
+
+    def _tag(self, page: Page) -> dict[str, Any]:
+        tag = self.site.tags[page.key]
+        context = self._listing(page)
+        context["tag"] = self._tag_links[tag.slug]
+        context["tag_feed_url"] = self.links.url(f"{tag.path}feed.xml")
+        return context
+
+    def _tag_index(self, page: Page) -> dict[str, Any]:
+        links = list(self._tag_links.values())
+        return {"tags": [links[i] for i in page.entries], "pager": self._pager(page),
+                "tag_count": len(links)}
+
+    def _year_links(self) -> list[YearLink]:
+        return [
+            YearLink(year=year, count=len(archive.entries), url=self.links.url(f"/{year}/"),
+                     months=tuple(MonthLink(year, m, month_name(m), n,
+                                            self.links.url(f"/{year}/{m:02d}/"))
+                                  for m, n in archive.months))
+            for year, archive in self.site.archives.items()
+        ]
+
+    def _archives(self, page: Page) -> dict[str, Any]:
+        return {"years": self._year_links()}
+
+    def _year(self, page: Page) -> dict[str, Any]:
+        year = int(page.key)
+        context = self._listing(page)
+        context["year"] = next(y for y in self._year_links() if y.year == year)
+        return context
+
+    def _month(self, page: Page) -> dict[str, Any]:
+        year, month = (int(part) for part in page.key.split("-"))
+        context = self._listing(page)
+        context.update(year=year, month=month, month_name=month_name(month),
+                       year_url=self.links.url(f"/{year}/"))
+        return context
+
+    def _feed(self, page: Page) -> dict[str, Any]:
+        articles = self._views_of(page.entries)
+        if page.kind == "tag_feed":
+            tag = self.site.tags[page.key]
+            title, alternate = f"{self.config.title}: {tag.name}", tag.path
+        else:
+            title, alternate = self.config.title, "/"
+        updated = max((a.lastmod for a in articles), default=None)
+        return {"articles": articles, "feed": {
+            "title": title, "id": self.links.abs_url(page.path),
+            "self_url": self.links.abs_url(page.path),
+            "alternate_url": self.links.abs_url(alternate),
+            "updated": updated}}
+
+    def _sitemap(self, page: Page) -> dict[str, Any]:
+        urls = []
+        for index in page.entries:
+            listed = self.site.pages[index]
+            lastmod = None
+            if listed.entries and listed.kind != "tag_index":
+                lastmod = max(self._view(self.site.entries[i]).lastmod for i in listed.entries)
+            urls.append({"loc": self.links.abs_url(listed.path), "lastmod": lastmod})
+        return {"urls": urls}
+
+    def _sitemap_index(self, page: Page) -> dict[str, Any]:
+        return {"sitemaps": [self.links.abs_url(f"/sitemap-{n}.xml") for n in page.entries]}

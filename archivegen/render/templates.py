@@ -1,0 +1,75 @@
+"""The Jinja environment: the packaged theme, overridable file by file from templates/.
+
+Autoescape is on for every template and undefined names are errors (StrictUndefined), so a typo
+in a template fails the build with ``templates/x.html:LINE: message`` instead of printing an
+empty string into 100,000 pages. Article text is only ever passed to templates as data, never
+compiled as a template, so ``{{ 7*7 }}`` in an article stays literally that.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from archivegen.errors import Problem, TemplateError
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+THEME_TEMPLATES = THEME_DIR / "templates"
+THEME_STATIC = THEME_DIR / "static"
+
+
+def template_dirs(project_templates: Path) -> list[Path]:
+    """Search path: the project's overrides first, then the packaged theme."""
+    dirs = [project_templates] if project_templates.is_dir() else []
+    return [*dirs, THEME_TEMPLATES]
+
+
+def make_environment(project_templates: Path, filters: dict[str, Callable[..., Any]],
+                     globals_: dict[str, Any]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_templates)]),
+        autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True,
+                                            default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(filters)
+    env.globals.update(globals_)
+    return env
+
+
+def describe_template_error(exc: BaseException, project_dir: Path) -> TemplateError:
+    """Turn a Jinja exception into ``templates/name.html:LINE: message``."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path = _shown(exc.filename or exc.name or "template", project_dir)
+        return TemplateError([Problem(path, f"template syntax error: {exc.message}", exc.lineno)])
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return TemplateError([Problem("templates", f"template not found: {exc.name}")])
+    # Runtime errors: Jinja rewrites tracebacks so template frames carry the template's
+    # file name and line; the innermost such frame is where the template went wrong.
+    location: tuple[str, int | None] | None = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt")) and Path(frame.filename).exists():
+            location = (frame.filename, frame.lineno)
+    message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    if location is None:
+        return TemplateError([Problem("templates", f"template error: {message}")])
+    return TemplateError([Problem(_shown(location[0], project_dir), f"template error: {message}",
+                                  location[1])])
+
+
+def _shown(filename: str, project_dir: Path) -> str:
+    path = Path(filename)
+    for root, prefix in ((project_dir, ""), (THEME_DIR.parent, "archivegen/")):
+        try:
+            return prefix + path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return filename

@@ -1,0 +1,113 @@
+"""What templates see: small read-only views of the model, with URLs already resolved.
+
+Templates never receive the model's indexes to search through; each page gets exactly the
+articles it shows, as ArticleView objects whose links already honour base_url.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+
+from archivegen.config.schema import SiteConfig
+
+
+def quote_path(site_path: str) -> str:
+    """Percent-encode a site path (RFC 3986), leaving '/' and unreserved characters."""
+    return quote(site_path, safe="/-._~")
+
+
+@dataclass(frozen=True)
+class Links:
+    """URL helpers bound to one config: root-relative for pages, absolute for feeds."""
+
+    base_path: str
+    base_url: str
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> Links:
+        return cls(base_path=config.base_path.rstrip("/"), base_url=config.base_url.rstrip("/"))
+
+    def url(self, site_path: str) -> str:
+        return self.base_path + quote_path(site_path)
+
+    def abs_url(self, site_path: str) -> str:
+        return self.base_url + quote_path(site_path)
+
+
+@dataclass(frozen=True)
+class TagLink:
+    name: str
+    slug: str
+    url: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    title: str
+    path: str
+    url: str
+    abs_url: str
+    date: datetime
+    updated: datetime | None
+    summary: str
+    authors: tuple[str, ...]
+    tags: tuple[TagLink, ...]
+    source: str
+    language: str
+    feed_id: str
+
+    @property
+    def lastmod(self) -> datetime:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
+class MonthLink:
+    year: int
+    month: int
+    name: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class YearLink:
+    year: int
+    count: int
+    url: str
+    months: tuple[MonthLink, ...]
+
+
+@dataclass(frozen=True)
+class PagerView:
+    number: int
+    count: int
+    total_items: int
+    previous_url: str | None
+    next_url: str | None
+    first_url: str
+    last_url: str
+
+
+def month_name(month: int) -> str:
+    return calendar.month_name[month]
+
+
+def format_date(moment: datetime) -> str:
+    """'5 March 2020' (no locale dependence: builds are byte-identical everywhere)."""
+    return f"{moment.day} {calendar.month_name[moment.month]} {moment.year}"
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def rfc822(moment: datetime) -> str:
+    day = calendar.day_abbr[moment.weekday()]
+    month = calendar.month_abbr[moment.month]
+    offset = moment.strftime("%z") or "+0000"
+    return f"{day}, {moment.day:02d} {month} {moment.year:04d} {moment:%H:%M:%S} {offset}"

@@ -1,0 +1,141 @@
+"""Safe YAML reading that remembers where every key was written.
+
+Both site_config.yaml and article front matter need errors of the form ``file:LINE: message``,
+and both must never execute YAML tags. PyYAML's loaders give us neither line numbers for values
+nor protection against silently dropped duplicate keys, so we compose the node tree with the
+safe (C, when available) parser and build plain Python values ourselves:
+
+* only the standard YAML tags are accepted (``!!python/...`` and friends are errors),
+* aliases are refused, which also defeats "billion laughs" bombs,
+* duplicate mapping keys are errors (PyYAML silently keeps the last one),
+* timestamps stay strings, so dates are parsed by one strict parser of ours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_ALLOWED_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader without implicit timestamps (dates are parsed by us, strictly)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlProblem(Exception):
+    """A YAML error located in the text that was parsed (1-based line and column)."""
+
+    message: str
+    line: int
+    column: int | None = None
+
+
+@dataclass
+class LocatedYaml:
+    """Plain Python data plus the position of every mapping key and sequence item."""
+
+    data: Any
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def line_of(self, path: Path, default: int = 1) -> int:
+        """Line of the closest located ancestor of ``path``."""
+        while path:
+            if path in self.positions:
+                return self.positions[path][0]
+            path = path[:-1]
+        return self.positions.get((), (default, 1))[0]
+
+
+def load(text: str) -> LocatedYaml:
+    """Parse one YAML document safely; raise YamlProblem with its position on any error."""
+    loader = _Loader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            message = exc.problem or exc.context or "invalid YAML"
+            if exc.context and exc.problem:
+                message = f"{exc.problem} ({exc.context})"
+            line = mark.line + 1 if mark else 1
+            column = mark.column + 1 if mark else None
+            raise YamlProblem(f"invalid YAML: {message}", line, column) from None
+        except yaml.YAMLError as exc:
+            raise YamlProblem(f"invalid YAML: {exc}", 1) from None
+        located = LocatedYaml(data=None)
+        if root is None:
+            return located
+        located.positions[()] = (root.start_mark.line + 1, root.start_mark.column + 1)
+        located.data = _build(loader, root, (), located.positions, set())
+        return located
+    finally:
+        loader.dispose()
+
+
+def _build(
+    loader: Any, node: yaml.Node, path: Path, positions: dict[Path, tuple[int, int]],
+    seen: set[int],
+) -> Any:
+    if id(node) in seen:
+        raise YamlProblem(
+            "YAML aliases (*name) are not allowed", node.start_mark.line + 1,
+            node.start_mark.column + 1,
+        )
+    seen.add(id(node))
+    if node.tag not in _ALLOWED_TAGS:
+        raise YamlProblem(
+            f"YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+            node.start_mark.line + 1, node.start_mark.column + 1,
+        )
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _build(loader, key_node, path, {}, seen)
+            if isinstance(key, (dict, list)):
+                raise YamlProblem("mapping keys must be plain values",
+                                  key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key == "<<":
+                raise YamlProblem("YAML merge keys (<<) are not allowed",
+                                  key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in result:
+                raise YamlProblem(f"duplicate key {key!s}",
+                                  key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            child = (*path, key if isinstance(key, (str, int)) else str(key))
+            positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = _build(loader, value_node, child, positions, seen)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item_node in enumerate(node.value):
+            child = (*path, index)
+            positions[child] = (item_node.start_mark.line + 1, item_node.start_mark.column + 1)
+            items.append(_build(loader, item_node, child, positions, seen))
+        return items
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        raise YamlProblem(f"invalid value: {exc}", node.start_mark.line + 1,
+                          node.start_mark.column + 1) from None
