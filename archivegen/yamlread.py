@@ -80,11 +80,12 @@ def load(text: str) -> LocatedYaml:
             message = exc.problem or exc.context or "invalid YAML"
             if exc.context and exc.problem:
                 message = f"{exc.problem} ({exc.context})"
+            message = " ".join(message.split())
             line = mark.line + 1 if mark else 1
             column = mark.column + 1 if mark else None
             raise YamlProblem(f"invalid YAML: {message}", line, column) from None
-        except yaml.YAMLError as exc:
-            raise YamlProblem(f"invalid YAML: {exc}", 1) from None
+        except yaml.YAMLError as exc:  # reader errors (bad characters): no line marks
+            raise YamlProblem(f"invalid YAML: {' '.join(str(exc).split())}", 1) from None
         located = LocatedYaml(data=None)
         if root is None:
             return located

@@ -184,7 +184,7 @@ def load_config(path: Path) -> SiteConfig:
             report((key,), str(exc))
     tag_rules = _tag_rules(data.get("tags"), report)
     if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.message))
+        problems.sort(key=lambda p: p.line or 0)  # stable: same-line problems keep option order
         raise ConfigError(problems)
 
     project_dir = path.resolve().parent
@@ -225,7 +225,7 @@ def _tag_rules(
                 patterns.append(re.compile(text, re.IGNORECASE))
             except re.error as exc:
                 report((*where, "patterns", index), f"bad regular expression {text!r}: {exc}")
-        if not keywords and not patterns:
+        if not spec.get("keywords") and not spec.get("patterns"):
             report(where, "needs at least one keyword or pattern")
         numbers = {}
         for key, default in (("min_mentions", 1), ("title_weight", 3)):
@@ -276,8 +276,5 @@ def _describe(value: Any) -> str:
 
 
 def _display_path(path: Path) -> str:
-    """Show paths relative to the working directory when they are below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """Name the config file as content files are named: relative to the project folder."""
+    return path.name

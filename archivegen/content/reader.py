@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -123,7 +122,8 @@ def decode_text(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise _ArticleProblem(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters are invalid in XML and YAML and invisible in HTML: drop them here, once.
+    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def parse_article(
@@ -159,7 +159,7 @@ class _Fields:
         slug = self.slug(title)
         return Article(
             key=key, title=title, date=date, slug=slug,
-            body=strip_controls(self.doc.body), body_line=self.doc.body_line,
+            body=self.doc.body, body_line=self.doc.body_line,
             tags=self.tags(), summary=self.text("summary"), source=self.source(),
             authors=self.string_list("authors"), language=self.language(),
             draft=self.flag("draft"), updated=self.date("updated"), url=self.url(),
@@ -174,7 +174,7 @@ class _Fields:
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.fail(key, f'"{key}" must be text')
-        text = " ".join(strip_controls(str(value)).split())
+        text = " ".join(str(value).split())
         if required and not text:
             raise self.fail(key, f'"{key}" must not be empty')
         return text
@@ -204,7 +204,7 @@ class _Fields:
         for item in value:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 raise self.fail(key, f'"{key}" must be a list of text items')
-            text = " ".join(strip_controls(str(item)).split())
+            text = " ".join(str(item).split())
             if text and text not in items:
                 items.append(text)
         return tuple(items)
@@ -235,6 +235,8 @@ class _Fields:
         value = self.meta.get("slug")
         if value is None:
             return make_slug(title)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
         if not isinstance(value, str) or not is_valid_slug(value):
             raise self.fail("slug", f'"slug" must be lowercase letters, digits and hyphens, '
                                     f'got "{str(value)[:60]}"')
@@ -274,8 +276,3 @@ def _shown(path: Path, shown_root: Path) -> str:
             return path.resolve().relative_to(shown_root).as_posix()
         except ValueError:
             return str(path)
-
-
-def iter_problem_lines(problems: list[Problem]) -> Iterator[str]:
-    for problem in problems:
-        yield str(problem)

@@ -1,0 +1,46 @@
+"""The golden output tree: a small fixture archive must build to exactly tests/golden/site/.
+
+Any change to the rendered output shows up here as a readable diff. When the change is
+intended, regenerate with ``pytest tests/test_golden.py --update-golden`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+from archivegen.build import BuildOptions, build
+from tests.conftest import tree_bytes
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixtures" / "golden-archive"
+GOLDEN = HERE / "golden" / "site"
+
+
+def test_fixture_archive_matches_golden_tree(tmp_path: Path, update_golden: bool) -> None:
+    output = tmp_path / "site"
+    build(BuildOptions(config_path=FIXTURE / "site_config.yaml", output_dir=output, workers=1))
+    built = tree_bytes(output)
+    if update_golden:
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(output, GOLDEN)
+        return
+    expected = tree_bytes(GOLDEN)
+    assert sorted(built) == sorted(expected), "the set of output files changed"
+    for name, data in expected.items():
+        if built[name] != data:
+            diff = "\n".join(difflib.unified_diff(
+                data.decode().splitlines(), built[name].decode().splitlines(),
+                f"golden/{name}", f"built/{name}", lineterm="", n=2))
+            raise AssertionError(f"{name} differs from the golden tree:\n{diff[:4000]}")
+
+
+def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path, monkeypatch) -> None:
+    from archivegen.render import stage
+
+    monkeypatch.setattr(stage, "PARALLEL_THRESHOLD", 1)
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    build(BuildOptions(config_path=FIXTURE / "site_config.yaml", output_dir=serial, workers=1))
+    build(BuildOptions(config_path=FIXTURE / "site_config.yaml", output_dir=parallel, workers=2))
+    assert tree_bytes(serial) == tree_bytes(parallel)
