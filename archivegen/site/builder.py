@@ -1,0 +1,188 @@
+"""Articles + config -> the Site model, with every output path checked before rendering.
+
+This is Pelican's "read everything into the context first" phase and Zola's ``Site::load``:
+sort, index by tag and date, paginate, and compute the full list of pages. Path collisions
+(two articles on one URL, an article on a generated page's path) are errors naming both sides.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+from archivegen.config.schema import SiteConfig
+from archivegen.content.article import Article
+from archivegen.content.slugs import make_slug
+from archivegen.errors import Problem, SiteError
+from archivegen.site.model import Archive, Entry, Page, Pager, Site, Tag
+from archivegen.site.paths import article_path, collision_key, output_file, reserved_owner
+
+TAG_INDEX_PER_PAGE = 200
+SITEMAP_MAX_URLS = 50_000
+
+
+def build_site(config: SiteConfig, articles: list[Article], include_drafts: bool = False,
+               sitemap_max_urls: int = SITEMAP_MAX_URLS) -> Site:
+    """Build the model; raise SiteError listing every path collision."""
+    published = [a for a in articles if include_drafts or not a.draft]
+    published.sort(key=lambda a: a.sort_key)
+    tag_names = _canonical_tag_names(published)
+    entries = tuple(
+        Entry(index=i, article=a, path=article_path(a, config.permalinks),
+              tag_slugs=tuple(dict.fromkeys(make_slug(t) for t in a.tags)))
+        for i, a in enumerate(published)
+    )
+
+    tag_members: dict[str, list[int]] = defaultdict(list)
+    month_members: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for entry in entries:
+        for slug in entry.tag_slugs:
+            tag_members[slug].append(entry.index)
+        month_members[(entry.article.date.year, entry.article.date.month)].append(entry.index)
+    tags = {
+        slug: Tag(slug=slug, name=tag_names[slug], entries=tuple(tag_members[slug]))
+        for slug in sorted(tag_members, key=lambda s: (tag_names[s].casefold(), s))
+    }
+    months = {key: tuple(month_members[key]) for key in sorted(month_members, reverse=True)}
+    archives: dict[int, Archive] = {}
+    for year in sorted({year for year, _ in months}, reverse=True):
+        year_months = [(m, len(ids)) for (y, m), ids in months.items() if y == year]
+        archives[year] = Archive(
+            year=year, months=tuple(year_months),
+            entries=tuple(i for (y, _), ids in months.items() if y == year for i in ids))
+
+    pages = _plan_pages(config, entries, tags, archives, months, sitemap_max_urls)
+    _check_collisions(config, entries, pages)
+    return Site(entries=entries, tags=tags, archives=archives, months=months, pages=tuple(pages),
+                drafts_included=include_drafts)
+
+
+def _canonical_tag_names(articles: list[Article]) -> dict[str, str]:
+    """Display name per tag slug: the most used spelling, ties broken alphabetically."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        for tag in article.tags:
+            spellings[make_slug(tag)][tag] += 1
+    return {slug: min(counts, key=lambda name: (-counts[name], name))
+            for slug, counts in spellings.items()}
+
+
+def _paginate(kind: str, base: str, template: str, items: tuple[int, ...], per_page: int,
+              key: str = "", title: str = "") -> list[Page]:
+    count = max(1, math.ceil(len(items) / per_page))
+    pages = []
+    for number in range(1, count + 1):
+        pager = Pager(number=number, count=count, base=base,
+                      items=items[(number - 1) * per_page: number * per_page],
+                      total_items=len(items))
+        path = pager.path_of(number)
+        pages.append(Page(kind=kind, path=path, output=output_file(path),  # type: ignore[arg-type]
+                          template=template, entries=pager.items, key=key, pager=pager,
+                          title=title))
+    return pages
+
+
+def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, Tag],
+                archives: dict[int, Archive], months: dict[tuple[int, int], tuple[int, ...]],
+                sitemap_max_urls: int) -> list[Page]:
+    """Every output file of the site, one page family after another."""
+    pages: list[Page] = []
+    for entry in entries:
+        pages.append(Page(kind="article", path=entry.path, output=output_file(entry.path),
+                          template="article.html", entries=(entry.index,),
+                          key=entry.article.key, title=entry.article.title))
+    all_ids = tuple(entry.index for entry in entries)
+    pages += _paginate("home", "/", "index.html", all_ids, config.per_page)
+    tag_slugs = tuple(range(len(tags)))
+    pages += _paginate("tag_index", "/tags/", "tags.html", tag_slugs, TAG_INDEX_PER_PAGE,
+                       title="Tags")
+    for tag in tags.values():
+        pages += _paginate("tag", tag.path, "tag.html", tag.entries, config.per_page,
+                           key=tag.slug, title=tag.name)
+        feed_path = f"{tag.path}feed.xml"
+        pages.append(Page(kind="tag_feed", path=feed_path, output=output_file(feed_path),
+                          template="atom.xml", entries=tag.entries[: config.feed_items],
+                          key=tag.slug, title=tag.name))
+    pages.append(Page(kind="archives", path="/archives/", output="archives/index.html",
+                      template="archives.html", title="Archives"))
+    for year, archive in archives.items():
+        pages += _paginate("year", f"/{year}/", "year.html", archive.entries, config.per_page,
+                           key=str(year), title=str(year))
+    for (year, month), ids in months.items():
+        pages += _paginate("month", f"/{year}/{month:02d}/", "month.html", ids, config.per_page,
+                           key=f"{year}-{month:02d}", title=f"{year}-{month:02d}")
+    newest = all_ids[: config.feed_items]
+    pages.append(Page(kind="atom", path="/feed.xml", output="feed.xml", template="atom.xml",
+                      entries=newest))
+    pages.append(Page(kind="rss", path="/rss.xml", output="rss.xml", template="rss.xml",
+                      entries=newest))
+    pages += _sitemaps(pages, sitemap_max_urls)
+    pages.append(Page(kind="robots", path="/robots.txt", output="robots.txt",
+                      template="robots.txt"))
+    pages.append(Page(kind="not_found", path="/404.html", output="404.html",
+                      template="404.html", title="Page not found"))
+    return pages
+
+
+SITEMAP_KINDS = {"article", "home", "tag_index", "tag", "archives", "year", "month"}
+
+
+def _sitemaps(pages: list[Page], max_urls: int) -> list[Page]:
+    """One sitemap.xml, or numbered sitemaps behind a sitemap index when there are too many."""
+    listed = tuple(i for i, page in enumerate(pages) if page.kind in SITEMAP_KINDS)
+    if len(listed) <= max_urls:
+        return [Page(kind="sitemap", path="/sitemap.xml", output="sitemap.xml",
+                     template="sitemap.xml", entries=listed)]
+    parts = [listed[start: start + max_urls] for start in range(0, len(listed), max_urls)]
+    result = [Page(kind="sitemap", path=f"/sitemap-{n}.xml", output=f"sitemap-{n}.xml",
+                   template="sitemap.xml", entries=part, key=str(n))
+              for n, part in enumerate(parts, start=1)]
+    result.append(Page(kind="sitemap_index", path="/sitemap.xml", output="sitemap.xml",
+                       template="sitemap_index.xml", entries=tuple(range(1, len(parts) + 1))))
+    return result
+
+
+def _describe_generated(page: Page) -> str:
+    return {"tag": f"the tag page of '{page.title}'", "tag_feed": f"the feed of tag '{page.title}'",
+            "year": f"the {page.title} archive", "month": f"the {page.title} archive",
+            }.get(page.kind, f"the generated page {page.path}")
+
+
+def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: list[Page]) -> None:
+    content_prefix = _content_prefix(config)
+    problems: list[Problem] = []
+    owners: dict[str, Page] = {}
+    for page in pages:
+        if page.kind == "article":
+            owner = reserved_owner(page.path)
+            if owner:
+                problems.append(Problem(content_prefix + page.key,
+                                        f"URL {page.path} is reserved for {owner}"))
+                continue
+        key = collision_key(page.output)
+        other = owners.get(key)
+        if other is None:
+            owners[key] = page
+            continue
+        if other.kind == "article" and page.kind == "article":
+            problems.append(Problem(content_prefix + page.key,
+                                    f"URL {page.path} is also claimed by "
+                                    f"{content_prefix + other.key}"))
+        elif other.kind == "article" or page.kind == "article":
+            article, generated = (other, page) if other.kind == "article" else (page, other)
+            problems.append(Problem(content_prefix + article.key,
+                                    f"URL {article.path} is also the path of "
+                                    f"{_describe_generated(generated)}"))
+        else:
+            problems.append(Problem(config.config_path.name,
+                                    f"{_describe_generated(page)} and {_describe_generated(other)}"
+                                    f" both want {page.path}"))
+    if problems:
+        raise SiteError(problems)
+
+
+def _content_prefix(config: SiteConfig) -> str:
+    try:
+        return config.content_dir.relative_to(config.project_dir).as_posix() + "/"
+    except ValueError:
+        return config.content_dir.as_posix() + "/"

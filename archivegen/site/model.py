@@ -1,0 +1,105 @@
+"""Immutable records of the site: what pages exist, what each shows, where each is written.
+
+The model holds the indexes (tag -> articles, year -> articles, ...) so no template ever scans
+all articles, and every output path is known before a byte is written. A Page names the data it
+shows by article index, which is also what the incremental build records as its inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from archivegen.content.article import Article
+
+PageKind = Literal[
+    "article", "home", "tag_index", "tag", "tag_feed", "archives", "year", "month",
+    "atom", "rss", "sitemap", "sitemap_index", "robots", "not_found",
+]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article placed in the site: its URL and its canonical tags."""
+
+    index: int  # position in Site.entries (newest first)
+    article: Article
+    path: str  # site path, e.g. '/2020/03/slug/'
+    tag_slugs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str
+    entries: tuple[int, ...]  # indexes into Site.entries, newest first
+
+    @property
+    def path(self) -> str:
+        return f"/tags/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated listing."""
+
+    number: int  # 1-based
+    count: int  # how many pages the listing has
+    base: str  # site path of page 1, e.g. '/tags/syria/'
+    items: tuple[int, ...]
+    total_items: int
+
+    def path_of(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def previous(self) -> str | None:
+        return self.path_of(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.path_of(self.number + 1) if self.number < self.count else None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file and what it is made from.
+
+    ``entries`` lists the article indexes the page shows; ``key`` identifies the listing the
+    page belongs to (a tag slug, a year, 'YYYY-MM').
+    """
+
+    kind: PageKind
+    path: str  # site path ('/tags/syria/page/2/' or '/feed.xml')
+    output: str  # file relative to the output root ('tags/syria/page/2/index.html')
+    template: str
+    entries: tuple[int, ...] = ()
+    key: str = ""
+    pager: Pager | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Archive:
+    year: int
+    months: tuple[tuple[int, int], ...]  # (month, article count), newest first
+    entries: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    entries: tuple[Entry, ...]
+    tags: dict[str, Tag]  # slug -> tag, in display order (by name)
+    archives: dict[int, Archive]  # year -> archive, newest first
+    months: dict[tuple[int, int], tuple[int, ...]]
+    pages: tuple[Page, ...]
+    drafts_included: bool = False
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def previous_entry(self, entry: Entry) -> Entry | None:
+        """The next older article (entries are newest first)."""
+        index = entry.index + 1
+        return self.entries[index] if index < len(self.entries) else None
+
+    def next_entry(self, entry: Entry) -> Entry | None:
+        return self.entries[entry.index - 1] if entry.index > 0 else None
