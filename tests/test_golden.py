@@ -18,9 +18,16 @@ FIXTURE = HERE / "fixtures" / "golden-archive"
 GOLDEN = HERE / "golden" / "site"
 
 
+def fixture_copy(tmp_path: Path) -> Path:
+    """A private copy of the fixture project (a build leaves its state folder in the project)."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    return project / "site_config.yaml"
+
+
 def test_fixture_archive_matches_golden_tree(tmp_path: Path, update_golden: bool) -> None:
     output = tmp_path / "site"
-    build(BuildOptions(config_path=FIXTURE / "site_config.yaml", output_dir=output, workers=1))
+    build(BuildOptions(config_path=fixture_copy(tmp_path), output_dir=output, workers=1))
     built = tree_bytes(output)
     if update_golden:
         shutil.rmtree(GOLDEN, ignore_errors=True)
@@ -41,6 +48,7 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path, monkeypatch)
 
     monkeypatch.setattr(stage, "PARALLEL_THRESHOLD", 1)
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    build(BuildOptions(config_path=FIXTURE / "site_config.yaml", output_dir=serial, workers=1))
-    build(BuildOptions(config_path=FIXTURE / "site_config.yaml", output_dir=parallel, workers=2))
+    config = fixture_copy(tmp_path)
+    build(BuildOptions(config_path=config, output_dir=serial, workers=1))
+    build(BuildOptions(config_path=config, output_dir=parallel, workers=2))
     assert tree_bytes(serial) == tree_bytes(parallel)
