@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import lru_cache
 
 from slugify import slugify
 
@@ -18,6 +19,7 @@ def short_hash(text: str, length: int = 8) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
+@lru_cache(maxsize=1 << 16)  # tags repeat across thousands of articles; slugify is ~20 µs a call
 def make_slug(text: str, max_bytes: int = MAX_SLUG_BYTES) -> str:
     """Lowercase ASCII slug for ``text``; never empty, never a reserved device name.
 
