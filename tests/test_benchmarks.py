@@ -1,0 +1,29 @@
+"""The benchmark scripts still run (tiny sizes, so CI stays fast); figures come from the scripts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.mark.benchmark
+def test_build_bench_runs_and_reports(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "build_bench.py"), "--sizes", "60,120", "--repeat", "1",
+         "--max-ratio", "100", "--json", str(results)],
+        capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    data = json.loads(results.read_text())
+    assert "articles/s" in completed.stdout
+    assert [entry["size"] for entry in data["sizes"]] == [60, 120]
+    for entry in data["sizes"]:
+        assert entry["runs"][0]["articles"] == entry["size"]
+        assert entry["articles_per_s"] > 0 and entry["files"] > entry["size"]
+        assert entry["peak_tree_rss_mb"] >= entry["peak_single_rss_mb"] > 0
