@@ -23,7 +23,8 @@ from archivegen.errors import ContentError, Problem
 from archivegen.output.lock import BuildLock
 from archivegen.output.safety import check_output_dir
 from archivegen.output.staging import Staging, copy_static
-from archivegen.render.stage import default_workers, render_site
+from archivegen.parallel import cpu_count
+from archivegen.render.stage import render_site
 from archivegen.render.templates import THEME_STATIC
 from archivegen.site import build_site
 
@@ -110,7 +111,7 @@ def _build_locked(config: SiteConfig, options: BuildOptions, output: Path, steps
     root = staging.create()
     try:
         with steps.step("render pages"):
-            rendered = render_site(config, site, root, workers=options.workers or default_workers())
+            rendered = render_site(config, site, root, workers=options.workers or cpu_count())
         with steps.step("copy static files"):
             static_files = copy_static([THEME_STATIC, config.static_dir], root / "static")
         report.files = rendered.pages_written + static_files
