@@ -53,14 +53,20 @@ class BuildOptions:
     output_dir: Path | None = None
     drafts: bool = False
     workers: int = 0  # 0: one per core
+    # Asked before every step (so also right before the output is swapped in); raises to stop
+    # the build. The CLI's also catches a signal whose exception Python swallowed.
+    check_interrupted: Callable[[], None] | None = None
 
 
 class _Steps:
-    def __init__(self, report: BuildReport, on_step: Callable[[str, float], None] | None):
-        self.report, self.on_step = report, on_step
+    def __init__(self, report: BuildReport, on_step: Callable[[str, float], None] | None,
+                 check_interrupted: Callable[[], None] | None = None):
+        self.report, self.on_step, self.check_interrupted = report, on_step, check_interrupted
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
+        if self.check_interrupted:
+            self.check_interrupted()
         start = time.perf_counter()
         yield
         elapsed = time.perf_counter() - start
@@ -77,7 +83,7 @@ def build(options: BuildOptions,
     config = load_config(options.config_path)
     output = (options.output_dir.resolve() if options.output_dir else config.output_dir)
     report = BuildReport(output_dir=output)
-    steps = _Steps(report, on_step)
+    steps = _Steps(report, on_step, options.check_interrupted)
     report.steps.append(("load config", time.perf_counter() - config_start))
     if on_step:
         on_step("load config", report.steps[-1][1])

@@ -7,8 +7,17 @@ problem is (a file, and a line and column where there is one) because a user fix
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+# Line breaks and other controls a message may quote from the input (a slug "a\nb", a NUL):
+# shown escaped, so every problem stays one line on stderr and a terminal shows what is there.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
@@ -21,12 +30,12 @@ class Problem:
     column: int | None = None
 
     def __str__(self) -> str:
-        where = self.path
+        where = _printable(self.path)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return f"{where}: {_printable(self.message)}"
 
 
 class ArchivegenError(Exception):

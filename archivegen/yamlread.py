@@ -59,6 +59,8 @@ class LocatedYaml:
 
     data: Any
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # With load(keep_going=True): values dropped (as None) for a disallowed tag, and why.
+    rejected: list[tuple[Path, YamlProblem]] = field(default_factory=list)
 
     def line_of(self, path: Path, default: int = 1) -> int:
         """Line of the closest located ancestor of ``path``."""
@@ -69,8 +71,16 @@ class LocatedYaml:
         return self.positions.get((), (default, 1))[0]
 
 
-def load(text: str) -> LocatedYaml:
-    """Parse one YAML document safely; raise YamlProblem with its position on any error."""
+class _AliasFound(Exception):
+    """A node was reached twice: an alias (the composed tree loses where it was written)."""
+
+
+def load(text: str, keep_going: bool = False) -> LocatedYaml:
+    """Parse one YAML document safely; raise YamlProblem with its position on any error.
+
+    With ``keep_going``, a value with a disallowed tag becomes None and is listed in
+    ``rejected`` instead, so site_config.yaml can report it together with every other problem.
+    """
     loader = _Loader(text)
     try:
         try:
@@ -90,27 +100,45 @@ def load(text: str) -> LocatedYaml:
         if root is None:
             return located
         located.positions[()] = (root.start_mark.line + 1, root.start_mark.column + 1)
-        located.data = _build(loader, root, (), located.positions, set())
+        rejected = located.rejected if keep_going else None
+        try:
+            located.data = _build(loader, root, (), located.positions, set(), rejected)
+        except _AliasFound:
+            raise YamlProblem("YAML aliases (*name) are not allowed", *_first_alias(text)) from None
         return located
     finally:
         loader.dispose()
 
 
+def _first_alias(text: str) -> tuple[int, int]:
+    """Line and column of the first ``*alias`` (parsed again: only on this error path)."""
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    finally:
+        loader.dispose()
+    return 1, 1
+
+
 def _build(
     loader: Any, node: yaml.Node, path: Path, positions: dict[Path, tuple[int, int]],
-    seen: set[int],
+    seen: set[int], rejected: list[tuple[Path, YamlProblem]] | None = None,
 ) -> Any:
     if id(node) in seen:
-        raise YamlProblem(
-            "YAML aliases (*name) are not allowed", node.start_mark.line + 1,
-            node.start_mark.column + 1,
-        )
+        raise _AliasFound
     seen.add(id(node))
     if node.tag not in _ALLOWED_TAGS:
-        raise YamlProblem(
+        problem = YamlProblem(
             f"YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
             node.start_mark.line + 1, node.start_mark.column + 1,
         )
+        if rejected is None:
+            raise problem
+        rejected.append((path, problem))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -126,14 +154,14 @@ def _build(
                                   key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             child = (*path, key if isinstance(key, (str, int)) else str(key))
             positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _build(loader, value_node, child, positions, seen)
+            result[key] = _build(loader, value_node, child, positions, seen, rejected)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item_node in enumerate(node.value):
             child = (*path, index)
             positions[child] = (item_node.start_mark.line + 1, item_node.start_mark.column + 1)
-            items.append(_build(loader, item_node, child, positions, seen))
+            items.append(_build(loader, item_node, child, positions, seen, rejected))
         return items
     try:
         return loader.construct_object(node, deep=True)

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from archivegen import yamlread
 from archivegen.config.schema import SiteConfig, TagRule
+from archivegen.content.reader import strip_controls
 from archivegen.errors import ConfigError, Problem
 
 MAX_CONFIG_BYTES = 1_000_000
@@ -41,6 +42,15 @@ def _nonempty_string(value: Any) -> str:
     return text
 
 
+def _text(value: Any) -> str:
+    """Text shown in pages and feeds: controls from YAML escapes ("\\x01") dropped, as in articles."""
+    return strip_controls(_string(value))
+
+
+def _nonempty_text(value: Any) -> str:
+    return _nonempty_string(_text(value))
+
+
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(f"expected a whole number, got {_describe(value)}")
@@ -50,12 +60,26 @@ def _positive_int(value: Any) -> int:
 
 
 def _base_url(value: Any) -> str:
+    """The URL as sitemaps and feeds need it: ASCII, path percent-encoded, host in IDNA form.
+
+    Every published URL starts with this one, so ``https://пример.рф/архив 2/`` is encoded here,
+    once (sitemaps.org requires RFC 3986 URLs; a raw space or Cyrillic path is not one).
+    """
     url = _nonempty_string(value)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise Invalid(f"must be an absolute http(s) URL such as https://example.org/, got {url}")
     if parts.query or parts.fragment:
         raise Invalid("must not carry a query or fragment")
+    netloc = parts.netloc
+    if not netloc.isascii():
+        try:
+            port = f":{parts.port}" if parts.port else ""
+            netloc = (parts.hostname or "").encode("idna").decode("ascii") + port
+        except (UnicodeError, ValueError):
+            raise Invalid(f"has a host name that cannot be encoded: {parts.netloc}") from None
+    path = quote(parts.path, safe="/%!$&'()*+,;=:@-._~")
+    url = urlunsplit((parts.scheme, netloc, path, "", ""))
     return url if url.endswith("/") else url + "/"
 
 
@@ -118,12 +142,12 @@ class Option:
 
 
 OPTIONS: dict[str, Option] = {
-    "title": Option(_nonempty_string, None, "Name of the archive, shown on every page.", True),
+    "title": Option(_nonempty_text, None, "Name of the archive, shown on every page.", True),
     "base_url": Option(_base_url, None, "Public URL, may carry a sub-path.", True),
-    "description": Option(_string, "", "One-line description for feeds and the home page."),
+    "description": Option(_text, "", "One-line description for feeds and the home page."),
     "language": Option(_language, "en", "Default language of articles (<html lang>)."),
     "timezone": Option(_timezone, "UTC", "IANA zone; naive dates in content are in this zone."),
-    "author": Option(_string, "", "Default feed author."),
+    "author": Option(_text, "", "Default feed author."),
     "content_dir": Option(_relative_dir, Path("content"), "Where the Markdown articles live."),
     "templates_dir": Option(_relative_dir, Path("templates"), "Template overrides."),
     "static_dir": Option(_relative_dir, Path("static"), "Static file overrides."),
@@ -154,9 +178,14 @@ def load_config(path: Path) -> SiteConfig:
     except UnicodeDecodeError as exc:
         raise ConfigError([Problem(shown, f"not valid UTF-8 (byte offset {exc.start})")]) from None
     try:
-        located = yamlread.load(text)
+        located = yamlread.load(text, keep_going=True)
     except yamlread.YamlProblem as exc:
         raise ConfigError([Problem(shown, exc.message, exc.line, exc.column)]) from None
+    # A refused tag (``!!python/...``) is one more problem of its key, not the end of checking.
+    rejected_keys = {path[:1] for path, _ in located.rejected}
+    if () in rejected_keys:
+        problem = located.rejected[0][1]
+        raise ConfigError([Problem(shown, problem.message, problem.line, problem.column)])
     data = located.data
     if not isinstance(data, dict):
         raise ConfigError([Problem(shown, "expected a mapping of settings (key: value)", 1)])
@@ -168,10 +197,14 @@ def load_config(path: Path) -> SiteConfig:
         problems.append(Problem(shown, f"{name}: {message}", located.line_of(key_path)))
 
     values: dict[str, Any] = {}
+    for key_path, problem in located.rejected:
+        report(key_path, problem.message)
     for key in data:
         if key not in OPTIONS:
             report((key,), f"unknown setting (known: {', '.join(OPTIONS)})")
     for key, option in OPTIONS.items():
+        if (key,) in rejected_keys:
+            continue
         if key not in data or data[key] is None:
             if option.required:
                 report((key,), "is required")
@@ -182,7 +215,7 @@ def load_config(path: Path) -> SiteConfig:
             values[key] = option.validate(data[key])
         except Invalid as exc:
             report((key,), str(exc))
-    tag_rules = _tag_rules(data.get("tags"), report)
+    tag_rules = _tag_rules(None if ("tags",) in rejected_keys else data.get("tags"), report)
     if problems:
         problems.sort(key=lambda p: p.line or 0)  # stable: same-line problems keep option order
         raise ConfigError(problems)

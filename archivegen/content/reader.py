@@ -26,8 +26,9 @@ KNOWN_FIELDS = (
     "title", "date", "updated", "tags", "summary", "source", "authors", "slug", "url", "draft",
     "language", "source_file", "content_hash",
 )
-# C0 controls other than tab and newline, DEL, and C1 controls: invalid in XML, useless in HTML.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls other than tab and newline, DEL, C1 controls, and the two noncharacters XML 1.0
+# forbids (U+FFFE, U+FFFF): invalid in the feeds and sitemaps we write, invisible in HTML.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _SAFE_URL_PATH = re.compile(r"/(?:[a-z0-9._~-]+/)*(?:[a-z0-9._~-]+\.html)?")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
@@ -174,7 +175,8 @@ class _Fields:
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.fail(key, f'"{key}" must be text')
-        text = " ".join(str(value).split())
+        # Raw controls were dropped with the file's text; these came from YAML escapes ("\x01").
+        text = " ".join(strip_controls(str(value)).split())
         if required and not text:
             raise self.fail(key, f'"{key}" must not be empty')
         return text
@@ -204,7 +206,7 @@ class _Fields:
         for item in value:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 raise self.fail(key, f'"{key}" must be a list of text items')
-            text = " ".join(str(item).split())
+            text = " ".join(strip_controls(str(item)).split())
             if text and text not in items:
                 items.append(text)
         return tuple(items)

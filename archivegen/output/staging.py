@@ -96,19 +96,31 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def write_file(root: Path, relative: str, data: bytes) -> None:
-    """Write ``data`` to root/relative, refusing any path that would leave root."""
-    parts = relative.split("/")
-    if relative.startswith("/") or any(p in ("", ".", "..") or "\\" in p or "\x00" in p
-                                       for p in parts):
-        raise OutputError([Problem(relative, "refusing to write outside the output folder")])
-    target = root.joinpath(*parts)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise OutputError([Problem(str(target), f"cannot write: {exc.strerror}")]) from None
+class FileWriter:
+    """Writes files below one root, refusing any path that would leave it.
+
+    Remembers the folders it created, since a site is mostly one folder per page and asking
+    the filesystem again for every file costs as much as the write.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: set[Path] = set()
+
+    def write(self, relative: str, data: bytes) -> None:
+        parts = relative.split("/")
+        if relative.startswith("/") or any(p in ("", ".", "..") or "\\" in p or "\x00" in p
+                                           for p in parts):
+            raise OutputError([Problem(relative, "refusing to write outside the output folder")])
+        target = self.root.joinpath(*parts)
+        try:
+            if target.parent not in self._folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(target.parent)
+            with open(target, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise OutputError([Problem(str(target), f"cannot write: {exc.strerror}")]) from None
 
 
 def copy_static(sources: list[Path], destination: Path) -> int:
@@ -122,6 +134,12 @@ def copy_static(sources: list[Path], destination: Path) -> int:
                 copied[path.relative_to(source).as_posix()] = path
     for relative, path in copied.items():
         target = destination / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        except OSError as exc:
+            # A full disk or an unreadable file: name it, as FileWriter does. A failed sendfile()
+            # sets filename to the source and filename2 to the copy being written.
+            where = exc.filename2 or exc.filename or target
+            raise OutputError([Problem(str(where), f"cannot copy: {exc.strerror}")]) from None
     return len(copied)

@@ -11,8 +11,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import jinja2
-
 from archivegen import __version__
 from archivegen.config.schema import SiteConfig
 from archivegen.render.markdown import MarkdownRenderer, summarize
@@ -88,7 +86,9 @@ class PageRenderer:
         try:
             template = self.env.get_template(page.template)
             return template.render(context).encode("utf-8")
-        except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
+        except Exception as exc:
+            # Whatever a template raises ({{ 1 / 0 }} as much as an undefined name) is reported
+            # at its template line, never as an internal error.
             raise describe_template_error(exc, self.config.project_dir) from exc
 
     def _site_info(self) -> dict[str, Any]:

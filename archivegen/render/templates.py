@@ -50,19 +50,22 @@ def describe_template_error(exc: BaseException, project_dir: Path) -> TemplateEr
     if isinstance(exc, jinja2.TemplateSyntaxError):
         path = _shown(exc.filename or exc.name or "template", project_dir)
         return TemplateError([Problem(path, f"template syntax error: {exc.message}", exc.lineno)])
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return TemplateError([Problem("templates", f"template not found: {exc.name}")])
     # Runtime errors: Jinja rewrites tracebacks so template frames carry the template's
-    # file name and line; the innermost such frame is where the template went wrong.
+    # file name and line; the innermost such frame is where the template went wrong. That
+    # includes a missing template: the error belongs to the {% include %} or {% extends %}.
     location: tuple[str, int | None] | None = None
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename.endswith((".html", ".xml", ".txt")) and Path(frame.filename).exists():
             location = (frame.filename, frame.lineno)
-    message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template not found: {exc.name}"
+    elif isinstance(exc, jinja2.TemplateError):
+        message = f"template error: {exc}"
+    else:
+        message = f"template error: {type(exc).__name__}: {exc}"
     if location is None:
-        return TemplateError([Problem("templates", f"template error: {message}")])
-    return TemplateError([Problem(_shown(location[0], project_dir), f"template error: {message}",
-                                  location[1])])
+        return TemplateError([Problem("templates", message)])
+    return TemplateError([Problem(_shown(location[0], project_dir), message, location[1])])
 
 
 def _shown(filename: str, project_dir: Path) -> str:
