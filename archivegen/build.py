@@ -103,8 +103,9 @@ def build(options: BuildOptions,
 
 def _build_locked(config: SiteConfig, options: BuildOptions, output: Path, steps: _Steps,
                   report: BuildReport) -> None:
+    workers = options.workers or cpu_count()
     with steps.step("read content"):
-        result = read_articles(config.content_dir, config.tzinfo, config.project_dir)
+        result = read_articles(config.content_dir, config.tzinfo, config.project_dir, workers)
         report.warnings.extend(result.warnings)
         if result.problems:
             raise ContentError(result.problems)
@@ -117,7 +118,7 @@ def _build_locked(config: SiteConfig, options: BuildOptions, output: Path, steps
     root = staging.create()
     try:
         with steps.step("render pages"):
-            rendered = render_site(config, site, root, workers=options.workers or cpu_count())
+            rendered = render_site(config, site, root, workers=workers)
         with steps.step("copy static files"):
             static_files = copy_static([THEME_STATIC, config.static_dir], root / "static")
         report.files = rendered.pages_written + static_files

@@ -240,3 +240,20 @@ def test_example_archive_seed_is_on_three_tag_pages(tmp_path: Path) -> None:
     for tag in ("syria", "turkey", "russia"):
         page = (output / "tags" / tag / "index.html").read_text()
         assert "Acute crisis in Syria&#39;s Idlib demanded our direct talks" in page
+
+
+def test_parallel_reading_matches_serial_reading(tmp_path: Path, monkeypatch) -> None:
+    from archivegen import parallel
+    from archivegen.content import reader
+
+    write_project(tmp_path, articles={
+        **{f"{i:02d}.md": article(f"Article {i}", f"2020-01-{i % 28 + 1:02d}") for i in range(30)},
+        "bad.md": article("Bad", date="yesterday"),
+    })
+    serial = read_articles(tmp_path / "content", ZONE, tmp_path, workers=1)
+    real_fork_map = parallel.fork_map
+    monkeypatch.setattr(reader, "fork_map", lambda *args, **kwargs: real_fork_map(
+        *args, **{**kwargs, "min_items": 1, "chunk_size": 4}))
+    forked = read_articles(tmp_path / "content", ZONE, tmp_path, workers=2)
+    assert forked.articles == serial.articles and len(serial.articles) == 30
+    assert forked.problems == serial.problems and len(serial.problems) == 1

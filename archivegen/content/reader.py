@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -20,6 +21,7 @@ from archivegen.content.dates import parse_date
 from archivegen.content.frontmatter import FrontMatterError, SplitDocument, split_front_matter
 from archivegen.content.slugs import is_valid_slug, make_slug
 from archivegen.errors import Problem
+from archivegen.parallel import fork_map, inherited
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 KNOWN_FIELDS = (
@@ -82,11 +84,27 @@ def find_content_files(content_dir: Path, warnings: list[Problem], shown_root: P
     return found
 
 
-def read_articles(content_dir: Path, zone: tzinfo, shown_root: Path) -> ReadResult:
-    """Read and validate all articles; problems are collected, never raised."""
+def read_articles(content_dir: Path, zone: tzinfo, shown_root: Path, workers: int = 1) -> ReadResult:
+    """Read and validate all articles, on ``workers`` processes; problems are collected.
+
+    Results come back in file order whatever the number of workers, so the build (and its
+    error messages) never depend on it.
+    """
     result = ReadResult()
-    for path in find_content_files(content_dir, result.warnings, shown_root):
-        key = path.relative_to(content_dir.resolve()).as_posix()
+    paths = find_content_files(content_dir, result.warnings, shown_root)
+    state = {"root": content_dir.resolve(), "zone": zone, "shown_root": shown_root}
+    for chunk in fork_map(_read_chunk, paths, workers, state, min_items=1000, chunk_size=500):
+        result.articles.extend(chunk.articles)
+        result.problems.extend(chunk.problems)
+        result.warnings.extend(chunk.warnings)
+    return result
+
+
+def _read_chunk(paths: Sequence[Path]) -> ReadResult:
+    root, zone, shown_root = inherited("root"), inherited("zone"), inherited("shown_root")
+    result = ReadResult()
+    for path in paths:
+        key = path.relative_to(root).as_posix()
         shown = _shown(path, shown_root)
         try:
             raw = _read_bytes(path)
