@@ -209,6 +209,8 @@ class _Fields:
             return parse_date(value, self.zone)
         except (ValueError, OverflowError):
             shown = "" if value is None else str(value)[:60]
+            if isinstance(value, bool):  # 'date: yes' reads as a boolean; show it as YAML does
+                shown = shown.lower()
             raise self.fail(key, f'"{key}" is not a parsable date: "{shown}" '
                                  "(use ISO 8601, e.g. 2020-03-05T11:15:00+03:00)") from None
 
