@@ -154,3 +154,87 @@ def _shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd())) + "/"
     except ValueError:
         return str(path) + "/"
+
+
+@main.group()
+def deploy() -> None:
+    """Publish the last successful build: to a gh-pages branch, or to a folder.
+
+    A deploy refuses when there is no build yet, the last build failed, the site is empty, or
+    it would delete more than --max-deletes files. Defaults come from the 'deploy:' section of
+    site_config.yaml (remote, branch, cname, message, target, max_deletes).
+    """
+
+
+def _deploy_options(force_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options both deploy targets share."""
+    return lambda command: functools.reduce(lambda cmd, option: option(cmd), reversed([
+        click.option("--max-deletes", type=click.IntRange(min=0), default=None, metavar="N",
+                     help="Refuse a deploy that deletes more than N files "
+                          "(default: deploy.max_deletes, 256)."),
+        click.option("--force", is_flag=True, help=force_help),
+        click.option("--config", "config_path", type=click.Path(path_type=Path),
+                     default=Path("site_config.yaml"), show_default=True,
+                     help="The archive's configuration file."),
+        click.option("--debug", is_flag=True, help="Show tracebacks for errors."),
+    ]), command)
+
+
+@deploy.command("gh-pages")
+@click.option("--remote", default=None, help="git remote to push to (default: deploy.remote, origin).")
+@click.option("--branch", default=None, help="Branch to publish as (default: deploy.branch, gh-pages).")
+@click.option("--message", default=None,
+              help="Commit message (default: 'Deploy <source commit> with archivegen <version>'); "
+                   "the source commit and version are always appended.")
+@_deploy_options("Deploy even past --max-deletes, and replace a remote branch that has commits "
+                 "this deploy does not build on (a force push).")
+def deploy_gh_pages(remote: str | None, branch: str | None, message: str | None,
+                    max_deletes: int | None, force: bool, config_path: Path, debug: bool) -> None:
+    """Commit site/ as the whole tree of BRANCH and push it to REMOTE.
+
+    Only git plumbing is used: your working tree, index, current branch and stash are never
+    touched. .nojekyll is added and CNAME is written from deploy.cname or kept from the previous
+    deploy. A rejected (non-fast-forward) push is an error; it is never forced without --force.
+    """
+    from archivegen.config import load_config
+    from archivegen.deploy import GhPagesOptions
+    from archivegen.deploy import deploy_gh_pages as run_deploy
+
+    options = GhPagesOptions(remote=remote, branch=branch, message=message,
+                             max_deletes=max_deletes, force=force)
+    result = _run(lambda: run_deploy(load_config(config_path), options), debug)
+    where = f"{result.remote}/{result.branch}"
+    if not result.new_commit:
+        click.echo(f"nothing changed: no new commit ({where} is {result.commit[:12]}, built from "
+                   f"{result.source}; remote: {result.push})")
+        return
+    click.echo(f"Committed {result.commit[:12]} to {result.branch} in {result.repository}, built "
+               f"from {result.source}: {_counts(result.added, result.changed, result.deleted)}")
+    click.echo(f"Pushed to {result.remote} ({result.remote_url}): {result.push}")
+
+
+@deploy.command("dir")
+@click.argument("target", type=click.Path(path_type=Path), required=False)
+@_deploy_options("Deploy even if that deletes more than --max-deletes files from TARGET.")
+def deploy_dir(target: Path | None, max_deletes: int | None, force: bool, config_path: Path,
+               debug: bool) -> None:
+    """Make TARGET an exact copy of site/ (default: deploy.target).
+
+    A full copy is staged beside TARGET and swapped in with one rename, so the folder is never
+    half updated; files the site no longer has are deleted. A target inside the project, the
+    content folder, / or your home folder is refused.
+    """
+    from archivegen.config import load_config
+    from archivegen.deploy import DirectoryOptions
+    from archivegen.deploy import deploy_directory as run_deploy
+
+    options = DirectoryOptions(target=target, max_deletes=max_deletes, force=force)
+    result = _run(lambda: run_deploy(load_config(config_path), options), debug)
+    if not result.swapped:
+        click.echo(f"nothing changed: {result.target} already equals the site")
+        return
+    click.echo(f"Deployed to {result.target}: {_counts(result.added, result.changed, result.deleted)}")
+
+
+def _counts(added: list[str], changed: list[str], deleted: list[str]) -> str:
+    return f"{len(added)} files added, {len(changed)} changed, {len(deleted)} deleted"

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from archivegen import yamlread
-from archivegen.config.schema import SiteConfig, TagRule
+from archivegen.config.schema import DeployConfig, SiteConfig, TagRule
 from archivegen.content.reader import strip_controls
 from archivegen.errors import ConfigError, Problem
 
@@ -133,6 +133,51 @@ def _permalink(value: Any) -> str:
     return pattern
 
 
+# git check-ref-format's rules for a branch name, checked here so that a bad name is a config
+# error with its line, not a git failure halfway through a deploy.
+_BAD_BRANCH = re.compile(r"^[-/]|/$|//|(^|/)\.|\.lock($|/)|\.\.|\.$|@\{|^@$|^HEAD$"
+                         r"|[\x00-\x20\x7f~^:?*\[\\]")
+_HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+
+
+def branch_name(value: Any) -> str:
+    """A name git accepts for a branch (also used for ``deploy gh-pages --branch``)."""
+    name = _nonempty_string(value)
+    if _BAD_BRANCH.search(name):
+        raise Invalid(f"is not a valid git branch name: {name}")
+    return name
+
+
+def remote_name(value: Any) -> str:
+    """A git remote's name; never something git could read as an option or a URL."""
+    name = _nonempty_string(value)
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*", name) or ".." in name:
+        raise Invalid(f"expected the name of a git remote such as origin, got {name}")
+    return name
+
+
+def _host_name(value: Any) -> str:
+    """The CNAME file's content: one host name, in the ASCII form GitHub Pages expects."""
+    host = _nonempty_string(value).lower().rstrip(".")
+    if "/" in host or ":" in host:
+        raise Invalid(f"must be a bare host name such as archive.example.org, not a URL: {host}")
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise Invalid(f"is not a valid host name: {host}") from None
+    if len(ascii_host) > 253 or not re.fullmatch(rf"{_HOST_LABEL}(\.{_HOST_LABEL})+", ascii_host):
+        raise Invalid(f"is not a valid host name: {host}")
+    return ascii_host
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"expected a whole number, got {_describe(value)}")
+    if value < 0:
+        raise Invalid(f"must not be negative, got {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Option:
     validate: Callable[[Any], Any]
@@ -156,6 +201,16 @@ OPTIONS: dict[str, Option] = {
     "feed_items": Option(_positive_int, 50, "Entries per feed."),
     "permalinks": Option(_permalink, "/{year}/{month:02}/{slug}/", "Article URL pattern."),
     "tags": Option(lambda value: value, {}, "Tag rules used by import (see TagRule)."),
+    "deploy": Option(lambda value: value, {}, "Defaults for 'archivegen deploy' (see DEPLOY_OPTIONS)."),
+}
+
+DEPLOY_OPTIONS: dict[str, Option] = {
+    "remote": Option(remote_name, "origin", "git remote that gh-pages is pushed to."),
+    "branch": Option(branch_name, "gh-pages", "Branch that receives the site."),
+    "cname": Option(_host_name, "", "Custom domain written to CNAME (empty: keep the previous one)."),
+    "message": Option(_nonempty_text, "", "Deploy commit message (the source commit is appended)."),
+    "target": Option(_relative_dir, None, "Folder for 'archivegen deploy dir' (project-relative)."),
+    "max_deletes": Option(_count, 256, "Refuse a deploy that deletes more files (--force overrides)."),
 }
 
 TAG_RULE_KEYS = {"keywords", "patterns", "min_mentions", "title_weight"}
@@ -216,6 +271,7 @@ def load_config(path: Path) -> SiteConfig:
         except Invalid as exc:
             report((key,), str(exc))
     tag_rules = _tag_rules(None if ("tags",) in rejected_keys else data.get("tags"), report)
+    deploy = _deploy_settings(None if ("deploy",) in rejected_keys else data.get("deploy"), report)
     if problems:
         problems.sort(key=lambda p: p.line or 0)  # stable: same-line problems keep option order
         raise ConfigError(problems)
@@ -225,6 +281,8 @@ def load_config(path: Path) -> SiteConfig:
             for key in ("content_dir", "templates_dir", "static_dir", "output_dir")}
     values.update(dirs)
     values["tags"] = tag_rules
+    target = deploy.pop("target")
+    values["deploy"] = DeployConfig(target=(project_dir / target).resolve() if target else None, **deploy)
     return SiteConfig(project_dir=project_dir, config_path=path.resolve(), **values)
 
 
@@ -270,6 +328,27 @@ def _tag_rules(
         rules.append(TagRule(name=name.strip(), keywords=tuple(keywords), patterns=tuple(patterns),
                              **numbers))
     return tuple(rules)
+
+
+def _deploy_settings(
+    raw: Any, report: Callable[[tuple[str | int, ...], str], None],
+) -> dict[str, Any]:
+    """The ``deploy:`` section as DeployConfig arguments (defaults where a value is bad)."""
+    values = {key: option.default for key, option in DEPLOY_OPTIONS.items()}
+    if raw is None:
+        return values
+    if not isinstance(raw, dict):
+        report(("deploy",), f"expected a mapping of deploy settings, got {_describe(raw)}")
+        return values
+    for key, value in raw.items():
+        if key not in DEPLOY_OPTIONS:
+            report(("deploy", str(key)), f"unknown setting (known: {', '.join(DEPLOY_OPTIONS)})")
+        elif value is not None:  # null (or a refused !!tag, already reported): the default
+            try:
+                values[key] = DEPLOY_OPTIONS[key].validate(value)
+            except Invalid as exc:
+                report(("deploy", key), str(exc))
+    return values
 
 
 def _string_list(

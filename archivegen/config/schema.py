@@ -31,6 +31,23 @@ class TagRule:
 
 
 @dataclass(frozen=True)
+class DeployConfig:
+    """Defaults for ``archivegen deploy`` (the ``deploy:`` section); command-line options win.
+
+    Empty ``cname`` keeps the CNAME of the previous gh-pages deploy, so a custom domain set up
+    once on GitHub is not dropped by the next deploy; empty ``message`` means the default
+    "Deploy <source commit> with archivegen <version>".
+    """
+
+    remote: str = "origin"
+    branch: str = "gh-pages"
+    cname: str = ""
+    message: str = ""
+    target: Path | None = None  # absolute, resolved against the project folder
+    max_deletes: int = 256
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Validated settings. Paths are absolute, resolved against the config file's folder."""
 
@@ -50,6 +67,7 @@ class SiteConfig:
     feed_items: int = 50
     permalinks: str = "/{year}/{month:02}/{slug}/"
     tags: tuple[TagRule, ...] = field(default_factory=tuple)
+    deploy: DeployConfig = field(default_factory=DeployConfig)
 
     @property
     def tzinfo(self) -> ZoneInfo:

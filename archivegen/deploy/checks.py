@@ -1,0 +1,132 @@
+"""What every deploy refuses (CHECKLIST D1), and the list of files it publishes.
+
+A deploy publishes what the last *successful* build wrote, or nothing. build.py records the
+outcome of every build in ``.archivegen/last-build.json``, and that record decides, not the mere
+existence of ``site/``: a failed build leaves the previous site in place (right for a web server
+reading site/), but publishing it would ship old content while the user believes the fix went
+out. The max-deletes guard is Hugo's ``--maxDeletes``: a half-empty build, a wrong target or
+a wrong branch shows up as a mass deletion before it happens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archivegen.build import STATE_DIR_NAME
+from archivegen.config.schema import SiteConfig
+from archivegen.errors import ArchivegenError, Problem
+from archivegen.output.lock import BuildLock
+
+REBUILD = "run 'archivegen build' first"
+
+
+class DeployError(ArchivegenError):
+    """A deploy was refused or git failed; the message says what to do about it."""
+
+
+def refuse(where: str | Path, message: str) -> DeployError:
+    return DeployError([Problem(str(where), message)])
+
+
+def shown_path(path: Path, project_dir: Path) -> str:
+    """Name a path as the user wrote it: project-relative inside the project, else absolute."""
+    try:
+        return path.relative_to(project_dir).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Tree:
+    """Everything below a folder, by posix path relative to it, without following links."""
+
+    files: dict[str, Path] = field(default_factory=dict)  # regular files, sorted by path
+    folders: set[str] = field(default_factory=set)
+    others: list[str] = field(default_factory=list)  # symlinks, sockets, devices
+
+
+def list_tree(root: Path, shown: str) -> Tree:
+    tree = Tree()
+    pending = [("", root)]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    relative = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        tree.folders.add(relative)
+                        pending.append((relative + "/", Path(entry.path)))
+                    elif entry.is_file(follow_symlinks=False):
+                        tree.files[relative] = Path(entry.path)
+                    else:
+                        tree.others.append(relative)
+        except OSError as exc:
+            where = f"{shown}/{prefix}".rstrip("/")
+            raise refuse(where, f"cannot read the folder: {exc.strerror}") from None
+    tree.files = dict(sorted(tree.files.items()))
+    tree.others.sort()
+    return tree
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    root: Path
+    shown: str  # how messages name it, e.g. "site"
+    tree: Tree
+
+    @property
+    def files(self) -> dict[str, Path]:
+        return self.tree.files
+
+
+@contextmanager
+def deploy_lock(config: SiteConfig) -> Iterator[None]:
+    """Hold the build lock while reading site/: a build swapping it mid-deploy would mix two."""
+    with BuildLock(config.project_dir / STATE_DIR_NAME):
+        yield
+
+
+def built_site(config: SiteConfig) -> BuiltSite:
+    """The output of the last build, refused unless that build succeeded and wrote files."""
+    site = config.output_dir
+    shown = shown_path(site, config.project_dir)
+    record = config.project_dir / STATE_DIR_NAME / "last-build.json"
+    try:
+        status = json.loads(record.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise refuse(shown, f"no build yet; {REBUILD}") from None
+    except (OSError, ValueError):
+        status = None
+    if not isinstance(status, dict):
+        raise refuse(shown_path(record, config.project_dir), f"unreadable build record; {REBUILD}")
+    if status.get("ok") is not True:
+        error = status.get("error")
+        cause = f" ({error[0]})" if isinstance(error, list) and error else ""
+        raise refuse(shown, f"the last build failed{cause}; fix it and run 'archivegen build' "
+                            "before deploying")
+    if Path(str(status.get("output", ""))) != site:
+        raise refuse(shown, f"the last build wrote {status.get('output')}, not this folder; "
+                            f"{REBUILD}")
+    if not site.is_dir():
+        raise refuse(shown, f"no such folder; {REBUILD}")
+    tree = list_tree(site, shown)
+    if tree.others:
+        raise refuse(f"{shown}/{tree.others[0]}", "is a link or special file, which a build never "
+                                                   f"writes, so it is not published; {REBUILD}")
+    if not tree.files:
+        raise refuse(shown, f"the site is empty; {REBUILD}")
+    return BuiltSite(site, shown, tree)
+
+
+def check_deletes(deleted: list[str], limit: int, force: bool, where: str) -> None:
+    """Refuse more than ``limit`` deletions unless forced (Hugo's --maxDeletes)."""
+    if len(deleted) > limit and not force:
+        raise refuse(where, f"this deploy would delete {len(deleted)} files (more than "
+                            f"--max-deletes {limit}), e.g. {deleted[0]}; check the build, then "
+                            "pass --force or a higher --max-deletes if that is intended")

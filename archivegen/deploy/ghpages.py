@@ -1,0 +1,204 @@
+"""``archivegen deploy gh-pages``: commit site/ as the whole tree of a branch, then push it.
+
+MkDocs' gh-deploy (through ghp-import) is the model, with its faults fixed. Only git plumbing is
+used, so the user's work tree, index, HEAD, current branch and stash are never touched:
+
+    hash-object -w   every file of site/, byte for byte (no filters: autocrlf or LFS
+                     attributes must not change what is published)
+    update-index     into a temporary index (GIT_INDEX_FILE), plus .nojekyll and CNAME
+    write-tree       identical to the previous deploy's tree -> no new commit, and we say so
+    commit-tree      with the branch's previous commit as parent
+    push             SHA:refs/heads/BRANCH, a force push only with --force
+    update-ref       the local branch, only once the remote has accepted the commit, so a
+                     rejected push leaves every ref as it was
+
+GitHub Pages runs Jekyll unless ``.nojekyll`` exists (it would drop ``_``-prefixed files), and
+serves a custom domain only while ``CNAME`` stays in the branch, so a deploy that dropped it
+would take the site offline: it is kept from the previous deploy unless the config names one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archivegen import __version__
+from archivegen.config.loader import Invalid, branch_name, remote_name
+from archivegen.config.schema import SiteConfig
+from archivegen.deploy.checks import BuiltSite, built_site, check_deletes, deploy_lock, refuse
+from archivegen.deploy.git import (
+    Git,
+    check_not_checked_out,
+    identity,
+    last_line,
+    open_repository,
+    remote_url,
+    source_commit,
+)
+
+FILE, EXECUTABLE = "100644", "100755"
+# What `git push --porcelain` flags mean for the branch, as printed to the user.
+PUSH_FLAGS = {"*": "created", " ": "updated", "+": "force-updated", "=": "already up to date"}
+
+
+@dataclass(frozen=True)
+class GhPagesOptions:
+    """Command-line choices; None means the config's ``deploy:`` value (or its default)."""
+
+    remote: str | None = None
+    branch: str | None = None
+    message: str | None = None
+    max_deletes: int | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class GhPagesResult:
+    repository: Path
+    remote: str
+    remote_url: str
+    branch: str
+    commit: str  # the branch's tip after the deploy
+    new_commit: bool
+    push: str  # what the remote did, from PUSH_FLAGS
+    source: str  # the project commit the site was built from, as named in the message
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+def deploy_gh_pages(config: SiteConfig, options: GhPagesOptions) -> GhPagesResult:
+    """Publish the last successful build as ``branch`` and push it; raise DeployError if refused."""
+    remote = _checked(remote_name, options.remote, config.deploy.remote, "--remote")
+    branch = _checked(branch_name, options.branch, config.deploy.branch, "--branch")
+    limit = config.deploy.max_deletes if options.max_deletes is None else options.max_deletes
+    with deploy_lock(config):
+        site = built_site(config)
+        git, top = open_repository(config.project_dir)
+        url = remote_url(git, remote)
+        check_not_checked_out(git, branch)
+        committer = identity(git)
+        local_tip = git.commit_of(f"refs/heads/{branch}")
+        parent = _previous_commit(git, local_tip, git.commit_of(f"refs/remotes/{remote}/{branch}"))
+        tree, entries = _write_tree(git, site, parent, config.deploy.cname)
+    sha, head_branch = source_commit(git)
+    source = f"{sha[:12]} ({head_branch or 'detached HEAD'})" if sha else "(no commit)"
+    if parent is not None and git.text("rev-parse", f"{parent}^{{tree}}") == tree:
+        commit, new_commit, changes = parent, False, ([], [], [])
+    else:
+        changes = _changes(git, parent, tree, entries)
+        check_deletes(changes[2], limit, options.force, site.shown)
+        message = _message(options.message or config.deploy.message, sha, source)
+        commit = git.text("commit-tree", tree, *(["-p", parent] if parent else []),
+                          input=message.encode("utf-8", "surrogateescape"), env=committer)
+        new_commit = True
+    push = _push(git, remote, url, commit, branch, options.force)
+    if local_tip != commit:
+        done = git.run("update-ref", "-m", f"archivegen deploy from {source}", f"refs/heads/{branch}",
+                       commit, local_tip or "", check=False)
+        if done.returncode != 0:
+            raise refuse(git.shown, f"pushed {commit[:12]} to {remote}/{branch}, but the local branch "
+                                    f"{branch} changed meanwhile and was left alone")
+    return GhPagesResult(top, remote, url, branch, commit, new_commit, push, source, *changes)
+
+
+def _checked(validate: Callable[[Any], str], given: str | None, configured: str, option: str) -> str:
+    """Command-line names get the config's checks (no '-x' that git would take for an option)."""
+    if given is None:
+        return configured
+    try:
+        return validate(given)
+    except Invalid as exc:
+        raise refuse(option, str(exc)) from None
+
+
+def _previous_commit(git: Git, local: str | None, tracking: str | None) -> str | None:
+    """The parent of the new commit: the local branch, or the remote's if it is strictly newer.
+
+    Building on a fetched ``origin/gh-pages`` that contains the local branch turns "someone
+    else deployed" into a fast-forward; a diverged remote is left for the push to reject.
+    """
+    if local is None or tracking is None or tracking == local:
+        return local or tracking
+    if git.run("merge-base", "--is-ancestor", local, tracking, check=False).returncode == 0:
+        return tracking
+    return local
+
+
+def _write_tree(git: Git, site: BuiltSite, parent: str | None, cname: str,
+                ) -> tuple[str, dict[str, tuple[str, str]]]:
+    """Store site/ (plus .nojekyll and CNAME) as a tree object; return it and its entries."""
+    for relative in site.files:
+        if "\n" in relative or "\r" in relative:  # hash-object --stdin-paths reads lines
+            raise refuse(f"{site.shown}/{relative}", "file names with line breaks cannot be published")
+    paths = b"".join(os.fsencode(path) + b"\n" for path in site.files.values())
+    shas = git.text("hash-object", "-w", "--no-filters", "--stdin-paths", input=paths).split()
+    entries = {relative: (EXECUTABLE if os.stat(path).st_mode & 0o100 else FILE, sha)
+               for (relative, path), sha in zip(site.files.items(), shas, strict=True)}
+    entries.setdefault(".nojekyll", (FILE, git.blob(b"")))
+    if cname:
+        entries["CNAME"] = (FILE, git.blob(f"{cname}\n".encode("ascii")))
+    elif "CNAME" not in entries and parent is not None:
+        previous = git.maybe("ls-tree", parent, "--", "CNAME")  # "<mode> blob <sha>\tCNAME"
+        if previous:
+            mode, kind, sha = previous.split("\t")[0].split()
+            if kind == "blob":
+                entries["CNAME"] = (mode, sha)
+    index_info = b"".join(f"{mode} {sha}\t".encode() + os.fsencode(relative) + b"\0"
+                          for relative, (mode, sha) in entries.items())
+    with tempfile.TemporaryDirectory(prefix="archivegen-deploy-") as scratch:
+        index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}  # never the user's index
+        git.run("update-index", "-z", "--add", "--index-info", input=index_info, env=index)
+        tree = git.text("write-tree", env=index)
+    return tree, entries
+
+
+def _changes(git: Git, parent: str | None, tree: str, entries: dict[str, tuple[str, str]],
+             ) -> tuple[list[str], list[str], list[str]]:
+    """Paths added, changed and deleted since the parent commit."""
+    if parent is None:
+        return sorted(entries), [], []
+    output = git.run("diff-tree", "-r", "-z", "--no-renames", "--name-status", parent, tree).stdout
+    fields = output.split(b"\0")
+    added: list[str] = []
+    changed: list[str] = []
+    deleted: list[str] = []
+    for status, path in zip(fields[0::2], fields[1::2], strict=False):
+        name = os.fsdecode(path)
+        {b"A": added, b"D": deleted}.get(status[:1], changed).append(name)
+    return added, changed, deleted
+
+
+def _message(subject: str, sha: str | None, source: str) -> str:
+    """The deploy commit's message: the subject, then the source commit and our version, so a
+    published page can be traced back to the content it was built from."""
+    subject = subject.strip() or f"Deploy {source} with archivegen {__version__}"
+    return (f"{subject}\n\nSource-Commit: {sha or '(no commit)'}\n"
+            f"Archivegen-Version: {__version__}\n")
+
+
+def _push(git: Git, remote: str, url: str, commit: str, branch: str, force: bool) -> str:
+    """Push the commit as the remote's branch; a rejection is an error, never a silent force."""
+    refspec = f"{'+' if force else ''}{commit}:refs/heads/{branch}"
+    done = git.run("push", "--porcelain", remote, refspec, check=False, interactive=True)
+    where = f"push of {branch} to {remote} ({url})"
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        flag, _, rest = line.partition("\t")
+        target, _, summary = rest.partition("\t")
+        if not target.endswith(f":refs/heads/{branch}"):
+            continue
+        if flag != "!":
+            return PUSH_FLAGS.get(flag, summary)
+        if "non-fast-forward" in summary or "fetch first" in summary:
+            raise refuse(git.shown, f"{where} rejected (non-fast-forward): the remote branch has "
+                                    "commits this deploy does not build on; run 'git fetch "
+                                    f"{remote} {branch}' and deploy again to build on them, or "
+                                    "pass --force to replace them")
+        raise refuse(git.shown, f"{where} rejected: {summary.strip()}")
+    if done.returncode != 0:
+        raise refuse(git.shown, f"{where} failed: {last_line(done.stderr)}")
+    return "pushed"
