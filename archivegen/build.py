@@ -16,19 +16,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archivegen import __version__
+from archivegen import __version__, interrupt
 from archivegen.config import SiteConfig, load_config
 from archivegen.content.reader import read_articles
 from archivegen.errors import ContentError, Problem
-from archivegen.output.lock import BuildLock
+from archivegen.output.lock import STATE_DIR_NAME, BuildLock
 from archivegen.output.safety import check_output_dir
 from archivegen.output.staging import Staging, copy_static
 from archivegen.parallel import cpu_count
 from archivegen.render.stage import render_site
 from archivegen.render.templates import THEME_STATIC
 from archivegen.site import build_site
-
-STATE_DIR_NAME = ".archivegen"
 
 
 @dataclass
@@ -53,20 +51,15 @@ class BuildOptions:
     output_dir: Path | None = None
     drafts: bool = False
     workers: int = 0  # 0: one per core
-    # Asked before every step (so also right before the output is swapped in); raises to stop
-    # the build. The CLI's also catches a signal whose exception Python swallowed.
-    check_interrupted: Callable[[], None] | None = None
 
 
 class _Steps:
-    def __init__(self, report: BuildReport, on_step: Callable[[str, float], None] | None,
-                 check_interrupted: Callable[[], None] | None = None):
-        self.report, self.on_step, self.check_interrupted = report, on_step, check_interrupted
+    def __init__(self, report: BuildReport, on_step: Callable[[str, float], None] | None):
+        self.report, self.on_step = report, on_step
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        if self.check_interrupted:
-            self.check_interrupted()
+        interrupt.check()  # also right before the output is swapped in
         start = time.perf_counter()
         yield
         elapsed = time.perf_counter() - start
@@ -83,7 +76,7 @@ def build(options: BuildOptions,
     config = load_config(options.config_path)
     output = (options.output_dir.resolve() if options.output_dir else config.output_dir)
     report = BuildReport(output_dir=output)
-    steps = _Steps(report, on_step, options.check_interrupted)
+    steps = _Steps(report, on_step)
     report.steps.append(("load config", time.perf_counter() - config_start))
     if on_step:
         on_step("load config", report.steps[-1][1])

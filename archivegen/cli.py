@@ -13,54 +13,19 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
 
-from archivegen import __version__
-from archivegen.errors import ArchivegenError, BuildInterrupted, Problem
-
-# Signals received while a command runs. Raising from the handler stops a build at once almost
-# always, but Python swallows (and prints) an exception raised inside an at-fork hook or a
-# finalizer: a Ctrl-C that lands while the render workers are forked would let the build go on
-# and swap in its output. So handlers also record the signal, and the build asks
-# check_interrupted() before each step, the swap included.
-_received: list[int] = []
-
-
-def _interruption(signum: int) -> BaseException:
-    if signum == signal.SIGINT:
-        return KeyboardInterrupt()
-    return BuildInterrupted([Problem("archivegen", f"interrupted by signal {signum}; "
-                                                  "the previous output is unchanged")])
-
-
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    _received.append(signum)
-    raise _interruption(signum)
-
-
-def check_interrupted() -> None:
-    """Raise the interruption of a signal received earlier, even if Python swallowed it."""
-    if _received:
-        raise _interruption(_received[0])
-
-
-def _unraisable(previous: Callable[[Any], None], unraisable: Any) -> None:
-    """A swallowed interruption is re-raised by check_interrupted(): print no traceback for it."""
-    if _received and isinstance(unraisable.exc_value, (KeyboardInterrupt, BuildInterrupted)):
-        return
-    previous(unraisable)
+from archivegen import __version__, interrupt
+from archivegen.errors import ArchivegenError
 
 
 def _run(action: Callable[[], Any], debug: bool) -> Any:
-    _received.clear()
-    previous = {signum: signal.signal(signum, _raise_interrupted)
+    interrupt.clear()
+    previous = {signum: signal.signal(signum, interrupt.request)
                 for signum in (signal.SIGTERM, signal.SIGINT)
                 if signal.getsignal(signum) is not signal.SIG_IGN}  # nohup'ed or backgrounded
-    previous_hook = sys.unraisablehook
-    sys.unraisablehook = functools.partial(_unraisable, previous_hook)
     try:
         return action()
     except ArchivegenError as exc:
@@ -82,7 +47,6 @@ def _run(action: Callable[[], Any], debug: bool) -> Any:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        sys.unraisablehook = previous_hook
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,7 +85,7 @@ def build(config_path: Path, output_dir: Path | None, drafts: bool, workers: int
             click.echo(f"  {name:<20} {seconds * 1000:8.0f} ms")
 
     options = BuildOptions(config_path=config_path, output_dir=output_dir, drafts=drafts,
-                           workers=workers, check_interrupted=check_interrupted)
+                           workers=workers)
     report = _run(lambda: run_build(options, on_step), debug)
     shown_warnings = report.warnings if verbose else report.warnings[:20]
     for warning in shown_warnings:

@@ -9,12 +9,16 @@ the same answer from any number of workers.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any, TypeVar
+
+from archivegen import interrupt
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,9 +38,33 @@ def inherited(name: str) -> Any:
     return _STATE[name]
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C goes to the whole process group; only the parent decides what happens next.
+_PR_SET_PDEATHSIG = 1
+
+
+def _init_worker(parent: int) -> None:
+    """Workers ignore Ctrl-C (the parent decides) and die with the parent.
+
+    Without the parent-death signal, a build killed with SIGKILL leaves its workers blocked on
+    the task queue forever, holding the terminal's (or a CI runner's) output pipes open.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own broken-pipe checks remain
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _result(future: Future[R]) -> R:
+    """Wait for one chunk, honouring stop requests every 50 ms while waiting."""
+    while True:
+        interrupt.check()
+        try:
+            return future.result(timeout=0.05)
+        except FuturesTimeout:
+            continue
 
 
 def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], workers: int,
@@ -53,10 +81,10 @@ def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], workers: 
         size = min(chunk_size, max(20, len(items) // (workers * 4)))
         chunks = [items[start: start + size] for start in range(0, len(items), size)]
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_ignore_sigint)
+                                   initializer=_init_worker, initargs=(os.getpid(),))
         try:
             futures = [pool.submit(function, chunk) for chunk in chunks]
-            return [future.result() for future in futures]
+            return [_result(future) for future in futures]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     finally:

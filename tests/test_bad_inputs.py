@@ -1039,6 +1039,27 @@ def test_B2_signal_mid_build(big_project: Project, signum: int, when: str) -> No
     assert "Added later" in big_project.page("index.html")
 
 
+def test_B2_render_workers_die_with_a_killed_build(big_project: Project) -> None:
+    """SIGKILL cannot be handled; the workers must not outlive the build holding its pipes."""
+    import psutil
+
+    process = subprocess.Popen([ARCHIVEGEN, "build", "--workers", "2"], cwd=big_project.root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = psutil.Process(process.pid)
+    deadline = time.monotonic() + 30
+    workers: list[psutil.Process] = []
+    while len(workers) < 2:
+        assert process.poll() is None, "the build ended before its workers started"
+        assert time.monotonic() < deadline, "no render workers appeared"
+        workers = parent.children()
+        time.sleep(0.005)
+    process.kill()
+    process.wait(timeout=10)
+    gone, alive = psutil.wait_procs(workers, timeout=5)
+    assert not alive, f"workers outlived the killed build: {[w.pid for w in alive]}"
+    assert tree_bytes(big_project.site) == big_project.baseline
+
+
 # -- B3: output write failures ------------------------------------------------------------------
 
 def test_B3_output_path_is_a_file(project: Project) -> None:

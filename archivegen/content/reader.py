@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from archivegen import interrupt
 from archivegen.content.article import Article
 from archivegen.content.dates import parse_date
 from archivegen.content.frontmatter import FrontMatterError, SplitDocument, split_front_matter
@@ -104,6 +105,7 @@ def _read_chunk(paths: Sequence[Path]) -> ReadResult:
     root, zone, shown_root = inherited("root"), inherited("zone"), inherited("shown_root")
     result = ReadResult()
     for path in paths:
+        interrupt.check()
         key = path.relative_to(root).as_posix()
         shown = _shown(path, shown_root)
         try:

@@ -17,10 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archivegen.build import STATE_DIR_NAME
 from archivegen.config.schema import SiteConfig
 from archivegen.errors import ArchivegenError, Problem
-from archivegen.output.lock import BuildLock
+from archivegen.output.lock import STATE_DIR_NAME, BuildLock
 
 REBUILD = "run 'archivegen build' first"
 

@@ -9,6 +9,9 @@ from types import TracebackType
 
 from archivegen.errors import OutputError, Problem
 
+# The project's private folder: the lock, the last build's status (and, later, the build state).
+STATE_DIR_NAME = ".archivegen"
+
 
 class BuildLock:
     def __init__(self, state_dir: Path) -> None:
@@ -22,8 +25,8 @@ class BuildLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise OutputError([Problem(str(self.path), "another archivegen build is running in "
-                                                       "this project; try again when it ends")]) from None
+            message = "another archivegen build or deploy is running in this project; try again later"
+            raise OutputError([Problem(str(self.path), message)]) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._fd = fd

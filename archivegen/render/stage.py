@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from archivegen import interrupt
 from archivegen.config.schema import SiteConfig
 from archivegen.output.staging import FileWriter
 from archivegen.parallel import fork_map, inherited
@@ -32,6 +33,7 @@ def _render_chunk(page_indexes: Sequence[int]) -> tuple[int, int, list[tuple[int
     size = 0
     summaries: list[tuple[int, str]] = []
     for index in page_indexes:
+        interrupt.check()
         page = renderer.site.pages[index]
         if page.kind == "article":
             data, summary = renderer.render_article(page)
