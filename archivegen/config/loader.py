@@ -9,173 +9,18 @@ misspelt ``per_pgae`` silently ignored is worse than a refused build.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from archivegen import yamlread
+from archivegen.config import values
 from archivegen.config.schema import DeployConfig, SiteConfig, TagRule
-from archivegen.content.reader import strip_controls
+from archivegen.config.values import Invalid, describe
 from archivegen.errors import ConfigError, Problem
 
 MAX_CONFIG_BYTES = 1_000_000
-
-
-class Invalid(ValueError):
-    """A value failed validation; the message is shown to the user after 'key: '."""
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise Invalid(f"expected a string, got {_describe(value)}")
-    return value
-
-
-def _nonempty_string(value: Any) -> str:
-    text = _string(value).strip()
-    if not text:
-        raise Invalid("must not be empty")
-    return text
-
-
-def _text(value: Any) -> str:
-    """Text shown in pages and feeds: controls from YAML escapes ("\\x01") dropped, as in articles."""
-    return strip_controls(_string(value))
-
-
-def _nonempty_text(value: Any) -> str:
-    return _nonempty_string(_text(value))
-
-
-def _positive_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"expected a whole number, got {_describe(value)}")
-    if value < 1 or value > 1_000_000:
-        raise Invalid(f"must be between 1 and 1000000, got {value}")
-    return value
-
-
-def _base_url(value: Any) -> str:
-    """The URL as sitemaps and feeds need it: ASCII, path percent-encoded, host in IDNA form.
-
-    Every published URL starts with this one, so ``https://пример.рф/архив 2/`` is encoded here,
-    once (sitemaps.org requires RFC 3986 URLs; a raw space or Cyrillic path is not one).
-    """
-    url = _nonempty_string(value)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise Invalid(f"must be an absolute http(s) URL such as https://example.org/, got {url}")
-    if parts.query or parts.fragment:
-        raise Invalid("must not carry a query or fragment")
-    netloc = parts.netloc
-    if not netloc.isascii():
-        try:
-            port = f":{parts.port}" if parts.port else ""
-            netloc = (parts.hostname or "").encode("idna").decode("ascii") + port
-        except (UnicodeError, ValueError):
-            raise Invalid(f"has a host name that cannot be encoded: {parts.netloc}") from None
-    path = quote(parts.path, safe="/%!$&'()*+,;=:@-._~")
-    url = urlunsplit((parts.scheme, netloc, path, "", ""))
-    return url if url.endswith("/") else url + "/"
-
-
-def _timezone(value: Any) -> str:
-    name = _nonempty_string(value)
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"unknown time zone {name} (use an IANA name such as Europe/Berlin)") from None
-    return name
-
-
-def _language(value: Any) -> str:
-    code = _nonempty_string(value)
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
-        raise Invalid(f"expected a language code such as en or pt-BR, got {code}")
-    return code
-
-
-def _relative_dir(value: Any) -> Path:
-    text = _nonempty_string(value)
-    if "\x00" in text:
-        raise Invalid("must not contain NUL")
-    return Path(text).expanduser()
-
-
-PERMALINK_FIELDS = {"year", "month", "day", "slug"}
-
-
-def _permalink(value: Any) -> str:
-    pattern = _nonempty_string(value)
-    if not pattern.startswith("/"):
-        raise Invalid("must start with '/'")
-    if not (pattern.endswith("/") or pattern.endswith(".html")):
-        raise Invalid("must end with '/' (pretty URLs) or '.html'")
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
-    except ValueError as exc:
-        raise Invalid(f"is not a valid pattern: {exc}") from None
-    unknown = sorted(set(fields) - PERMALINK_FIELDS)
-    if unknown:
-        raise Invalid(f"unknown field {{{unknown[0]}}} (use {{year}}, {{month}}, {{day}}, {{slug}})")
-    if "slug" not in fields:
-        raise Invalid("must contain {slug} so every article gets its own URL")
-    try:
-        pattern.format(year=2020, month=1, day=1, slug="x")
-    except (ValueError, IndexError, KeyError) as exc:
-        raise Invalid(f"is not a valid pattern: {exc}") from None
-    if any(segment in ("..", ".") for segment in pattern.split("/")):
-        raise Invalid("must not contain '.' or '..' segments")
-    return pattern
-
-
-# git check-ref-format's rules for a branch name, checked here so that a bad name is a config
-# error with its line, not a git failure halfway through a deploy.
-_BAD_BRANCH = re.compile(r"^[-/]|/$|//|(^|/)\.|\.lock($|/)|\.\.|\.$|@\{|^@$|^HEAD$"
-                         r"|[\x00-\x20\x7f~^:?*\[\\]")
-_HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-
-
-def branch_name(value: Any) -> str:
-    """A name git accepts for a branch (also used for ``deploy gh-pages --branch``)."""
-    name = _nonempty_string(value)
-    if _BAD_BRANCH.search(name):
-        raise Invalid(f"is not a valid git branch name: {name}")
-    return name
-
-
-def remote_name(value: Any) -> str:
-    """A git remote's name; never something git could read as an option or a URL."""
-    name = _nonempty_string(value)
-    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*", name) or ".." in name:
-        raise Invalid(f"expected the name of a git remote such as origin, got {name}")
-    return name
-
-
-def _host_name(value: Any) -> str:
-    """The CNAME file's content: one host name, in the ASCII form GitHub Pages expects."""
-    host = _nonempty_string(value).lower().rstrip(".")
-    if "/" in host or ":" in host:
-        raise Invalid(f"must be a bare host name such as archive.example.org, not a URL: {host}")
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise Invalid(f"is not a valid host name: {host}") from None
-    if len(ascii_host) > 253 or not re.fullmatch(rf"{_HOST_LABEL}(\.{_HOST_LABEL})+", ascii_host):
-        raise Invalid(f"is not a valid host name: {host}")
-    return ascii_host
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"expected a whole number, got {_describe(value)}")
-    if value < 0:
-        raise Invalid(f"must not be negative, got {value}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -187,30 +32,30 @@ class Option:
 
 
 OPTIONS: dict[str, Option] = {
-    "title": Option(_nonempty_text, None, "Name of the archive, shown on every page.", True),
-    "base_url": Option(_base_url, None, "Public URL, may carry a sub-path.", True),
-    "description": Option(_text, "", "One-line description for feeds and the home page."),
-    "language": Option(_language, "en", "Default language of articles (<html lang>)."),
-    "timezone": Option(_timezone, "UTC", "IANA zone; naive dates in content are in this zone."),
-    "author": Option(_text, "", "Default feed author."),
-    "content_dir": Option(_relative_dir, Path("content"), "Where the Markdown articles live."),
-    "templates_dir": Option(_relative_dir, Path("templates"), "Template overrides."),
-    "static_dir": Option(_relative_dir, Path("static"), "Static file overrides."),
-    "output_dir": Option(_relative_dir, Path("site"), "Where the site is written."),
-    "per_page": Option(_positive_int, 20, "Articles per listing page."),
-    "feed_items": Option(_positive_int, 50, "Entries per feed."),
-    "permalinks": Option(_permalink, "/{year}/{month:02}/{slug}/", "Article URL pattern."),
+    "title": Option(values.nonempty_text, None, "Name of the archive, shown on every page.", True),
+    "base_url": Option(values.base_url, None, "Public URL, may carry a sub-path.", True),
+    "description": Option(values.text, "", "One-line description for feeds and the home page."),
+    "language": Option(values.language, "en", "Default language of articles (<html lang>)."),
+    "timezone": Option(values.timezone, "UTC", "IANA zone; naive dates in content are in this zone."),
+    "author": Option(values.text, "", "Default feed author."),
+    "content_dir": Option(values.relative_dir, Path("content"), "Where the Markdown articles live."),
+    "templates_dir": Option(values.relative_dir, Path("templates"), "Template overrides."),
+    "static_dir": Option(values.relative_dir, Path("static"), "Static file overrides."),
+    "output_dir": Option(values.relative_dir, Path("site"), "Where the site is written."),
+    "per_page": Option(values.positive_int, 20, "Articles per listing page."),
+    "feed_items": Option(values.positive_int, 50, "Entries per feed."),
+    "permalinks": Option(values.permalink, "/{year}/{month:02}/{slug}/", "Article URL pattern."),
     "tags": Option(lambda value: value, {}, "Tag rules used by import (see TagRule)."),
     "deploy": Option(lambda value: value, {}, "Defaults for 'archivegen deploy' (see DEPLOY_OPTIONS)."),
 }
 
 DEPLOY_OPTIONS: dict[str, Option] = {
-    "remote": Option(remote_name, "origin", "git remote that gh-pages is pushed to."),
-    "branch": Option(branch_name, "gh-pages", "Branch that receives the site."),
-    "cname": Option(_host_name, "", "Custom domain written to CNAME (empty: keep the previous one)."),
-    "message": Option(_nonempty_text, "", "Deploy commit message (the source commit is appended)."),
-    "target": Option(_relative_dir, None, "Folder for 'archivegen deploy dir' (project-relative)."),
-    "max_deletes": Option(_count, 256, "Refuse a deploy that deletes more files (--force overrides)."),
+    "remote": Option(values.remote_name, "origin", "git remote that gh-pages is pushed to."),
+    "branch": Option(values.branch_name, "gh-pages", "Branch that receives the site."),
+    "cname": Option(values.host_name, "", "Custom domain written to CNAME (empty: keep the previous one)."),
+    "message": Option(values.nonempty_text, "", "Deploy commit message (the source commit is appended)."),
+    "target": Option(values.relative_dir, None, "Folder for 'archivegen deploy dir' (project-relative)."),
+    "max_deletes": Option(values.count, 256, "Refuse a deploy that deletes more files (--force overrides)."),
 }
 
 TAG_RULE_KEYS = {"keywords", "patterns", "min_mentions", "title_weight"}
@@ -292,7 +137,7 @@ def _tag_rules(
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        report(("tags",), f"expected a mapping of tag name to rule, got {_describe(raw)}")
+        report(("tags",), f"expected a mapping of tag name to rule, got {describe(raw)}")
         return ()
     rules = []
     for name, spec in raw.items():
@@ -303,7 +148,7 @@ def _tag_rules(
         if isinstance(spec, list):
             spec = {"keywords": spec}
         if not isinstance(spec, dict):
-            report(where, f"expected a list of keywords or a mapping, got {_describe(spec)}")
+            report(where, f"expected a list of keywords or a mapping, got {describe(spec)}")
             continue
         for key in spec:
             if key not in TAG_RULE_KEYS:
@@ -321,7 +166,7 @@ def _tag_rules(
         numbers = {}
         for key, default in (("min_mentions", 1), ("title_weight", 3)):
             try:
-                numbers[key] = _positive_int(spec.get(key, default))
+                numbers[key] = values.positive_int(spec.get(key, default))
             except Invalid as exc:
                 report((*where, key), str(exc))
                 numbers[key] = default
@@ -338,7 +183,7 @@ def _deploy_settings(
     if raw is None:
         return values
     if not isinstance(raw, dict):
-        report(("deploy",), f"expected a mapping of deploy settings, got {_describe(raw)}")
+        report(("deploy",), f"expected a mapping of deploy settings, got {describe(raw)}")
         return values
     for key, value in raw.items():
         if key not in DEPLOY_OPTIONS:
@@ -357,34 +202,15 @@ def _string_list(
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        report(where, f"expected a list of strings, got {_describe(value)}")
+        report(where, f"expected a list of strings, got {describe(value)}")
         return []
     good = []
     for index, item in enumerate(value):
         if isinstance(item, str) and item.strip():
             good.append(item.strip())
         else:
-            report((*where, index), f"expected a non-empty string, got {_describe(item)}")
+            report((*where, index), f"expected a non-empty string, got {describe(item)}")
     return good
-
-
-def _describe(value: Any) -> str:
-    """Name a YAML value's type the way a YAML author thinks of it, never as a Python repr."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int):
-        return f"a number ({value})"
-    if isinstance(value, float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"a string ({value[:40]})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 def _display_path(path: Path) -> str:

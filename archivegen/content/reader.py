@@ -23,15 +23,13 @@ from archivegen.content.frontmatter import FrontMatterError, SplitDocument, spli
 from archivegen.content.slugs import is_valid_slug, make_slug
 from archivegen.errors import Problem
 from archivegen.parallel import fork_map, inherited
+from archivegen.textclean import strip_controls
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 KNOWN_FIELDS = (
     "title", "date", "updated", "tags", "summary", "source", "authors", "slug", "url", "draft",
     "language", "source_file", "content_hash",
 )
-# C0 controls other than tab and newline, DEL, C1 controls, and the two noncharacters XML 1.0
-# forbids (U+FFFE, U+FFFF): invalid in the feeds and sitemaps we write, invisible in HTML.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _SAFE_URL_PATH = re.compile(r"/(?:[a-z0-9._~-]+/)*(?:[a-z0-9._~-]+\.html)?")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
@@ -42,9 +40,6 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-
-def strip_controls(text: str) -> str:
-    return _CONTROL_CHARS.sub("", text)
 
 
 def find_content_files(content_dir: Path, warnings: list[Problem], shown_root: Path) -> list[Path]:

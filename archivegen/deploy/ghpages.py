@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from archivegen import __version__
-from archivegen.config.loader import Invalid, branch_name, remote_name
 from archivegen.config.schema import SiteConfig
+from archivegen.config.values import Invalid, branch_name, remote_name
 from archivegen.deploy.checks import BuiltSite, built_site, check_deletes, deploy_lock, refuse
 from archivegen.deploy.git import (
     Git,

@@ -1,0 +1,188 @@
+"""Validators for single values of site_config.yaml: each returns the clean value or raises Invalid.
+
+They speak YAML, not Python: messages name a value's type as a YAML author thinks of it
+("a boolean (true)"), never as a repr, because they end up after ``site_config.yaml:LINE: key:``.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from archivegen.textclean import strip_controls
+
+
+class Invalid(ValueError):
+    """A value failed validation; the message is shown to the user after 'key: '."""
+
+
+def string_value(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"expected a string, got {describe(value)}")
+    return value
+
+
+def nonempty_string(value: Any) -> str:
+    text = string_value(value).strip()
+    if not text:
+        raise Invalid("must not be empty")
+    return text
+
+
+def text(value: Any) -> str:
+    """Text shown in pages and feeds: controls from YAML escapes ("\\x01") dropped, as in articles."""
+    return strip_controls(string_value(value))
+
+
+def nonempty_text(value: Any) -> str:
+    return nonempty_string(text(value))
+
+
+def positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"expected a whole number, got {describe(value)}")
+    if value < 1 or value > 1_000_000:
+        raise Invalid(f"must be between 1 and 1000000, got {value}")
+    return value
+
+
+def base_url(value: Any) -> str:
+    """The URL as sitemaps and feeds need it: ASCII, path percent-encoded, host in IDNA form.
+
+    Every published URL starts with this one, so ``https://пример.рф/архив 2/`` is encoded here,
+    once (sitemaps.org requires RFC 3986 URLs; a raw space or Cyrillic path is not one).
+    """
+    url = nonempty_string(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise Invalid(f"must be an absolute http(s) URL such as https://example.org/, got {url}")
+    if parts.query or parts.fragment:
+        raise Invalid("must not carry a query or fragment")
+    netloc = parts.netloc
+    if not netloc.isascii():
+        try:
+            port = f":{parts.port}" if parts.port else ""
+            netloc = (parts.hostname or "").encode("idna").decode("ascii") + port
+        except (UnicodeError, ValueError):
+            raise Invalid(f"has a host name that cannot be encoded: {parts.netloc}") from None
+    path = quote(parts.path, safe="/%!$&'()*+,;=:@-._~")
+    url = urlunsplit((parts.scheme, netloc, path, "", ""))
+    return url if url.endswith("/") else url + "/"
+
+
+def timezone(value: Any) -> str:
+    name = nonempty_string(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"unknown time zone {name} (use an IANA name such as Europe/Berlin)") from None
+    return name
+
+
+def language(value: Any) -> str:
+    code = nonempty_string(value)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
+        raise Invalid(f"expected a language code such as en or pt-BR, got {code}")
+    return code
+
+
+def relative_dir(value: Any) -> Path:
+    text = nonempty_string(value)
+    if "\x00" in text:
+        raise Invalid("must not contain NUL")
+    return Path(text).expanduser()
+
+
+PERMALINK_FIELDS = {"year", "month", "day", "slug"}
+
+
+def permalink(value: Any) -> str:
+    pattern = nonempty_string(value)
+    if not pattern.startswith("/"):
+        raise Invalid("must start with '/'")
+    if not (pattern.endswith("/") or pattern.endswith(".html")):
+        raise Invalid("must end with '/' (pretty URLs) or '.html'")
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as exc:
+        raise Invalid(f"is not a valid pattern: {exc}") from None
+    unknown = sorted(set(fields) - PERMALINK_FIELDS)
+    if unknown:
+        raise Invalid(f"unknown field {{{unknown[0]}}} (use {{year}}, {{month}}, {{day}}, {{slug}})")
+    if "slug" not in fields:
+        raise Invalid("must contain {slug} so every article gets its own URL")
+    try:
+        pattern.format(year=2020, month=1, day=1, slug="x")
+    except (ValueError, IndexError, KeyError) as exc:
+        raise Invalid(f"is not a valid pattern: {exc}") from None
+    if any(segment in ("..", ".") for segment in pattern.split("/")):
+        raise Invalid("must not contain '.' or '..' segments")
+    return pattern
+
+
+# git check-ref-format's rules for a branch name, checked here so that a bad name is a config
+# error with its line, not a git failure halfway through a deploy.
+_BAD_BRANCH = re.compile(r"^[-/]|/$|//|(^|/)\.|\.lock($|/)|\.\.|\.$|@\{|^@$|^HEAD$"
+                         r"|[\x00-\x20\x7f~^:?*\[\\]")
+_HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+
+
+def branch_name(value: Any) -> str:
+    """A name git accepts for a branch (also used for ``deploy gh-pages --branch``)."""
+    name = nonempty_string(value)
+    if _BAD_BRANCH.search(name):
+        raise Invalid(f"is not a valid git branch name: {name}")
+    return name
+
+
+def remote_name(value: Any) -> str:
+    """A git remote's name; never something git could read as an option or a URL."""
+    name = nonempty_string(value)
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)*", name) or ".." in name:
+        raise Invalid(f"expected the name of a git remote such as origin, got {name}")
+    return name
+
+
+def host_name(value: Any) -> str:
+    """The CNAME file's content: one host name, in the ASCII form GitHub Pages expects."""
+    host = nonempty_string(value).lower().rstrip(".")
+    if "/" in host or ":" in host:
+        raise Invalid(f"must be a bare host name such as archive.example.org, not a URL: {host}")
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise Invalid(f"is not a valid host name: {host}") from None
+    if len(ascii_host) > 253 or not re.fullmatch(rf"{_HOST_LABEL}(\.{_HOST_LABEL})+", ascii_host):
+        raise Invalid(f"is not a valid host name: {host}")
+    return ascii_host
+
+
+def count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"expected a whole number, got {describe(value)}")
+    if value < 0:
+        raise Invalid(f"must not be negative, got {value}")
+    return value
+
+
+def describe(value: Any) -> str:
+    """Name a YAML value's type the way a YAML author thinks of it, never as a Python repr."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int):
+        return f"a number ({value})"
+    if isinstance(value, float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({value[:40]})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
