@@ -10,6 +10,7 @@ the same answer from any number of workers.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -80,6 +81,9 @@ def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], workers: 
             return [function(items)]
         size = min(chunk_size, max(20, len(items) // (workers * 4)))
         chunks = [items[start: start + size] for start in range(0, len(items), size)]
+        # Move everything built so far out of the collector's sight: a worker's garbage
+        # collections would otherwise walk (and so copy-on-write) the whole inherited heap.
+        gc.freeze()
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_init_worker, initargs=(os.getpid(),))
         try:
@@ -87,5 +91,6 @@ def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], workers: 
             return [_result(future) for future in futures]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            gc.unfreeze()
     finally:
         _STATE.clear()
