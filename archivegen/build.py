@@ -80,7 +80,7 @@ def build(options: BuildOptions,
     report.steps.append(("load config", time.perf_counter() - config_start))
     if on_step:
         on_step("load config", report.steps[-1][1])
-    check_output_dir(config, output)
+    check_output_dir(config, output, from_command_line=options.output_dir is not None)
 
     state_dir = config.project_dir / STATE_DIR_NAME
     with BuildLock(state_dir):

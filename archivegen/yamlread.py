@@ -91,6 +91,11 @@ def load(text: str, keep_going: bool = False) -> LocatedYaml:
             if exc.context and exc.problem:
                 message = f"{exc.problem} ({exc.context})"
             message = " ".join(message.split())
+            if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+                mark = exc.context_mark  # where the quote opens, not where the text ran out
+                message = "this quoted value is never closed"
+            elif mark and _char_at(text, mark.line, mark.column) == "\t":
+                message = "a tab character here: YAML indents with spaces only"
             line = mark.line + 1 if mark else 1
             column = mark.column + 1 if mark else None
             raise YamlProblem(f"invalid YAML: {message}", line, column) from None
@@ -168,3 +173,9 @@ def _build(
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         raise YamlProblem(f"invalid value: {exc}", node.start_mark.line + 1,
                           node.start_mark.column + 1) from None
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 0-based YAML mark, or '' past the end."""
+    lines = text.split("\n")
+    return lines[line][column:column + 1] if line < len(lines) else ""

@@ -13,9 +13,10 @@ from archivegen.config.schema import SiteConfig
 from archivegen.errors import OutputError, Problem
 
 
-def check_output_dir(config: SiteConfig, output: Path) -> None:
+def check_output_dir(config: SiteConfig, output: Path, from_command_line: bool = False) -> None:
+    """Raise OutputError unless ``output`` is safe to replace; blame where the path came from."""
     out = output.resolve()
-    config_name = config.config_path.name
+    source = "--output" if from_command_line else f"{config.config_path.name}: output_dir"
     protected = {
         "the project folder": config.project_dir,
         "the content folder": config.content_dir,
@@ -36,7 +37,7 @@ def check_output_dir(config: SiteConfig, output: Path) -> None:
             if reason:
                 break
     if reason:
-        raise OutputError([Problem(config_name, f"output_dir: refusing to build into {reason}; "
-                                                "choose a separate folder such as 'site'")])
+        raise OutputError([Problem(source, f"refusing to build into {reason}; "
+                                           "choose a separate folder such as 'site'")])
     if out.exists() and not out.is_dir():
         raise OutputError([Problem(str(out), "output path exists and is not a directory")])
