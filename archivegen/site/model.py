@@ -7,7 +7,7 @@ shows by article index, which is also what the incremental build records as its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from archivegen.content.article import Article
@@ -94,7 +94,6 @@ class Site:
     months: dict[tuple[int, int], tuple[int, ...]]
     pages: tuple[Page, ...]
     drafts_included: bool = False
-    stats: dict[str, int] = field(default_factory=dict)
 
     def previous_entry(self, entry: Entry) -> Entry | None:
         """The next older article (entries are newest first)."""
