@@ -113,6 +113,46 @@ def init(directory: Path, debug: bool) -> None:
     click.echo(f"Next: cd {directory} && archivegen build")
 
 
+@main.command(name="import")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              default=Path("site_config.yaml"), show_default=True,
+              help="The archive's configuration file (content_dir, tag rules, import settings).")
+@click.option("-n", "--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option("--update", is_flag=True,
+              help="Rewrite articles imported before whose new import differs (re-tagged, re-extracted).")
+@click.option("--default-date", type=str, default=None, metavar="DATE",
+              help="Date for articles whose source gives none (ISO 8601, e.g. 2020-03-05).")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Extraction processes (0: one per CPU core).")
+@click.option("-v", "--verbose", is_flag=True, help="List every article, not only problems and renames.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def import_command(inputs: tuple[Path, ...], config_path: Path, dry_run: bool, update: bool,
+                   default_date: str | None, workers: int, verbose: bool, debug: bool) -> None:
+    """Clean scraped articles (text dumps, saved HTML, JSON/JSONL) into content/ as Markdown.
+
+    INPUTS are files or folders (walked for .txt, .html, .json, .jsonl, also gzipped). An article
+    imported before is reported unchanged and its file left alone; a different article with the
+    same headline gets a new, deterministic file name. Nothing is ever overwritten.
+    """
+    from archivegen.importing.dates import parse_loose_date
+    from archivegen.importing.progress import ImportReporter
+    from archivegen.importing.run import ImportOptions, run_import
+
+    fallback = None
+    if default_date is not None:
+        fallback = parse_loose_date(default_date)
+        if fallback is None:
+            raise click.BadParameter(f"not a date: {default_date!r}", param_hint="--default-date")
+    options = ImportOptions(config_path=config_path, inputs=inputs, dry_run=dry_run, update=update,
+                            default_date=fallback, workers=workers)
+    with ImportReporter(verbose=verbose, dry_run=dry_run) as reporter:
+        summary = _run(lambda: run_import(options, reporter.event, reporter.progress), debug)
+    reporter.finish(summary)
+    if not summary.ok:
+        sys.exit(1)
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd())) + "/"

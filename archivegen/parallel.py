@@ -14,7 +14,7 @@ import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any, TypeVar
@@ -74,13 +74,33 @@ def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], workers: 
 
     Small inputs run in this process: below ``min_items`` a pool costs more than it saves.
     """
+    if workers <= 1 or len(items) < min_items or not _can_fork():
+        _STATE.clear()
+        _STATE.update(state)
+        try:
+            return [function(items)]
+        finally:
+            _STATE.clear()
+    return list(fork_imap(function, items, workers, state, chunk_size=chunk_size))
+
+
+def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], workers: int,
+              state: dict[str, Any], chunk_size: int = 250, min_chunk: int = 20) -> Iterator[R]:
+    """Like ``fork_map`` but yields each chunk's result as soon as it (and those before it) are done.
+
+    For callers that act on results while later chunks still run (import writes files as
+    pages are extracted, and moves a progress bar). With one worker, chunks run in this process.
+    """
     _STATE.clear()
     _STATE.update(state)
     try:
-        if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
-            return [function(items)]
-        size = min(chunk_size, max(20, len(items) // (workers * 4)))
+        size = min(chunk_size, max(min_chunk, len(items) // (max(1, workers) * 4)))
         chunks = [items[start: start + size] for start in range(0, len(items), size)]
+        if workers <= 1 or len(chunks) <= 1 or not _can_fork():
+            for chunk in chunks:
+                interrupt.check()
+                yield function(chunk)
+            return
         # Move everything built so far out of the collector's sight: a worker's garbage
         # collections would otherwise walk (and so copy-on-write) the whole inherited heap.
         gc.freeze()
@@ -88,9 +108,14 @@ def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], workers: 
                                    initializer=_init_worker, initargs=(os.getpid(),))
         try:
             futures = [pool.submit(function, chunk) for chunk in chunks]
-            return [_result(future) for future in futures]
+            for future in futures:
+                yield _result(future)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             gc.unfreeze()
     finally:
         _STATE.clear()
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()

@@ -16,7 +16,7 @@ from typing import Any
 
 from archivegen import yamlread
 from archivegen.config import values
-from archivegen.config.schema import DeployConfig, SiteConfig, TagRule
+from archivegen.config.schema import DeployConfig, ImportConfig, SiteConfig, TagRule
 from archivegen.config.values import Invalid, describe
 from archivegen.errors import ConfigError, Problem
 
@@ -47,6 +47,7 @@ OPTIONS: dict[str, Option] = {
     "permalinks": Option(values.permalink, "/{year}/{month:02}/{slug}/", "Article URL pattern."),
     "tags": Option(lambda value: value, {}, "Tag rules used by import (see TagRule)."),
     "deploy": Option(lambda value: value, {}, "Defaults for 'archivegen deploy' (see DEPLOY_OPTIONS)."),
+    "import": Option(lambda value: value, {}, "Settings of 'archivegen import' (see IMPORT_OPTIONS)."),
 }
 
 DEPLOY_OPTIONS: dict[str, Option] = {
@@ -56,6 +57,12 @@ DEPLOY_OPTIONS: dict[str, Option] = {
     "message": Option(values.nonempty_text, "", "Deploy commit message (the source commit is appended)."),
     "target": Option(values.relative_dir, None, "Folder for 'archivegen deploy dir' (project-relative)."),
     "max_deletes": Option(values.count, 256, "Refuse a deploy that deletes more files (--force overrides)."),
+}
+
+IMPORT_OPTIONS: dict[str, Option] = {
+    "source_timezone": Option(values.timezone, "", "Zone of scraped dates without an offset (default: timezone)."),
+    "fields": Option(values.field_map, (), "JSON dump field map: our field -> key or dotted path."),
+    "min_words": Option(values.positive_int, 20, "Bodies shorter than this are skipped as 'no article'."),
 }
 
 TAG_RULE_KEYS = {"keywords", "patterns", "min_mentions", "title_weight"}
@@ -116,7 +123,10 @@ def load_config(path: Path) -> SiteConfig:
         except Invalid as exc:
             report((key,), str(exc))
     tag_rules = _tag_rules(None if ("tags",) in rejected_keys else data.get("tags"), report)
-    deploy = _deploy_settings(None if ("deploy",) in rejected_keys else data.get("deploy"), report)
+    deploy = _section("deploy", DEPLOY_OPTIONS, None if ("deploy",) in rejected_keys
+                      else data.get("deploy"), report)
+    importing = _section("import", IMPORT_OPTIONS, None if ("import",) in rejected_keys
+                         else data.get("import"), report)
     if problems:
         problems.sort(key=lambda p: p.line or 0)  # stable: same-line problems keep option order
         raise ConfigError(problems)
@@ -128,6 +138,8 @@ def load_config(path: Path) -> SiteConfig:
     values["tags"] = tag_rules
     target = deploy.pop("target")
     values["deploy"] = DeployConfig(target=(project_dir / target).resolve() if target else None, **deploy)
+    values["importing"] = ImportConfig(**importing)
+    del values["import"]
     return SiteConfig(project_dir=project_dir, config_path=path.resolve(), **values)
 
 
@@ -175,24 +187,25 @@ def _tag_rules(
     return tuple(rules)
 
 
-def _deploy_settings(
-    raw: Any, report: Callable[[tuple[str | int, ...], str], None],
+def _section(
+    name: str, options: dict[str, Option], raw: Any,
+    report: Callable[[tuple[str | int, ...], str], None],
 ) -> dict[str, Any]:
-    """The ``deploy:`` section as DeployConfig arguments (defaults where a value is bad)."""
-    values = {key: option.default for key, option in DEPLOY_OPTIONS.items()}
+    """A nested section (``deploy:``, ``import:``) as dataclass arguments (defaults where bad)."""
+    values = {key: option.default for key, option in options.items()}
     if raw is None:
         return values
     if not isinstance(raw, dict):
-        report(("deploy",), f"expected a mapping of deploy settings, got {describe(raw)}")
+        report((name,), f"expected a mapping of {name} settings, got {describe(raw)}")
         return values
     for key, value in raw.items():
-        if key not in DEPLOY_OPTIONS:
-            report(("deploy", str(key)), f"unknown setting (known: {', '.join(DEPLOY_OPTIONS)})")
+        if key not in options:
+            report((name, str(key)), f"unknown setting (known: {', '.join(options)})")
         elif value is not None:  # null (or a refused !!tag, already reported): the default
             try:
-                values[key] = DEPLOY_OPTIONS[key].validate(value)
+                values[key] = options[key].validate(value)
             except Invalid as exc:
-                report(("deploy", key), str(exc))
+                report((name, key), str(exc))
     return values
 
 

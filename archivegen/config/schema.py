@@ -47,6 +47,25 @@ class DeployConfig:
     max_deletes: int = 256
 
 
+IMPORT_FIELDS = ("title", "body", "body_html", "date", "updated", "summary", "url", "authors", "tags",
+                 "language", "id")
+
+
+@dataclass(frozen=True)
+class ImportConfig:
+    """Settings of ``archivegen import`` (the ``import:`` section).
+
+    ``source_timezone`` is the zone of dates the scrapes give without an offset ("5 Mar, 2020
+    11:15"); empty means the site's ``timezone``. ``fields`` maps our record fields (see
+    ``IMPORT_FIELDS``) to the key, or dotted path ("meta.headline"), that holds them in JSON dumps
+    of an unusual shape; unmapped fields are looked up under their usual names.
+    """
+
+    source_timezone: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+    min_words: int = 20
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """Validated settings. Paths are absolute, resolved against the config file's folder."""
@@ -68,10 +87,16 @@ class SiteConfig:
     permalinks: str = "/{year}/{month:02}/{slug}/"
     tags: tuple[TagRule, ...] = field(default_factory=tuple)
     deploy: DeployConfig = field(default_factory=DeployConfig)
+    importing: ImportConfig = field(default_factory=ImportConfig)
 
     @property
     def tzinfo(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def source_tzinfo(self) -> ZoneInfo:
+        """The zone of offset-less dates in scraped sources (the site's zone unless configured)."""
+        return ZoneInfo(self.importing.source_timezone or self.timezone)
 
     @property
     def base_path(self) -> str:

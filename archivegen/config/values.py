@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from archivegen.config.schema import IMPORT_FIELDS
 from archivegen.textclean import strip_controls
 
 
@@ -186,3 +187,17 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+def field_map(value: Any) -> tuple[tuple[str, str], ...]:
+    """``import.fields``: our record field -> the key or dotted path holding it in a JSON dump."""
+    if not isinstance(value, dict):
+        raise Invalid(f"expected a mapping of field name to JSON key, got {describe(value)}")
+    pairs = []
+    for ours, theirs in value.items():
+        if ours not in IMPORT_FIELDS:
+            raise Invalid(f"unknown field {ours!r} (known: {', '.join(IMPORT_FIELDS)})")
+        if not isinstance(theirs, str) or not theirs.strip():
+            raise Invalid(f"{ours}: expected a JSON key such as headline or meta.title, got {describe(theirs)}")
+        pairs.append((ours, theirs.strip()))
+    return tuple(pairs)

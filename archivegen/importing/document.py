@@ -1,0 +1,183 @@
+"""One extracted article to the exact text of a content/ Markdown file.
+
+The output is a pure function of the article (no timestamps, fixed key order, fixed quoting),
+which is what makes re-importing a no-op: the same article gives the same bytes. Strings are
+written plain only when YAML cannot misread them; everything else is double-quoted with JSON
+escapes (valid YAML), so titles like ``No``, ``1e3``, ``2024-01-01`` or ``a: b`` read back as the
+same string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from urllib.parse import urlsplit
+
+from archivegen.config.schema import SiteConfig
+from archivegen.content.slugs import make_slug
+from archivegen.importing.extracted import Extracted, NoArticle
+from archivegen.importing.tagging import merge_tags, rule_tags
+from archivegen.render.markdown import MarkdownRenderer, summarize
+from archivegen.textclean import strip_controls
+
+MAX_TITLE_CHARS = 500
+MAX_SUMMARY_CHARS = 600
+MAX_AUTHORS = 20
+_PLAIN = re.compile(r"[^\W\d_][\w .'’()/&+-]*", re.UNICODE)
+_YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
+_URL_PLAIN = re.compile(r"https?://[A-Za-z0-9._~:/?@!$&()*+;=%-]+(?:#[A-Za-z0-9._~:/?@!$&()*+;=%-]*)?")
+_LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]{2,8}))?")
+_TAG = re.compile(r"<[^>]*>")
+_renderer: MarkdownRenderer | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article ready to be written; ``text(slug)`` gives the file for a chosen slug."""
+
+    title: str
+    date: datetime
+    slug: str  # the preferred slug; the writer may add a suffix when another article has it
+    body: str
+    summary: str
+    tags: tuple[str, ...]
+    authors: tuple[str, ...]
+    source: str
+    language: str
+    source_file: str
+    content_hash: str
+
+    def text(self, slug: str) -> str:
+        lines = [
+            "---",
+            f"title: {yaml_string(self.title, always_quote=True)}",
+            f"date: {self.date.isoformat(timespec='seconds')}",
+            f"slug: {slug}",
+        ]
+        if self.summary:
+            lines.append(f"summary: {yaml_string(self.summary, always_quote=True)}")
+        if self.tags:
+            lines.append(f"tags: {yaml_list(self.tags)}")
+        if self.authors:
+            lines.append(f"authors: {yaml_list(self.authors)}")
+        if self.source:
+            plain = _URL_PLAIN.fullmatch(self.source)
+            lines.append(f"source: {self.source if plain else yaml_string(self.source, True)}")
+        if self.language:
+            lines.append(f"language: {self.language}")
+        lines.append(f"source_file: {yaml_string(self.source_file)}")
+        lines.append(f"content_hash: {self.content_hash}")
+        lines.append("---")
+        return "\n".join(lines) + "\n\n" + self.body.strip("\n") + "\n"
+
+
+def make_document(found: Extracted, config: SiteConfig, source_file: str,
+                  default_date: datetime | None = None) -> Document:
+    """Validate and normalize one extracted article; NoArticle says why it cannot be one."""
+    title = one_line(found.title)[:MAX_TITLE_CHARS].strip()
+    if not title:
+        raise NoArticle("no headline found")
+    body = clean_body(found.body)
+    plain = plain_text(body)
+    words = len(plain.split())
+    if words < config.importing.min_words:
+        raise NoArticle(f"only {words} words of article text (import.min_words is "
+                        f"{config.importing.min_words})")
+    date = found.date or default_date
+    if date is None:
+        raise NoArticle("no publication date found (pass --default-date to set one)")
+    date = with_zone(date, config.source_tzinfo)
+    summary = one_line(found.summary)
+    if not summary:
+        summary = summarize(_render(body))
+    if len(summary) > MAX_SUMMARY_CHARS:
+        summary = summary[:MAX_SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:.-–—") + "…"
+    tags = merge_tags(config.tags, rule_tags(config.tags, title, plain), found.tags)
+    return Document(
+        title=title, date=date, slug=make_slug(title), body=body, summary=summary,
+        tags=tuple(tags), authors=_authors(found.authors), source=_source(found.source),
+        language=_language(found.language), source_file=one_line(source_file),
+        content_hash=body_hash(plain),
+    )
+
+
+def body_hash(plain: str) -> str:
+    """Identity of an article's text: lowercase words only, so markup and spacing do not count.
+
+    The same article imported from a text dump, a JSON record or a re-saved page keeps one hash
+    even when line breaks, escaping or link markup differ.
+    """
+    words = " ".join(re.findall(r"\w+", plain.lower()))
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+
+
+def one_line(text: str) -> str:
+    return " ".join(strip_controls(html.unescape(text) if "&" in text else text).split())
+
+
+def clean_body(body: str) -> str:
+    """Markdown body with controls dropped, trailing spaces trimmed, at most one blank line."""
+    lines = [line.rstrip() for line in strip_controls(body.replace("\r\n", "\n")).split("\n")]
+    text = "\n".join(lines).strip("\n")
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def plain_text(markdown: str) -> str:
+    return html.unescape(_TAG.sub(" ", _render(markdown)))
+
+
+def with_zone(date: datetime, zone: tzinfo) -> datetime:
+    """Offset-less dates are in the source's zone; the written date always carries an offset."""
+    date = date.replace(microsecond=0)
+    if date.tzinfo is None:
+        return date.replace(tzinfo=zone)
+    return date
+
+
+def yaml_string(value: str, always_quote: bool = False) -> str:
+    """``value`` as a YAML scalar that reads back as exactly this string."""
+    if (not always_quote and _PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS
+            and not value.endswith((" ", ":")) and " #" not in value):
+        return value
+    quoted = json.dumps(value, ensure_ascii=False)
+    # JSON leaves these raw; YAML would fold them as line breaks or drop the BOM.
+    return (quoted.replace("\u0085", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+            .replace("\ufeff", "\\uFEFF"))
+
+
+def yaml_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(yaml_string(value) for value in values) + "]"
+
+
+def _authors(raw: tuple[str, ...]) -> tuple[str, ...]:
+    authors: list[str] = []
+    for name in raw:
+        clean = one_line(name)[:100].strip(" ,;")
+        if clean and clean.lower() not in (a.lower() for a in authors):
+            authors.append(clean)
+    return tuple(authors[:MAX_AUTHORS])
+
+
+def _source(url: str) -> str:
+    url = one_line(url)
+    parts = urlsplit(url)
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc and " " not in url else ""
+
+
+def _language(code: str) -> str:
+    match = _LANGUAGE.fullmatch(one_line(code))
+    if not match:
+        return ""
+    primary, region = match.group(1).lower(), match.group(2)
+    return f"{primary}-{region.upper() if len(region) == 2 else region}" if region else primary
+
+
+def _render(markdown: str) -> str:
+    global _renderer
+    if _renderer is None:
+        _renderer = MarkdownRenderer()
+    return _renderer.render(markdown)

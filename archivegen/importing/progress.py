@@ -1,0 +1,98 @@
+"""What ``archivegen import`` tells the user: a progress bar, problem lines, a summary.
+
+The bar is drawn only on a terminal (rich, on stderr). Problems are always printed, one line
+each in the ``path[:line]: message`` form of every archivegen error, so they can be grepped
+and piped; renames are printed because the user should know both paths (CHECKLIST I2).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from types import TracebackType
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from archivegen.importing import writer
+from archivegen.importing.run import Event, ImportSummary
+
+_ORDER = (writer.IMPORTED, writer.UPDATED, writer.RENAMED, writer.UNCHANGED, writer.SKIPPED,
+          writer.FAILED)
+
+
+class ImportReporter:
+    def __init__(self, verbose: bool = False, dry_run: bool = False):
+        self.verbose, self.dry_run = verbose, dry_run
+        self.console = Console(stderr=True)
+        self._progress: Progress | None = None
+        self._task: int | None = None
+
+    def __enter__(self) -> ImportReporter:
+        if self.console.is_terminal:
+            self._progress = Progress(
+                TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=self.console, transient=True)
+            self._progress.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self._progress:
+            self._progress.stop()
+
+    def progress(self, done: int, total: int) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task("import", total=total)
+        self._progress.update(self._task, completed=done, total=total)
+
+    def event(self, event: Event) -> None:
+        shown = _relative(event)
+        if event.status == writer.FAILED:
+            self._say(f"{event.origin}: {event.note}", err=True)
+        elif event.status == writer.SKIPPED:
+            self._say(f"{event.origin}: skipped: {event.note}", err=True)
+        elif event.status == writer.RENAMED:
+            self._say(f"{event.origin}: {self._verb()} {shown} ({event.note})")
+        elif self.verbose or (self.dry_run and event.status != writer.UNCHANGED):
+            note = f" ({event.note})" if event.note else ""
+            verb = self._verb() if event.status in (writer.IMPORTED, writer.UPDATED) else event.status
+            self._say(f"{event.origin}: {verb} {shown}{note}")
+
+    def finish(self, summary: ImportSummary) -> None:
+        counts = summary.counts
+        parts = [f"{counts[status]} {status}" for status in _ORDER if counts[status]]
+        reasons = Counter(_reason(event.note) for event in summary.events
+                          if event.status in (writer.SKIPPED, writer.FAILED))
+        line = ("Dry run, nothing written: " if self.dry_run else "Import: ") + (", ".join(parts) or "nothing to import")
+        line += f" in {summary.seconds:.2f} s"
+        click.echo(line)
+        if reasons:
+            click.echo("  not imported: " + "; ".join(f"{reason} ({count})" for reason, count
+                                                      in reasons.most_common(8)))
+
+    def _verb(self) -> str:
+        return "would write" if self.dry_run else "wrote"
+
+    def _say(self, text: str, err: bool = False) -> None:
+        if self._progress:
+            self._progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            click.echo(text, err=err)
+
+
+def _relative(event: Event) -> str:
+    if event.path is None:
+        return ""
+    try:
+        return event.path.relative_to(event.path.cwd()).as_posix()
+    except ValueError:
+        return str(event.path)
+
+
+def _reason(note: str) -> str:
+    """The kind of a problem, for the summary: its words before any detail or position."""
+    text = note.split(": ", 1)[1] if note.startswith("line ") and ": " in note else note
+    return text.split(" (", 1)[0].split(":", 1)[0][:60]

@@ -1,0 +1,163 @@
+"""One ``archivegen import``: inputs in, files written, a summary out.
+
+Extraction (decoding, trafilatura, Markdown rendering for summaries and hashes) is the costly
+part and runs on every core, a few files per task. Deciding where each article goes and writing
+it happens in this process, in input order, so two inputs that want the same name always
+resolve the same way whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from archivegen.config.loader import load_config
+from archivegen.config.schema import SiteConfig
+from archivegen.importing import writer
+from archivegen.importing.decoding import Undecodable, decode_bytes
+from archivegen.importing.document import Document, make_document
+from archivegen.importing.extracted import Extracted, NoArticle
+from archivegen.importing.htmlpage import extract_html
+from archivegen.importing.jsondump import Record, read_json, read_jsonl, record_to_extracted
+from archivegen.importing.markdown_text import escape_text
+from archivegen.importing.sources import (
+    MAX_DUMP_BYTES, MAX_PAGE_BYTES, InputFile, SourceError, find_inputs, read_bytes, sniff_kind,
+)
+from archivegen.importing.textdump import parse_text_dump
+from archivegen.parallel import cpu_count, fork_imap, inherited
+
+FILES_PER_TASK = 8
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    config_path: Path
+    inputs: tuple[Path, ...]
+    dry_run: bool = False
+    update: bool = False
+    default_date: datetime | None = None
+    workers: int = 0  # 0: every core
+
+
+@dataclass(frozen=True)
+class Event:
+    """What happened to one input article: a writer status, or "failed" with the reason."""
+
+    status: str
+    origin: str  # the input as the user knows it: "dump.jsonl:37", "pages/a.html"
+    path: Path | None = None
+    note: str = ""
+    line: int | None = None
+
+
+@dataclass
+class ImportSummary:
+    events: list[Event] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(event.status for event in self.events)
+
+    @property
+    def ok(self) -> bool:
+        return not any(event.status in (writer.SKIPPED, writer.FAILED) for event in self.events)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A worker's answer for one article of an input: a document, or why there is none."""
+
+    origin: str
+    document: Document | None = None
+    problem: str = ""
+    line: int | None = None
+
+
+def run_import(options: ImportOptions, on_event: Callable[[Event], None] | None = None,
+               on_progress: Callable[[int, int], None] | None = None) -> ImportSummary:
+    """Import ``options.inputs``; ``on_event`` hears each article's fate, ``on_progress`` (done, total)."""
+    started = time.perf_counter()
+    config = load_config(options.config_path)
+    summary = ImportSummary()
+
+    def emit(event: Event) -> None:
+        summary.events.append(event)
+        if on_event:
+            on_event(event)
+
+    files, missing = find_inputs(list(options.inputs))
+    for shown, reason in missing:
+        emit(Event(writer.FAILED, shown, note=reason))
+    content = writer.ContentWriter(config.content_dir, dry_run=options.dry_run, update=options.update)
+    workers = options.workers or cpu_count()
+    state = {"config": config, "default_date": options.default_date}
+    done = 0
+    for chunk in fork_imap(_extract_files, files, workers, state, chunk_size=FILES_PER_TASK, min_chunk=1):
+        for found_in_file in chunk:
+            for found in found_in_file:
+                if found.document is None:
+                    emit(Event(writer.FAILED, found.origin, note=found.problem, line=found.line))
+                    continue
+                placement = content.place(found.document)
+                emit(Event(placement.status, found.origin, placement.path, placement.note, found.line))
+            done += 1
+        if on_progress:
+            on_progress(done, len(files))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _extract_files(files: Sequence[InputFile]) -> list[list[_Found]]:
+    config: SiteConfig = inherited("config")
+    default_date: datetime | None = inherited("default_date")
+    return [list(extract_file(file, config, default_date)) for file in files]
+
+
+def extract_file(file: InputFile, config: SiteConfig, default_date: datetime | None = None) -> list[_Found]:
+    """Every article in one input file, as documents or problems (never an exception)."""
+    kind = file.kind
+    try:
+        raw = read_bytes(file.path, MAX_DUMP_BYTES if kind in ("json", "jsonl", None) else MAX_PAGE_BYTES)
+        if kind is None:
+            kind = sniff_kind(raw)
+        if kind in ("json", "jsonl"):
+            return _records(file, raw, kind, config, default_date)
+        if kind == "html":
+            page = extract_html(raw)
+            found = Extracted(
+                title=page.title, body=page.body_markdown, date=page.date, summary=page.description,
+                authors=page.authors, tags=page.keywords, source=page.canonical_url, language=page.language)
+        else:
+            dump = parse_text_dump(decode_bytes(raw))
+            found = Extracted(title=dump.title, date=dump.date,
+                              body="\n\n".join(escape_text(paragraph) for paragraph in dump.paragraphs))
+        return [_Found(file.shown, make_document(found, config, file.path.name, default_date))]
+    except (NoArticle, SourceError, Undecodable) as exc:
+        return [_Found(file.shown, problem=str(exc))]
+    except RecursionError:
+        return [_Found(file.shown, problem="nested too deeply to be an article")]
+
+
+def _records(file: InputFile, raw: bytes, kind: str, config: SiteConfig,
+             default_date: datetime | None) -> list[_Found]:
+    field_map = dict(config.importing.fields)
+    results = []
+    for item in (read_jsonl(raw) if kind == "jsonl" else read_json(raw)):
+        origin = file.shown + item.where
+        if not isinstance(item, Record):
+            results.append(_Found(origin, problem=item.message, line=item.line))
+            continue
+        try:
+            found = record_to_extracted(item.data, field_map)
+            results.append(_Found(origin, make_document(found, config, file.path.name, default_date),
+                                  line=item.line))
+        except NoArticle as exc:
+            results.append(_Found(origin, problem=str(exc), line=item.line))
+        except RecursionError:
+            results.append(_Found(origin, problem="nested too deeply to be an article", line=item.line))
+    return results
