@@ -60,7 +60,8 @@ DEPLOY_OPTIONS: dict[str, Option] = {
 }
 
 IMPORT_OPTIONS: dict[str, Option] = {
-    "source_timezone": Option(values.timezone, "", "Zone of scraped dates without an offset (default: timezone)."),
+    "source_timezone": Option(values.timezone, "",
+                              "Zone of scraped dates without an offset (default: timezone)."),
     "fields": Option(values.field_map, (), "JSON dump field map: our field -> key or dotted path."),
     "min_words": Option(values.positive_int, 20, "Bodies shorter than this are skipped as 'no article'."),
 }

@@ -198,6 +198,7 @@ def field_map(value: Any) -> tuple[tuple[str, str], ...]:
         if ours not in IMPORT_FIELDS:
             raise Invalid(f"unknown field {ours!r} (known: {', '.join(IMPORT_FIELDS)})")
         if not isinstance(theirs, str) or not theirs.strip():
-            raise Invalid(f"{ours}: expected a JSON key such as headline or meta.title, got {describe(theirs)}")
+            raise Invalid(f"{ours}: expected a JSON key such as headline or meta.title, "
+                          f"got {describe(theirs)}")
         pairs.append((ours, theirs.strip()))
     return tuple(pairs)

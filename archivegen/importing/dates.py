@@ -10,7 +10,7 @@ which is worse than asking the user.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|21\d\d)(?!\d)")
@@ -40,7 +40,7 @@ def _from_timestamp(seconds: float) -> datetime | None:
     if seconds > 1e11:  # milliseconds, as JavaScript writes them
         seconds /= 1000
     try:
-        found = datetime.fromtimestamp(seconds, timezone.utc)
+        found = datetime.fromtimestamp(seconds, UTC)
     except (OverflowError, OSError, ValueError):
         return None
     return found if EARLIEST_YEAR <= found.year <= LATEST_YEAR else None

@@ -18,7 +18,6 @@ from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
 from archivegen.config.schema import SiteConfig
-from archivegen.content.slugs import make_slug
 from archivegen.importing.extracted import Extracted, NoArticle
 from archivegen.importing.tagging import merge_tags, rule_tags
 from archivegen.render.markdown import MarkdownRenderer, summarize
@@ -32,6 +31,7 @@ _YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
 _URL_PLAIN = re.compile(r"https?://[A-Za-z0-9._~:/?@!$&()*+;=%-]+(?:#[A-Za-z0-9._~:/?@!$&()*+;=%-]*)?")
 _LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]{2,8}))?")
 _TAG = re.compile(r"<[^>]*>")
+_IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _renderer: MarkdownRenderer | None = None
 
 
@@ -41,7 +41,6 @@ class Document:
 
     title: str
     date: datetime
-    slug: str  # the preferred slug; the writer may add a suffix when another article has it
     body: str
     summary: str
     tags: tuple[str, ...]
@@ -56,7 +55,7 @@ class Document:
             "---",
             f"title: {yaml_string(self.title, always_quote=True)}",
             f"date: {self.date.isoformat(timespec='seconds')}",
-            f"slug: {slug}",
+            f"slug: {yaml_string(slug)}",
         ]
         if self.summary:
             lines.append(f"summary: {yaml_string(self.summary, always_quote=True)}")
@@ -76,17 +75,23 @@ class Document:
 
 
 def make_document(found: Extracted, config: SiteConfig, source_file: str,
-                  default_date: datetime | None = None) -> Document:
-    """Validate and normalize one extracted article; NoArticle says why it cannot be one."""
+                  default_date: datetime | None = None, min_words: int | None = None) -> Document:
+    """Validate and normalize one extracted article; NoArticle says why it cannot be one.
+
+    ``min_words`` (default ``import.min_words``) tells an extracted page from a page with no
+    article; a dump record says it is an article, so its callers pass 1.
+    """
     title = one_line(found.title)[:MAX_TITLE_CHARS].strip()
     if not title:
         raise NoArticle("no headline found")
     body = clean_body(found.body)
     plain = plain_text(body)
-    words = len(plain.split())
-    if words < config.importing.min_words:
-        raise NoArticle(f"only {words} words of article text (import.min_words is "
-                        f"{config.importing.min_words})")
+    words = count_words(plain)
+    needed = config.importing.min_words if min_words is None else min_words
+    if words < needed:
+        if words == 0:
+            raise NoArticle("no article text")
+        raise NoArticle(f"only {words} words of article text (import.min_words is {needed})")
     date = found.date or default_date
     if date is None:
         raise NoArticle("no publication date found (pass --default-date to set one)")
@@ -98,7 +103,7 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
         summary = summary[:MAX_SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:.-–—") + "…"
     tags = merge_tags(config.tags, rule_tags(config.tags, title, plain), found.tags)
     return Document(
-        title=title, date=date, slug=make_slug(title), body=body, summary=summary,
+        title=title, date=date, body=body, summary=summary,
         tags=tuple(tags), authors=_authors(found.authors), source=_source(found.source),
         language=_language(found.language), source_file=one_line(source_file),
         content_hash=body_hash(plain),
@@ -113,6 +118,15 @@ def body_hash(plain: str) -> str:
     """
     words = " ".join(re.findall(r"\w+", plain.lower()))
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+
+
+def count_words(text: str) -> int:
+    """Words, counting Chinese and Japanese (written without spaces) as one word per two characters."""
+    words = 0
+    for token in re.findall(r"\w+", text):
+        ideographs = len(_IDEOGRAPHS.findall(token))
+        words += 1 if not ideographs else max(1, ideographs // 2)
+    return words
 
 
 def one_line(text: str) -> str:

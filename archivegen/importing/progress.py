@@ -66,7 +66,8 @@ class ImportReporter:
         parts = [f"{counts[status]} {status}" for status in _ORDER if counts[status]]
         reasons = Counter(_reason(event.note) for event in summary.events
                           if event.status in (writer.SKIPPED, writer.FAILED))
-        line = ("Dry run, nothing written: " if self.dry_run else "Import: ") + (", ".join(parts) or "nothing to import")
+        line = "Dry run, nothing written: " if self.dry_run else "Import: "
+        line += ", ".join(parts) or "nothing to import"
         line += f" in {summary.seconds:.2f} s"
         click.echo(line)
         if reasons:

@@ -25,7 +25,13 @@ from archivegen.importing.htmlpage import extract_html
 from archivegen.importing.jsondump import Record, read_json, read_jsonl, record_to_extracted
 from archivegen.importing.markdown_text import escape_text
 from archivegen.importing.sources import (
-    MAX_DUMP_BYTES, MAX_PAGE_BYTES, InputFile, SourceError, find_inputs, read_bytes, sniff_kind,
+    MAX_DUMP_BYTES,
+    MAX_PAGE_BYTES,
+    InputFile,
+    SourceError,
+    find_inputs,
+    read_bytes,
+    sniff_kind,
 )
 from archivegen.importing.textdump import parse_text_dump
 from archivegen.parallel import cpu_count, fork_imap, inherited
@@ -154,8 +160,8 @@ def _records(file: InputFile, raw: bytes, kind: str, config: SiteConfig,
             continue
         try:
             found = record_to_extracted(item.data, field_map)
-            results.append(_Found(origin, make_document(found, config, file.path.name, default_date),
-                                  line=item.line))
+            document = make_document(found, config, file.path.name, default_date, min_words=1)
+            results.append(_Found(origin, document, line=item.line))
         except NoArticle as exc:
             results.append(_Found(origin, problem=str(exc), line=item.line))
         except RecursionError:

@@ -62,7 +62,8 @@ def rule_tags(rules: tuple[TagRule, ...], title: str, body: str) -> list[str]:
     return tags
 
 
-def merge_tags(rules: tuple[TagRule, ...], from_rules: Iterable[str], from_source: Iterable[str]) -> list[str]:
+def merge_tags(rules: tuple[TagRule, ...], from_rules: Iterable[str],
+               from_source: Iterable[str]) -> list[str]:
     """Rule tags first, then the source's own tags, normalized and deduplicated by slug.
 
     A source tag that names a configured tag in another spelling ("syria", "SYRIA") takes the

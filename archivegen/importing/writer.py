@@ -22,6 +22,7 @@ from archivegen.content.frontmatter import FrontMatterError, split_front_matter
 from archivegen.content.slugs import MAX_SLUG_BYTES, make_slug, short_hash
 from archivegen.importing.document import Document
 
+FILE_SLUG_BYTES = MAX_SLUG_BYTES - len(".md")  # NAME_MAX is 255 bytes for the whole file name
 IMPORTED, UNCHANGED, UPDATED, RENAMED, SKIPPED, FAILED = (
     "imported", "unchanged", "updated", "renamed", "skipped", "failed")
 
@@ -58,7 +59,8 @@ class ContentWriter:
                 return Placement(UNCHANGED, path)
             if _same_article(existing, document):
                 if not self.update:
-                    return Placement(UNCHANGED, path, "already imported; kept as it is (--update replaces it)")
+                    return Placement(UNCHANGED, path,
+                                     "already imported; kept as it is (--update replaces it)")
                 self._replace(path, text)
                 return Placement(UPDATED, path)
             taken.append(path)
@@ -116,12 +118,12 @@ class ContentWriter:
 
 
 def candidate_slugs(document: Document) -> list[str]:
-    """The article's file names in order of preference, each at most MAX_SLUG_BYTES."""
+    """The article's slugs in order of preference; each plus ".md" fits a 255-byte file name."""
     day = f"-{document.date:%Y-%m-%d}"
     digest = f"-{short_hash(document.content_hash + document.title)}"
-    return [document.slug,
-            make_slug(document.title, MAX_SLUG_BYTES - len(day)) + day,
-            make_slug(document.title, MAX_SLUG_BYTES - len(digest)) + digest]
+    return [make_slug(document.title, FILE_SLUG_BYTES),
+            make_slug(document.title, FILE_SLUG_BYTES - len(day)) + day,
+            make_slug(document.title, FILE_SLUG_BYTES - len(digest)) + digest]
 
 
 def _same_article(existing: str, document: Document) -> bool:
