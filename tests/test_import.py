@@ -310,7 +310,7 @@ def test_I4_malformed_jsonl_line_is_reported_and_the_rest_imported(archive: Arch
      "no article"),
     ("empty.html", "", "no article"),
     ("notitle.jsonl", json.dumps({"text": WORDS}) + "\n", "no title"),
-    ("short.txt", "Home\n\nShort page title\n\n1 May 2021\n\nToo short to be an article.\n", "article text"),
+    ("short.txt", "Home\n\nShort page title\n\n1 May 2021\n\nToo short to be an article.\n", "no article"),
     ("blank.jsonl", json.dumps({"title": "Blank", "text": "  ", "date": "2021-01-01"}) + "\n", "no body"),
     ("nodate.jsonl", json.dumps({"title": "Undated", "text": WORDS * 2}) + "\n", "no publication date"),
     ("baddate.jsonl", json.dumps({"title": "Bad date", "text": WORDS * 2, "date": "soon"}) + "\n",

@@ -31,6 +31,8 @@ _YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
 _URL_PLAIN = re.compile(r"https?://[A-Za-z0-9._~:/?@!$&()*+;=%-]+(?:#[A-Za-z0-9._~:/?@!$&()*+;=%-]*)?")
 _LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]{2,8}))?")
 _TAG = re.compile(r"<[^>]*>")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+MIN_LEDE_CHARS = 60
 _IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _renderer: MarkdownRenderer | None = None
 
@@ -81,24 +83,23 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
     ``min_words`` (default ``import.min_words``) tells an extracted page from a page with no
     article; a dump record says it is an article, so its callers pass 1.
     """
-    title = one_line(found.title)[:MAX_TITLE_CHARS].strip()
-    if not title:
-        raise NoArticle("no headline found")
     body = clean_body(found.body)
     plain = plain_text(body)
     words = count_words(plain)
     needed = config.importing.min_words if min_words is None else min_words
     if words < needed:
         if words == 0:
-            raise NoArticle("no article text")
-        raise NoArticle(f"only {words} words of article text (import.min_words is {needed})")
+            raise NoArticle("no article: no text")
+        raise NoArticle(f"no article: only {words} word{'s' if words > 1 else ''} of text "
+                        f"(import.min_words is {needed})")
+    title = one_line(found.title)[:MAX_TITLE_CHARS].strip()
+    if not title:
+        raise NoArticle("no headline found")
     date = found.date or default_date
     if date is None:
         raise NoArticle("no publication date found (pass --default-date to set one)")
     date = with_zone(date, config.source_tzinfo)
-    summary = one_line(found.summary)
-    if not summary:
-        summary = summarize(_render(body))
+    summary = one_line(found.summary) or lede(_render(body))
     if len(summary) > MAX_SUMMARY_CHARS:
         summary = summary[:MAX_SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:.-–—") + "…"
     tags = merge_tags(config.tags, rule_tags(config.tags, title, plain), found.tags)
@@ -108,6 +109,19 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
         language=_language(found.language), source_file=one_line(source_file),
         content_hash=body_hash(plain),
     )
+
+
+def lede(body_html: str) -> str:
+    """The default summary: the first paragraph (news writing puts the story there).
+
+    Paragraphs shorter than a sentence ("By Jane Doe", "Updated 10:00") are passed over; a
+    first paragraph longer than the limit is cut on a word.
+    """
+    for match in _PARAGRAPH.finditer(body_html):
+        text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+        if len(text) >= MIN_LEDE_CHARS:
+            return text
+    return summarize(body_html)
 
 
 def body_hash(plain: str) -> str:
