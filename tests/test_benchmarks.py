@@ -27,3 +27,33 @@ def test_build_bench_runs_and_reports(tmp_path: Path) -> None:
         assert entry["runs"][0]["articles"] == entry["size"]
         assert entry["articles_per_s"] > 0 and entry["files"] > entry["size"]
         assert entry["peak_tree_rss_mb"] >= entry["peak_single_rss_mb"] > 0
+
+
+@pytest.mark.benchmark
+def test_import_bench_runs_and_reports(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "import_bench.py"), "--count", "12", "--repeat", "1",
+         "--json", str(results)],
+        capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr
+    assert "articles/s" in completed.stdout
+    text = results.read_text()
+    for kind in ("text", "html", "jsonl"):
+        assert kind in text
+    assert json.loads(text)
+
+
+@pytest.mark.benchmark
+def test_extraction_bench_smoke_run(tmp_path: Path) -> None:
+    """A few documents per dataset: the scorers run and their output is parsed (not the targets)."""
+    shared = Path(__file__).resolve().parent.parent.parent / "shared"
+    if not (shared / "tools" / "extraction_eval.py").exists():
+        pytest.skip("../shared/tools missing")
+    results = tmp_path / "results.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "extraction_bench.py"), "--limit", "3", "--json", str(results)],
+        capture_output=True, text=True, timeout=600)
+    assert completed.returncode in (0, 1), completed.stderr  # 1: a target missed on 3 documents
+    assert "scrapinghub-text" in completed.stdout
+    assert json.loads(results.read_text())
