@@ -26,6 +26,8 @@ from archivegen.content.reader import read_articles
 from archivegen.content.slugs import make_slug
 from archivegen.importing.dates import parse_loose_date
 from archivegen.importing.document import yaml_string
+from archivegen.importing.jsondump import Record, read_jsonl
+from archivegen.importing.sources import InputFile, read_piece, split_dumps
 from archivegen.importing.tagging import merge_tags, rule_tags
 from tests.conftest import SHARED, tree_bytes
 
@@ -510,3 +512,21 @@ def test_no_temporary_files_are_left_behind(archive: Archive) -> None:
     assert leftovers == []
     assert all(oct(p.stat().st_mode)[-3:] == "644" for p in (archive.root / "content").rglob("*.md"))
     assert os.access(archive.root / "content", os.W_OK)
+
+
+def test_big_jsonl_dumps_are_cut_into_whole_line_pieces_with_true_line_numbers(tmp_path: Path) -> None:
+    dump = tmp_path / "big.jsonl"
+    lines = [json.dumps({"n": n, "pad": "x" * (n % 300)}) for n in range(5000)]
+    lines[3210] = '{"broken": '
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pieces = split_dumps([InputFile(dump, "big.jsonl", "jsonl")], piece_bytes=50_000)
+    assert len(pieces) > 10
+    records, problems = [], []
+    for piece in pieces:
+        assert piece.piece is not None
+        start, end, first_line = piece.piece
+        for item in read_jsonl(read_piece(dump, start, end), first_line):
+            (records if isinstance(item, Record) else problems).append(item)
+    assert [record.data["n"] for record in records] == [n for n in range(5000) if n != 3210]
+    assert all(record.line == record.data["n"] + 1 for record in records)
+    assert [(problem.line, problem.where) for problem in problems] == [(3211, ":3211")]

@@ -61,14 +61,18 @@ class Record:
     line: int | None = None
 
 
-def read_jsonl(raw: bytes) -> Iterator[Record | RecordProblem]:
-    """One record per non-blank line; a bad line is a problem of that line, not of the file."""
+def read_jsonl(raw: bytes, first_line: int = 1) -> Iterator[Record | RecordProblem]:
+    """One record per non-blank line; a bad line is a problem of that line, not of the file.
+
+    ``first_line`` numbers the lines of a piece cut from the middle of a big dump.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if not raw.strip():
-        yield RecordProblem("", "empty file: no records")
+        if first_line == 1:
+            yield RecordProblem("", "empty file: no records")
         return
-    for number, line in enumerate(raw.split(b"\n"), start=1):
+    for number, line in enumerate(raw.split(b"\n"), start=first_line):
         if not line.strip():
             continue
         try:

@@ -31,7 +31,9 @@ from archivegen.importing.sources import (
     SourceError,
     find_inputs,
     read_bytes,
+    read_piece,
     sniff_kind,
+    split_dumps,
 )
 from archivegen.importing.textdump import parse_text_dump
 from archivegen.parallel import cpu_count, fork_imap, inherited
@@ -97,6 +99,7 @@ def run_import(options: ImportOptions, on_event: Callable[[Event], None] | None 
             on_event(event)
 
     files, missing = find_inputs(list(options.inputs))
+    files = split_dumps(files)
     for shown, reason in missing:
         emit(Event(writer.FAILED, shown, note=reason))
     content = writer.ContentWriter(config.content_dir, dry_run=options.dry_run, update=options.update)
@@ -128,6 +131,10 @@ def extract_file(file: InputFile, config: SiteConfig, default_date: datetime | N
     """Every article in one input file, as documents or problems (never an exception)."""
     kind = file.kind
     try:
+        if file.piece:
+            start, end, first_line = file.piece
+            piece = read_piece(file.path, start, end)
+            return _records(file, piece, "jsonl", config, default_date, first_line)
         raw = read_bytes(file.path, MAX_DUMP_BYTES if kind in ("json", "jsonl", None) else MAX_PAGE_BYTES)
         if kind is None:
             kind = sniff_kind(raw)
@@ -150,10 +157,10 @@ def extract_file(file: InputFile, config: SiteConfig, default_date: datetime | N
 
 
 def _records(file: InputFile, raw: bytes, kind: str, config: SiteConfig,
-             default_date: datetime | None) -> list[_Found]:
+             default_date: datetime | None, first_line: int = 1) -> list[_Found]:
     field_map = dict(config.importing.fields)
     results = []
-    for item in (read_jsonl(raw) if kind == "jsonl" else read_json(raw)):
+    for item in (read_jsonl(raw, first_line) if kind == "jsonl" else read_json(raw)):
         origin = file.shown + item.where
         if not isinstance(item, Record):
             results.append(_Found(origin, problem=item.message, line=item.line))

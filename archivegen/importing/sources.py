@@ -34,6 +34,34 @@ class InputFile:
     path: Path
     shown: str  # how messages name the file: as the user typed it, or relative to the named folder
     kind: str | None  # from the extension; None means "sniff the bytes"
+    piece: tuple[int, int, int] | None = None  # JSONL only: byte start, byte end, first line number
+
+
+def split_dumps(files: list[InputFile], piece_bytes: int = 1 << 20) -> list[InputFile]:
+    """Big uncompressed JSONL dumps cut into pieces of whole lines, so every core can take some.
+
+    A 100,000-record dump is one file; without this, one worker would extract all of it.
+    """
+    pieces: list[InputFile] = []
+    for file in files:
+        try:
+            size = file.path.stat().st_size
+        except OSError:
+            size = 0
+        if file.kind != "jsonl" or size <= piece_bytes or file.path.name.lower().endswith(".gz"):
+            pieces.append(file)
+            continue
+        with open(file.path, "rb") as handle:
+            start, line = 0, 1
+            while start < size:
+                handle.seek(min(start + piece_bytes, size))
+                handle.readline()  # finish the line the cut fell in
+                end = min(handle.tell(), size) if start + piece_bytes < size else size
+                handle.seek(start)
+                lines_in_piece = handle.read(end - start).count(b"\n")
+                pieces.append(InputFile(file.path, file.shown, file.kind, (start, end, line)))
+                start, line = end, line + lines_in_piece
+    return pieces
 
 
 def find_inputs(named: list[Path]) -> tuple[list[InputFile], list[tuple[str, str]]]:
@@ -78,6 +106,15 @@ def _walk(folder: Path) -> list[Path]:
             if not name.startswith(".") and kind_of_name(name):
                 files.append(Path(root) / name)
     return files
+
+
+def read_piece(path: Path, start: int, end: int) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            return handle.read(end - start)
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror}") from None
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
