@@ -1288,7 +1288,9 @@ def extract_html(raw: bytes, url: str | None = None) -> HtmlPage:
         raise NoArticle("no article text found: the file is empty or not an HTML page")
     facts = _metadata(tree, url)
     meta = facts.metadata
-    markdown, text = body_from_tree(tree, meta.canonical_url or url, facts.titles, facts.descriptions)
+    # relative links belong to the address the page was saved from; the canonical URL (which
+    # may be another site, for syndicated copies) only stands in when that is unknown
+    markdown, text = body_from_tree(tree, url or meta.canonical_url, facts.titles, facts.descriptions)
     if not text.strip():
         raise NoArticle("no article text found in the page (no text at all)")
     if _navigation_only(tree, text):
