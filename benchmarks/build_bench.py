@@ -446,12 +446,26 @@ def _busy_cpu_s() -> float:
     return sum(times) - times.idle - getattr(times, "iowait", 0.0) - getattr(times, "steal", 0.0)
 
 
-def run_build(command: list[str], project: Path, interval: float, pss: bool = False) -> RunResult:
-    clean_project(project)
+@dataclass
+class Measured:
+    """One subprocess run, timed and sampled (shared with import_bench.py)."""
+
+    returncode: int
+    wall_s: float
+    cpu_s: float  # user + system CPU of the process and its workers
+    other_cpu_s: float  # CPU used meanwhile by processes outside it and this script
+    stdout: str
+    stderr: str
+    sampler: TreeSampler
+    peak_single_rss: int  # bytes, ru_maxrss of the largest process in the tree (kernel)
+
+
+def measure_process(command: list[str], cwd: Path, interval: float, pss: bool = False) -> Measured:
+    """Run ``command`` in ``cwd`` while sampling its process tree; wall time, CPU, peaks, output."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         busy_before, own_before = _busy_cpu_s(), os.times()
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=project, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
         sampler = TreeSampler(process.pid, interval, pss)
         sampler.start()
         try:
@@ -466,28 +480,34 @@ def run_build(command: list[str], project: Path, interval: float, pss: bool = Fa
         finally:
             sampler.stop.set()
         wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
         sampler.join()
         own_after = os.times()
-        build_cpu = usage.ru_utime + usage.ru_stime
+        cpu = usage.ru_utime + usage.ru_stime
         own_cpu = (own_after.user - own_before.user) + (own_after.system - own_before.system)
-        other_cpu = max(0.0, _busy_cpu_s() - busy_before - build_cpu - own_cpu)
+        other_cpu = max(0.0, _busy_cpu_s() - busy_before - cpu - own_cpu)
         out.seek(0)
         err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    if process.returncode != 0:
+        return Measured(os.waitstatus_to_exitcode(status), wall, cpu, other_cpu, out.read(), err.read(),
+                        sampler, _maxrss_bytes(usage.ru_maxrss))
+
+
+def run_build(command: list[str], project: Path, interval: float, pss: bool = False) -> RunResult:
+    clean_project(project)
+    run = measure_process(command, project, interval, pss)
+    stdout, stderr, sampler = run.stdout, run.stderr, run.sampler
+    if run.returncode != 0:
         sys.stderr.write(stdout + stderr)
-        sys.exit(f"build_bench.py: {' '.join(command)} failed with exit status {process.returncode}")
+        sys.exit(f"build_bench.py: {' '.join(command)} failed with exit status {run.returncode}")
     summary = _SUMMARY_LINE.search(stdout)
     if summary is None:
         sys.exit(f"build_bench.py: cannot find the 'Built ...' line in the output:\n{stdout}")
     steps = {m["name"]: int(m["ms"]) / 1000 for m in map(_STEP_LINE.match, stdout.splitlines()) if m}
     return RunResult(
-        wall_s=wall, reported_s=float(summary["seconds"]), articles=int(summary["articles"]),
+        wall_s=run.wall_s, reported_s=float(summary["seconds"]), articles=int(summary["articles"]),
         tags=int(summary["tags"]), files=int(summary["files"]), output_mb=float(summary["mb"]),
         peak_tree_rss=sampler.peak_sum, peak_sampled_single_rss=sampler.peak_single,
-        peak_single_rss=_maxrss_bytes(usage.ru_maxrss), max_processes=sampler.max_processes,
-        samples=sampler.samples, build_cpu_s=build_cpu, other_cpu_s=other_cpu,
+        peak_single_rss=run.peak_single_rss, max_processes=sampler.max_processes,
+        samples=sampler.samples, build_cpu_s=run.cpu_s, other_cpu_s=run.other_cpu_s,
         peak_tree_pss=sampler.peak_pss if pss else None, steps=steps)
 
 

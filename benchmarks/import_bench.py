@@ -34,7 +34,6 @@ import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,14 +49,12 @@ from build_bench import (
     MB,
     TAG_PLACES,
     ZONES,
-    TreeSampler,
-    _busy_cpu_s,
-    _maxrss_bytes,
     archivegen_revision,
     find_archivegen,
     log,
     make_authors,
     make_tag_pool,
+    measure_process,
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -509,43 +506,21 @@ def fresh_archive(archive: Path) -> None:
 
 
 def run_import(command: list[str], archive: Path, interval: float) -> RunResult:
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        busy_before, own_before = _busy_cpu_s(), os.times()
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=archive, stdout=out, stderr=err)
-        sampler = TreeSampler(process.pid, interval)
-        sampler.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)  # this run's own ru_maxrss (see build_bench)
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
-        finally:
-            sampler.stop.set()
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        sampler.join()
-        own_after = os.times()
-        cpu = usage.ru_utime + usage.ru_stime
-        own_cpu = (own_after.user - own_before.user) + (own_after.system - own_before.system)
-        other_cpu = max(0.0, _busy_cpu_s() - busy_before - cpu - own_cpu)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
+    run = measure_process(command, archive, interval)
+    stdout, stderr, sampler = run.stdout, run.stderr, run.sampler
     try:
         # Exit status 1 only says some article was skipped or failed (normal for a real corpus);
         # the summary line is what counts.
-        if process.returncode not in (0, 1):
-            raise ValueError(f"exit status {process.returncode}")
+        if run.returncode not in (0, 1):
+            raise ValueError(f"exit status {run.returncode}")
         counts, reported, summary = parse_summary(stdout)
     except ValueError as exc:
         sys.stderr.write(stdout[-3000:] + stderr[-3000:])
         sys.exit(f"import_bench.py: {' '.join(command)} failed: {exc}")
-    return RunResult(wall_s=wall, reported_s=reported, counts=counts, summary=summary,
-                     returncode=process.returncode, peak_tree_rss=sampler.peak_sum,
-                     peak_single_rss=_maxrss_bytes(usage.ru_maxrss), max_processes=sampler.max_processes,
-                     samples=sampler.samples, cpu_s=cpu, other_cpu_s=other_cpu)
+    return RunResult(wall_s=run.wall_s, reported_s=reported, counts=counts, summary=summary,
+                     returncode=run.returncode, peak_tree_rss=sampler.peak_sum,
+                     peak_single_rss=run.peak_single_rss, max_processes=sampler.max_processes,
+                     samples=sampler.samples, cpu_s=run.cpu_s, other_cpu_s=run.other_cpu_s)
 
 
 # --------------------------------------------------------------------------------------------
