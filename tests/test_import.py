@@ -438,7 +438,7 @@ def test_html_body_in_a_record_keeps_structure_and_loses_scripts(archive: Archiv
     assert "## Background" in article.body
     assert "- one\n- two" in article.body
     assert "> Quoted words here." in article.body
-    assert "[this](<https://x.org/a>)" in article.body
+    assert "[this](https://x.org/a)" in article.body  # the saved-page writer's link syntax
     assert "javascript" not in article.body and "alert" not in article.body
     assert "1\\. Not a list \\<b" in article.body or "1\\. Not a list \\<b\\>" in article.body
 

@@ -346,3 +346,11 @@ def test_fundus_page_metadata() -> None:
     found = extract_metadata(raw)
     assert found.date is not None and found.date.strftime("%Y-%m-%d") == "2023-08-30"
     assert found.date.utcoffset() == timedelta(hours=1)
+
+
+def test_emphasis_at_the_very_end_of_a_paragraph_is_kept() -> None:
+    """Regression: a closing delimiter with nothing after it was taken for a clash and dropped."""
+    from archivegen.importing.htmlfragment import fragment_to_markdown
+
+    markdown = fragment_to_markdown("<p>more <b>bold</b></p><p>and <em>italic</em></p>")
+    assert markdown == "more **bold**\n\nand *italic*"

@@ -5,7 +5,7 @@ The pipeline, one module a step:
     sources.py     find the inputs (files, walked folders) and say what kind each is
     decoding.py    bytes to clean text: charset detection, BOM, CRLF, control characters
     textdump/      plain-text page dumps: drop navigation, share prompts, repeated titles
-    htmlpage.py    saved HTML pages: trafilatura body + metadata, kept as Markdown structure
+    htmlpage/      saved HTML pages: trafilatura body + metadata, kept as Markdown structure
     jsondump.py    JSON / JSONL records with the usual field names or a configured field map
     extracted.py   the common record every extractor returns (``Extracted``)
     tagging.py     the ``tags:`` rules of site_config.yaml

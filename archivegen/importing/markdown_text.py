@@ -252,7 +252,9 @@ def finish_inline(text: str, urls: list[str], codes: list[str] | None = None) ->
         inner = text[i + 1:end].replace(CODE, "`")
         before = out[-1][-1:].replace(CODE, "`") if out else ""
         after = text[end + 1:end + 2].replace(CODE, "`")
-        clash = before in ("*", "~") or after in _EMPHASIS or after in _CLOSERS or after in ("*", "~")
+        # ``after`` is "" at the end of the text: a substring test ("" in _CLOSERS) would be true
+        clash = before in ("*", "~") or (after != "" and (after in _EMPHASIS or after in _CLOSERS
+                                                          or after in ("*", "~")))
         after = "" if after == HARD_BREAK else after
         first = inner[:1] if inner[:1] != HARD_BREAK else " "
         last = inner[-1:] if inner[-1:] != HARD_BREAK else " "
