@@ -26,6 +26,7 @@ from archivegen.output.staging import Staging, copy_static
 from archivegen.parallel import cpu_count
 from archivegen.render.stage import render_site
 from archivegen.render.templates import THEME_STATIC
+from archivegen.search.indexer import SearchReport, index_search
 from archivegen.site import build_site
 
 
@@ -39,6 +40,7 @@ class BuildReport:
     bytes_written: int = 0
     steps: list[tuple[str, float]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    search: SearchReport = field(default_factory=SearchReport)
 
     @property
     def seconds(self) -> float:
@@ -114,6 +116,8 @@ def _build_locked(config: SiteConfig, options: BuildOptions, output: Path, steps
             rendered = render_site(config, site, root, workers=workers)
         with steps.step("copy static files"):
             static_files = copy_static([THEME_STATIC, config.static_dir], root / "static")
+        with steps.step("index search"):
+            report.search = index_search(config, site, root, config.project_dir / STATE_DIR_NAME, workers)
         report.files = rendered.pages_written + static_files
         report.bytes_written = rendered.bytes_written
         with steps.step("swap in output"):

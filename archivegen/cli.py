@@ -99,6 +99,11 @@ def build(config_path: Path, output_dir: Path | None, drafts: bool, workers: int
                f"in {report.seconds:.2f} s ({rate:.0f} articles/s)")
     if not verbose:
         click.echo("  " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.steps))
+    search = report.search
+    if search.indexed or search.reused:
+        click.echo(f"  search: {len(search.indexed)} year(s) indexed"
+                   + (f" ({', '.join(map(str, search.indexed))})" if search.indexed else "")
+                   + f", {len(search.reused)} unchanged")
 
 
 @main.command()

@@ -76,3 +76,7 @@ class OutputError(ArchivegenError):
 
 class BuildInterrupted(ArchivegenError):
     """The build was stopped by a signal; the previous output is left untouched."""
+
+
+class SearchError(ArchivegenError):
+    """The search index could not be built (Pagefind missing or failing); the site is unchanged."""

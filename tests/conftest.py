@@ -23,3 +23,16 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under root (relative posix path -> bytes): the unit of 'byte-identical'."""
     return {path.relative_to(root).as_posix(): path.read_bytes()
             for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+SEARCH_BUNDLES = "pagefind/"
+
+
+def pages_bytes(root: Path) -> dict[str, bytes]:
+    """``tree_bytes`` without the Pagefind bundles.
+
+    Pagefind does not write byte-identical bundles on every run (the hashed file names of a
+    multi-language year vary), so comparisons between *separate* clean builds leave them out;
+    builds of one project reuse the kept bundle and stay byte-identical, bundles included.
+    """
+    return {name: data for name, data in tree_bytes(root).items() if not name.startswith(SEARCH_BUNDLES)}

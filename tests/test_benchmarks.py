@@ -57,3 +57,25 @@ def test_extraction_bench_smoke_run(tmp_path: Path) -> None:
     assert completed.returncode in (0, 1), completed.stderr  # 1: a target missed on 3 documents
     assert "scrapinghub-text" in completed.stdout
     assert json.loads(results.read_text())
+
+
+@pytest.mark.benchmark
+@pytest.mark.browser
+def test_search_bench_runs_and_reports(tmp_path: Path) -> None:
+    """200 articles: the build, the bundle and four cold queries in Chromium are measured."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium is not installed")
+    pytest.importorskip("playwright.sync_api")
+    results = tmp_path / "results.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "search_bench.py"), "--size", "200", "--json", str(results)],
+        capture_output=True, text=True, timeout=600)
+    assert completed.returncode in (0, 1), completed.stderr  # 1: a target missed
+    assert "index search step" in completed.stdout and "cold query" in completed.stdout
+    data = json.loads(results.read_text())
+    assert data["index_search_s"] > 0 and data["build_peak_tree_rss_mb"] > 0
+    assert data["bundle_bytes"] > 0 and data["bundle_files"] > 0
+    assert data["standalone"]["peak_rss_mb"] > 0
+    assert len(data["queries"]) == 4
+    for query in data["queries"].values():
+        assert query["bytes"] > 0 and query["requests"] > 0 and query["results"] >= 1

@@ -337,6 +337,8 @@ def test_json_ld_is_the_only_script_in_the_files(site_dir: Path) -> None:
     """The same rule on the HTML files themselves, before any browser parsing."""
     for path in site_dir.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
+        if path.relative_to(site_dir).as_posix() == "search/index.html":  # the theme's search module
+            html = html.replace(f'<script type="module" src="{PREFIX}static/search.js"></script>', "", 1)
         json_ld = html.count('<script type="application/ld+json">')
         assert html.lower().count("<script") == json_ld <= 1, path
         if json_ld:

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from archivegen.build import BuildOptions, build
-from tests.conftest import tree_bytes
+from tests.conftest import pages_bytes
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "golden-archive"
@@ -28,12 +28,14 @@ def fixture_copy(tmp_path: Path) -> Path:
 def test_fixture_archive_matches_golden_tree(tmp_path: Path, update_golden: bool) -> None:
     output = tmp_path / "site"
     build(BuildOptions(config_path=fixture_copy(tmp_path), output_dir=output, workers=1))
-    built = tree_bytes(output)
+    built = pages_bytes(output)
     if update_golden:
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(output, GOLDEN)
+        shutil.copytree(output, GOLDEN, ignore=shutil.ignore_patterns("pagefind"))
         return
-    expected = tree_bytes(GOLDEN)
+    expected = pages_bytes(GOLDEN)
+    years = sorted(path.name for path in (output / "pagefind").iterdir())
+    assert years and all((output / "pagefind" / year / "pagefind.js").is_file() for year in years)
     assert sorted(built) == sorted(expected), "the set of output files changed"
     for name, data in expected.items():
         if built[name] != data:
@@ -56,4 +58,4 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path, monkeypatch)
     config = fixture_copy(tmp_path)
     build(BuildOptions(config_path=config, output_dir=serial, workers=1))
     build(BuildOptions(config_path=config, output_dir=parallel, workers=2))
-    assert tree_bytes(serial) == tree_bytes(parallel)
+    assert pages_bytes(serial) == pages_bytes(parallel)

@@ -53,6 +53,7 @@ class PageRenderer:
             "atom": self._feed, "tag_feed": self._feed, "rss": self._feed,
             "sitemap": self._sitemap, "sitemap_index": self._sitemap_index,
             "robots": lambda page: {}, "not_found": lambda page: {},
+            "search": self._archives,  # the year list scopes the search
         }
 
     # -- entry points -------------------------------------------------------------------------

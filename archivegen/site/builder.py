@@ -121,6 +121,8 @@ def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, 
                       template="robots.txt"))
     pages.append(Page(kind="not_found", path="/404.html", output="404.html",
                       template="404.html", title="Page not found"))
+    pages.append(Page(kind="search", path="/search/", output="search/index.html",
+                      template="search.html", title="Search"))
     return pages
 
 

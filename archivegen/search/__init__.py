@@ -1,0 +1,1 @@
+"""Full-text search that works on static hosting: Pagefind bundles, one per year."""

@@ -1,0 +1,302 @@
+"""Full-text search (Pagefind, one bundle per year) in a real browser.
+
+The fixture archive (tests/fixtures/search-archive, 2018-2021) is built with the real CLI and
+served under the /archive/ sub-path of its base_url; /archive/search/ is driven in Debian's
+Chromium: queries, filters, the year scope, ?q= in the URL, "More results", and hostile titles
+shown as text. No dialog, console error or page error is allowed on any of these pages.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.browser
+
+FIXTURE = Path(__file__).parent / "fixtures" / "search-archive"
+PREFIX = "/archive/"  # the path of base_url in the fixture's site_config.yaml
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run"]
+HOSTILE_TITLE = "<img src=x onerror=alert(1)> and <script>alert(1)</script> pomegranate"
+RESULT_LINKS = "#search-results li h2 a"
+
+
+def _front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1])
+
+
+ARTICLES = {p.stem: _front_matter(p) for p in sorted((FIXTURE / "content").glob("*/*.md"))}
+YEARS = sorted({p.parent.name for p in (FIXTURE / "content").glob("*/*.md")})
+
+
+def _titles(word: str, tag: str | None = None, years: tuple[str, ...] | None = None) -> set[str]:
+    """Titles of the fixture articles whose title or body has ``word`` (the expected results)."""
+    found = set()
+    for path in (FIXTURE / "content").glob("*/*.md"):
+        meta, text = _front_matter(path), path.read_text(encoding="utf-8").lower()
+        if word in text and (tag is None or tag in meta["tags"]) and (
+                years is None or path.parent.name in years):
+            found.add(meta["title"])
+    return found
+
+
+def _archivegen() -> str:
+    script = Path(sys.executable).with_name("archivegen")
+    found = str(script) if script.exists() else shutil.which("archivegen")
+    assert found, "the archivegen console script is not installed"
+    return found
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("search")
+    project = shutil.copytree(FIXTURE, tmp / "search-archive")
+    out = tmp / "site"
+    result = subprocess.run(
+        [_archivegen(), "build", "--config", str(project / "site_config.yaml"), "--output", str(out)],
+        capture_output=True, text=True, timeout=120, cwd=tmp)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert (out / "search" / "index.html").exists(), "the build wrote no /search/ page"
+    for year in YEARS:
+        assert (out / "pagefind" / year / "pagefind.js").exists(), year
+    return out
+
+
+class _ArchiveHandler(SimpleHTTPRequestHandler):
+    """Serves the output directory at PREFIX, as a host would under base_url; 404 elsewhere."""
+
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                      ".js": "text/javascript", ".wasm": "application/wasm",
+                      ".pagefind": "application/octet-stream"}
+
+    def send_head(self):
+        if not self.path.startswith(PREFIX):
+            self.send_error(404, f"outside {PREFIX}")
+            return None
+        return super().send_head()
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + path.removeprefix(PREFIX))
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site_dir: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_ArchiveHandler, directory=str(site_dir)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="search-site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Watched:
+    """A page with every dialog, console error, page error and off-site request recorded."""
+
+    def __init__(self, page, origin: str) -> None:
+        self.page, self.origin = page, origin
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        page.on("dialog", self._dialog)
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.on("request", self._request)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _console(self, msg) -> None:
+        if msg.type == "error":
+            self.errors.append(f"console: {msg.text} ({msg.location.get('url')})")
+
+    def _request(self, request) -> None:
+        if not request.url.startswith(self.origin + PREFIX):
+            self.foreign.append(request.url)
+
+    def assert_clean(self) -> None:
+        assert not self.dialogs, self.dialogs
+        assert not self.errors, self.errors
+        assert not self.foreign, f"requests outside {PREFIX} on the test server: {self.foreign}"
+
+
+@pytest.fixture
+def watched(browser, base_url: str) -> Iterator[Watched]:
+    context = browser.new_context()
+    try:
+        w = Watched(context.new_page(), base_url.removesuffix(PREFIX))
+        yield w
+        w.assert_clean()
+    finally:
+        context.close()
+
+
+def _open_search(w: Watched, base_url: str, query: str = "") -> None:
+    w.page.goto(base_url + "search/" + query, wait_until="load")
+    # The filter lists arrive once the bundles are loaded: the page is then ready.
+    w.page.wait_for_function("() => !document.getElementById('search-tag').disabled")
+
+
+def _wait_for_results(w: Watched, count: int) -> list[str]:
+    """Wait until the status reports ``count`` results; return the titles shown."""
+    expected = "No results." if count == 0 else "1 result." if count == 1 else f"{count} results."
+    status = w.page.locator("#search-status")
+    try:
+        w.page.wait_for_function(
+            "expected => document.getElementById('search-status').textContent === expected",
+            arg=expected, timeout=10_000)
+    except Exception:
+        pytest.fail(f"status is {status.text_content()!r}, expected {expected!r}; "
+                    f"errors: {w.errors}")
+    if count:
+        w.page.wait_for_function(
+            "n => document.querySelectorAll('#search-results li').length === n",
+            arg=min(count, 10))
+    return [t.strip() for t in w.page.locator(RESULT_LINKS).all_inner_texts()]
+
+
+def _type(w: Watched, text: str) -> None:
+    box = w.page.locator("#search-q")
+    box.fill("")
+    box.press_sequentially(text, delay=20)
+
+
+def test_search_link_in_header_nav(watched: Watched, base_url: str) -> None:
+    watched.page.goto(base_url, wait_until="load")
+    link = watched.page.locator("header nav a", has_text="Search")
+    assert link.get_attribute("href") == PREFIX + "search/"
+
+
+def test_word_in_one_article_finds_it_and_the_link_opens_it(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    _open_search(watched, base_url)
+    _type(watched, "quillwort")
+    titles = _wait_for_results(watched, 1)
+    assert titles == ["Survey maps retreating glacier"]
+    assert page.url.endswith("/search/?q=quillwort"), page.url  # typing updated the URL
+    assert page.locator("#search-results time").first.get_attribute("datetime") == "2019-04-02"
+    assert page.locator("#search-results time").first.inner_text() == "2 April 2019"
+    marks = page.locator("#search-results .excerpt mark").all_inner_texts()
+    assert [m.lower() for m in marks] == ["quillwort"]
+    link = page.locator(RESULT_LINKS).first
+    href = urlsplit(link.get_attribute("href")).path
+    assert href.startswith(f"{PREFIX}2019/04/"), href
+    with page.expect_navigation(wait_until="load"):
+        link.click()
+    assert urlsplit(page.url).path == href
+    assert page.locator("h1").inner_text().strip() == "Survey maps retreating glacier"
+
+
+def test_query_in_url_runs_the_search(watched: Watched, base_url: str) -> None:
+    _open_search(watched, base_url, "?q=harbour")
+    expected = _titles("harbour")
+    assert len(expected) == 8
+    assert watched.page.locator("#search-q").input_value() == "harbour"
+    assert set(_wait_for_results(watched, len(expected))) == expected
+
+
+def test_tag_filter_and_year_filter_narrow_results(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    _open_search(watched, base_url, "?q=harbour")
+    _wait_for_results(watched, len(_titles("harbour")))
+    tags = page.locator("#search-tag option").all_inner_texts()
+    assert "Transport (3)" in tags and "Climate (4)" in tags, tags
+    page.locator("#search-tag").select_option("Transport")
+    expected = _titles("harbour", tag="Transport")
+    assert set(_wait_for_results(watched, len(expected))) == expected
+    assert "tag=Transport" in page.url
+
+    page.locator("#search-tag").select_option("")
+    page.locator("#search-year").select_option("2019")
+    expected = _titles("harbour", years=("2019",))
+    assert set(_wait_for_results(watched, len(expected))) == expected
+
+
+def test_year_scope_loads_only_the_chosen_bundles(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    _open_search(watched, base_url, "?q=harbour")
+    _wait_for_results(watched, len(_titles("harbour")))
+    loaded: list[str] = []
+    page.on("request", lambda r: loaded.append(urlsplit(r.url).path))
+    page.locator("#search-from").select_option("2020")
+    page.locator("#search-to").select_option("2021")
+    expected = _titles("harbour", years=("2020", "2021"))
+    assert len(expected) == 4
+    assert set(_wait_for_results(watched, len(expected))) == expected
+    bundles = {m.group(1) for path in loaded if (m := re.search(r"/pagefind/(\d{4})/", path))}
+    assert bundles <= {"2020", "2021"}, bundles
+    assert "from=2020" in page.url
+    # Years outside the scope are gone from the year filter too.
+    years = page.locator("#search-year option").all_inner_texts()
+    assert [y.split(" ")[0] for y in years[1:]] == ["2021", "2020"], years
+
+
+def test_sort_newest_first_and_more_results(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    _open_search(watched, base_url, "?q=records&sort=newest")
+    expected = _titles("records")
+    assert len(expected) == len(ARTICLES) > 10
+    shown = _wait_for_results(watched, len(expected))
+    assert len(shown) == 10
+    dates = page.locator("#search-results time").evaluate_all("els => els.map(e => e.dateTime)")
+    assert dates == sorted(dates, reverse=True) and dates[0].startswith("2021")
+    more = page.locator("#search-more")
+    assert more.is_visible()
+    more.click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#search-results li').length === n", arg=len(expected))
+    assert set(page.locator(RESULT_LINKS).all_inner_texts()) == expected
+    assert more.is_hidden()
+
+
+def test_hostile_title_and_excerpt_are_text(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    _open_search(watched, base_url, "?q=" + quote("pomegranate"))
+    assert _wait_for_results(watched, 1) == [HOSTILE_TITLE]
+    excerpt = page.locator("#search-results .excerpt").inner_text()
+    assert "<img src=x onerror=alert(1)>" in excerpt or "<script>alert(1)</script>" in excerpt, excerpt
+    injected = page.evaluate("""() => {
+      const root = document.getElementById('search-results');
+      return [...root.querySelectorAll('*')].map(e => e.localName)
+        .filter(n => !['li', 'h2', 'a', 'p', 'time', 'mark'].includes(n));
+    }""")
+    assert injected == []
+    tags = page.locator("#search-tag option").all_inner_texts()
+    assert any(t.startswith("<i>Markup</i>") for t in tags), tags
+    page.locator("#search-tag").select_option("<i>Markup</i>")
+    assert _wait_for_results(watched, 1) == [HOSTILE_TITLE]
+    page.wait_for_timeout(200)  # any late onerror would fire a dialog, caught by assert_clean
