@@ -300,3 +300,48 @@ def test_hostile_title_and_excerpt_are_text(watched: Watched, base_url: str) -> 
     page.locator("#search-tag").select_option("<i>Markup</i>")
     assert _wait_for_results(watched, 1) == [HOSTILE_TITLE]
     page.wait_for_timeout(200)  # any late onerror would fire a dialog, caught by assert_clean
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def example_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The repository's own example archive, built and served like the fixture."""
+    project = tmp_path_factory.mktemp("example")
+    shutil.copy(REPO / "site_config.yaml", project / "site_config.yaml")
+    shutil.copytree(REPO / "content", project / "content")
+    result = subprocess.run([_archivegen(), "build"], cwd=project, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 partial(_ArchiveHandler, directory=str(project / "site")))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="example-site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_example_archive_finds_the_seed_article_by_idlib(browser, example_base_url: str) -> None:
+    context = browser.new_context()
+    try:
+        w = Watched(context.new_page(), example_base_url.removesuffix(PREFIX))
+        _open_search(w, example_base_url, "?q=Idlib")
+        w.page.wait_for_function(
+            "() => document.querySelectorAll('#search-results li h2 a').length > 0", timeout=10_000)
+        titles = [t.strip() for t in w.page.locator(RESULT_LINKS).all_inner_texts()]
+        seed = ("Acute crisis in Syria's Idlib demanded our direct talks, Putin says as he meets "
+                "Erdogan in Moscow")
+        assert seed in titles, titles
+        link = w.page.locator(RESULT_LINKS, has_text="Acute crisis in Syria")
+        with w.page.expect_navigation(wait_until="load"):
+            link.first.click()
+        assert w.page.locator("h1").inner_text().strip() == seed
+        w.assert_clean()
+    finally:
+        context.close()
