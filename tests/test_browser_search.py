@@ -11,25 +11,18 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 import yaml
 
+from tests.browser_support import PREFIX, archivegen_script, build_copy, chromium, serve
+
 pytestmark = pytest.mark.browser
 
 FIXTURE = Path(__file__).parent / "fixtures" / "search-archive"
-PREFIX = "/archive/"  # the path of base_url in the fixture's site_config.yaml
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run"]
 HOSTILE_TITLE = "<img src=x onerror=alert(1)> and <script>alert(1)</script> pomegranate"
 RESULT_LINKS = "#search-results li h2 a"
 
@@ -53,74 +46,29 @@ def _titles(word: str, tag: str | None = None, years: tuple[str, ...] | None = N
     return found
 
 
-def _archivegen() -> str:
-    script = Path(sys.executable).with_name("archivegen")
-    found = str(script) if script.exists() else shutil.which("archivegen")
-    assert found, "the archivegen console script is not installed"
-    return found
+
 
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("search")
-    project = shutil.copytree(FIXTURE, tmp / "search-archive")
-    out = tmp / "site"
-    result = subprocess.run(
-        [_archivegen(), "build", "--config", str(project / "site_config.yaml"), "--output", str(out)],
-        capture_output=True, text=True, timeout=120, cwd=tmp)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
+    # A copy, so the build's state directory (.archivegen/) lands in tmp, not in tests/fixtures.
+    out = build_copy(FIXTURE, tmp_path_factory.mktemp("search"))
     assert (out / "search" / "index.html").exists(), "the build wrote no /search/ page"
     for year in YEARS:
         assert (out / "pagefind" / year / "pagefind.js").exists(), year
     return out
 
 
-class _ArchiveHandler(SimpleHTTPRequestHandler):
-    """Serves the output directory at PREFIX, as a host would under base_url; 404 elsewhere."""
-
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".wasm": "application/wasm",
-                      ".pagefind": "application/octet-stream"}
-
-    def send_head(self):
-        if not self.path.startswith(PREFIX):
-            self.send_error(404, f"outside {PREFIX}")
-            return None
-        return super().send_head()
-
-    def translate_path(self, path: str) -> str:
-        return super().translate_path("/" + path.removeprefix(PREFIX))
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(site_dir: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_ArchiveHandler, directory=str(site_dir)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="search-site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Watched:
@@ -311,20 +259,11 @@ def example_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = tmp_path_factory.mktemp("example")
     shutil.copy(REPO / "site_config.yaml", project / "site_config.yaml")
     shutil.copytree(REPO / "content", project / "content")
-    result = subprocess.run([_archivegen(), "build"], cwd=project, capture_output=True, text=True,
+    result = subprocess.run([archivegen_script(), "build"], cwd=project, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 partial(_ArchiveHandler, directory=str(project / "site")))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="example-site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(project / "site") as url:
+        yield url
 
 
 def test_example_archive_finds_the_seed_article_by_idlib(browser, example_base_url: str) -> None:

@@ -10,29 +10,20 @@ titles are shown as text.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
+from tests.browser_support import PREFIX, build_copy, chromium, serve
+
 pytestmark = pytest.mark.browser
 
 FIXTURE = Path(__file__).parent / "fixtures" / "xss-archive"
-PREFIX = "/archive/"  # the path of base_url in the fixture's site_config.yaml
 SITE_TITLE = "XSS fixture archive"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run"]
 # Sanitizing keeps `<img src=x>` (a harmless relative URL) and drops its onerror: the browser
 # then fetches <page>/x and gets a 404. That failed load is the only error a page may log.
 NEUTERED_IMAGE = "/x"
@@ -102,68 +93,26 @@ TITLES = set(ARTICLES_BY_TITLE)
 TAGS = {t for a in ARTICLES for t in a["tags"]}
 
 
-def _archivegen() -> str:
-    script = Path(sys.executable).with_name("archivegen")
-    found = str(script) if script.exists() else shutil.which("archivegen")
-    assert found, "the archivegen console script is not installed"
-    return found
+
 
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # A copy, so the build's state directory (.archivegen/) lands in tmp, not in tests/fixtures.
-    tmp = tmp_path_factory.mktemp("xss")
-    project = shutil.copytree(FIXTURE, tmp / "xss-archive")
-    out = tmp / "site"
-    result = subprocess.run(
-        [_archivegen(), "build", "--config", str(project / "site_config.yaml"), "--output", str(out)],
-        capture_output=True, text=True, timeout=60, cwd=tmp)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
+    out = build_copy(FIXTURE, tmp_path_factory.mktemp("xss"))
     return out
-
-
-class _ArchiveHandler(SimpleHTTPRequestHandler):
-    """Serves the output directory at PREFIX, as a host would under base_url; 404 elsewhere."""
-
-    def send_head(self):
-        if not self.path.startswith(PREFIX):
-            self.send_error(404, f"outside {PREFIX}")
-            return None
-        return super().send_head()
-
-    def translate_path(self, path: str) -> str:
-        return super().translate_path("/" + path.removeprefix(PREFIX))
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def base_url(site_dir: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_ArchiveHandler, directory=str(site_dir)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="xss-site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @dataclass
