@@ -388,6 +388,7 @@ def test_dry_run_writes_nothing_and_says_what_it_would_write(archive: Archive) -
     result = archive.run("--dry-run", source)
     assert result.returncode == 0
     assert "would write content/2021/library-extends-opening-hours.md" in result.stdout
+    assert "Dry run, nothing written: 1 to import" in result.stdout
     assert archive.content() == {}
 
 

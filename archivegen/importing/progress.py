@@ -21,6 +21,11 @@ _ORDER = (writer.IMPORTED, writer.UPDATED, writer.RENAMED, writer.UNCHANGED, wri
           writer.FAILED)
 
 
+# A dry run writes nothing, so its summary says what *would* happen.
+_DRY_RUN_WORDS = {writer.IMPORTED: "to import", writer.UPDATED: "to update",
+                  writer.RENAMED: "to import under a new name"}
+
+
 class ImportReporter:
     def __init__(self, verbose: bool = False, dry_run: bool = False):
         self.verbose, self.dry_run = verbose, dry_run
@@ -63,7 +68,8 @@ class ImportReporter:
 
     def finish(self, summary: ImportSummary) -> None:
         counts = summary.counts
-        parts = [f"{counts[status]} {status}" for status in _ORDER if counts[status]]
+        shown = _DRY_RUN_WORDS if self.dry_run else {}
+        parts = [f"{counts[status]} {shown.get(status, status)}" for status in _ORDER if counts[status]]
         reasons = Counter(_reason(event.note) for event in summary.events
                           if event.status in (writer.SKIPPED, writer.FAILED))
         line = "Dry run, nothing written: " if self.dry_run else "Import: "
