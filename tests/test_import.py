@@ -531,3 +531,22 @@ def test_big_jsonl_dumps_are_cut_into_whole_line_pieces_with_true_line_numbers(t
     assert [record.data["n"] for record in records] == [n for n in range(5000) if n != 3210]
     assert all(record.line == record.data["n"] + 1 for record in records)
     assert [(problem.line, problem.where) for problem in problems] == [(3211, ":3211")]
+
+
+def test_an_extractor_crash_is_one_failed_input_not_the_end_of_the_import(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archivegen.importing import run
+
+    archive = Archive(tmp_path / "archive")
+    bad = archive.write("bad.html", html_page("Crashing page", [WORDS * 2]))
+    good = archive.write("good.txt", text_dump("Quiet day at the harbour"))
+
+    def explode(raw: bytes, url: str | None = None) -> None:
+        raise ValueError("unexpected markup")
+
+    monkeypatch.setattr(run, "extract_html", explode)
+    summary = run.run_import(run.ImportOptions(config_path=archive.root / "site_config.yaml",
+                                               inputs=(bad, good), workers=1))
+    assert [(event.status, event.note) for event in summary.events] == [
+        ("failed", "could not be extracted (ValueError: unexpected markup)"), ("imported", "")]
+    assert not summary.ok

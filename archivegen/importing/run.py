@@ -154,6 +154,8 @@ def extract_file(file: InputFile, config: SiteConfig, default_date: datetime | N
         return [_Found(file.shown, problem=str(exc))]
     except RecursionError:
         return [_Found(file.shown, problem="nested too deeply to be an article")]
+    except Exception as exc:  # noqa: BLE001 - one pathological page must not end a 100k-file import
+        return [_Found(file.shown, problem=f"could not be extracted ({type(exc).__name__}: {exc})"[:300])]
 
 
 def _records(file: InputFile, raw: bytes, kind: str, config: SiteConfig,
