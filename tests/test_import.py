@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -512,7 +511,6 @@ def test_no_temporary_files_are_left_behind(archive: Archive) -> None:
     leftovers = [p for p in (archive.root / "content").rglob("*") if p.name.startswith(".")]
     assert leftovers == []
     assert all(oct(p.stat().st_mode)[-3:] == "644" for p in (archive.root / "content").rglob("*.md"))
-    assert os.access(archive.root / "content", os.W_OK)
 
 
 def test_big_jsonl_dumps_are_cut_into_whole_line_pieces_with_true_line_numbers(tmp_path: Path) -> None:
