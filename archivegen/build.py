@@ -1,33 +1,42 @@
 """``archivegen build``: a flat sequence of named, timed steps (Zola's ``Site::build``).
 
-    load config -> read content -> build site model -> render pages -> copy static -> swap in
+    load config -> read content -> render Markdown -> build site model -> plan
+    -> render pages -> copy static files -> index search -> commit
 
-Nothing touches the output until the last step: everything is written to a staging directory
-that replaces the output in one rename, so a failed or interrupted build leaves the previous
-site byte-identical.
+Every build is incremental against the build state (``.archivegen/state.sqlite``): only new
+or changed content files are parsed, only bodies missing from the Markdown cache are rendered,
+and only pages whose input key changed are rendered (``render/inputs.py``), of which only those
+whose bytes changed are written. The result is byte-identical to a clean build.
+
+Nothing touches the output before the commit step. A *full* build (no usable state, a new
+output folder) renders everything into a staging folder that replaces the output in one
+rename; an *incremental* build stages its changed files in a pending folder and moves them in
+through a journal (``output/journal.py``). Either way a failed or interrupted build leaves the
+previous site byte-identical and the state consistent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archivegen import __version__, interrupt
 from archivegen.config import SiteConfig, load_config
-from archivegen.content.reader import read_articles
-from archivegen.errors import ContentError, Problem
+from archivegen.errors import Problem
 from archivegen.output.lock import STATE_DIR_NAME, BuildLock
 from archivegen.output.safety import check_output_dir
-from archivegen.output.staging import Staging, copy_static
 from archivegen.parallel import cpu_count
-from archivegen.render.stage import render_site
-from archivegen.render.templates import THEME_STATIC
-from archivegen.search.indexer import SearchReport, index_search
-from archivegen.site import build_site
+from archivegen.search.indexer import SearchReport
+from archivegen.state.store import BuildState
+
+STATE_FORMAT = "build-1"  # bump when what the state records changes meaning
 
 
 @dataclass
@@ -36,8 +45,11 @@ class BuildReport:
     articles: int = 0
     tags: int = 0
     pages: int = 0
-    files: int = 0
+    files: int = 0  # files written (or moved into the output)
+    deleted: int = 0  # outputs removed because nothing produces them any more
+    rendered: int = 0  # pages rendered (some may have come out unchanged)
     bytes_written: int = 0
+    full: bool = True  # a full build (everything rendered) rather than an incremental one
     steps: list[tuple[str, float]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     search: SearchReport = field(default_factory=SearchReport)
@@ -53,6 +65,9 @@ class BuildOptions:
     output_dir: Path | None = None
     drafts: bool = False
     workers: int = 0  # 0: one per core
+    executor: Executor | None = None  # render on this instead of forked workers
+    dask: str = ""  # address of a Dask scheduler to render on
+    full: bool = False  # ignore the build state: render everything
 
 
 class _Steps:
@@ -61,33 +76,33 @@ class _Steps:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        interrupt.check()  # also right before the output is swapped in
+        interrupt.check()  # also right before the output changes
         start = time.perf_counter()
         yield
-        elapsed = time.perf_counter() - start
-        self.report.steps.append((name, elapsed))
+        self.record(name, time.perf_counter() - start)
+
+    def record(self, name: str, seconds: float) -> None:
+        self.report.steps.append((name, seconds))
         if self.on_step:
-            self.on_step(name, elapsed)
+            self.on_step(name, seconds)
 
 
 def build(options: BuildOptions,
           on_step: Callable[[str, float], None] | None = None) -> BuildReport:
     """Build the site; raise an ArchivegenError (leaving the old output intact) on failure."""
     started = time.perf_counter()
-    config_start = time.perf_counter()
     config = load_config(options.config_path)
     output = (options.output_dir.resolve() if options.output_dir else config.output_dir)
     report = BuildReport(output_dir=output)
     steps = _Steps(report, on_step)
-    report.steps.append(("load config", time.perf_counter() - config_start))
-    if on_step:
-        on_step("load config", report.steps[-1][1])
+    steps.record("load config", time.perf_counter() - started)
     check_output_dir(config, output, from_command_line=options.output_dir is not None)
 
     state_dir = config.project_dir / STATE_DIR_NAME
     with BuildLock(state_dir):
         try:
-            _build_locked(config, options, output, steps, report)
+            from archivegen.pipeline import run_build
+            run_build(config, options, output, state_dir, steps, report)
         except BaseException as exc:
             _record_status(state_dir, output, ok=False, error=str(exc).splitlines()[:1])
             raise
@@ -96,35 +111,20 @@ def build(options: BuildOptions,
     return report
 
 
-def _build_locked(config: SiteConfig, options: BuildOptions, output: Path, steps: _Steps,
-                  report: BuildReport) -> None:
-    workers = options.workers or cpu_count()
-    with steps.step("read content"):
-        result = read_articles(config.content_dir, config.tzinfo, config.project_dir, workers)
-        report.warnings.extend(result.warnings)
-        if result.problems:
-            raise ContentError(result.problems)
-    with steps.step("build site model"):
-        site = build_site(config, result.articles, include_drafts=options.drafts)
-        report.articles, report.tags, report.pages = len(site.entries), len(site.tags), len(site.pages)
+def settings_digest(config: SiteConfig, output: Path, drafts: bool) -> str:
+    """What decides whether the recorded outputs describe ``output`` at all."""
+    return hashlib.sha256(f"{STATE_FORMAT}\0{__version__}\0{output}\0{drafts}".encode()).hexdigest()
 
-    staging = Staging(output)
-    staging.clean_stale()
-    root = staging.create()
-    try:
-        with steps.step("render pages"):
-            rendered = render_site(config, site, root, workers=workers)
-        with steps.step("copy static files"):
-            static_files = copy_static([THEME_STATIC, config.static_dir], root / "static")
-        with steps.step("index search"):
-            report.search = index_search(config, site, root, config.project_dir / STATE_DIR_NAME, workers)
-        report.files = rendered.pages_written + static_files
-        report.bytes_written = rendered.bytes_written
-        with steps.step("swap in output"):
-            staging.commit()
-    except BaseException:
-        staging.discard()
-        raise
+
+def reader_digest(config: SiteConfig) -> str:
+    """What parsed articles depend on besides their files (dates are read in the site's zone)."""
+    return hashlib.sha256(f"{STATE_FORMAT}\0{__version__}\0{config.timezone}\0{config.content_dir}"
+                          .encode()).hexdigest()
+
+
+def remembered_warnings(state: BuildState) -> list[Problem]:
+    raw = state.meta("warnings")
+    return pickle.loads(bytes.fromhex(raw)) if raw else []
 
 
 def _record_status(state_dir: Path, output: Path, ok: bool, **details: object) -> None:
@@ -137,3 +137,7 @@ def _record_status(state_dir: Path, output: Path, ok: bool, **details: object) -
     temporary = state_dir / "last-build.json.tmp"
     temporary.write_text(json.dumps(status, indent=1, default=str), encoding="utf-8")
     temporary.replace(state_dir / "last-build.json")
+
+
+def workers_for(options: BuildOptions) -> int:
+    return options.workers or cpu_count()

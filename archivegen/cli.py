@@ -68,14 +68,19 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked 'draft: true'.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Render processes (0: one per CPU core).")
+@click.option("--full", is_flag=True, help="Ignore the build state and render every page.")
+@click.option("--dask", "dask_address", metavar="ADDRESS", default="",
+              help="Render on a Dask cluster, e.g. tcp://scheduler:8786 (needs archivegen[dask]).")
 @click.option("-v", "--verbose", is_flag=True, help="Print each step's timing and all warnings.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def build(config_path: Path, output_dir: Path | None, drafts: bool, workers: int, verbose: bool,
-          debug: bool) -> None:
-    """Render content/ into a static site (default: site/).
+def build(config_path: Path, output_dir: Path | None, drafts: bool, workers: int, full: bool,
+          dask_address: str, verbose: bool, debug: bool) -> None:
+    """Render content/ into a static site (default: site/), rebuilding only what changed.
 
-    The site is built in a staging folder and swapped in only when every step succeeded, so a
-    failed build leaves the previous site exactly as it was.
+    The build state in .archivegen/ records what every output was made from, so a rebuild
+    renders only pages whose inputs changed and writes only files whose bytes changed; the
+    result is the same as a clean build. Changes reach the site only when every step
+    succeeded, so a failed build leaves the previous site exactly as it was.
     """
     from archivegen.build import BuildOptions
     from archivegen.build import build as run_build
@@ -85,7 +90,7 @@ def build(config_path: Path, output_dir: Path | None, drafts: bool, workers: int
             click.echo(f"  {name:<20} {seconds * 1000:8.0f} ms")
 
     options = BuildOptions(config_path=config_path, output_dir=output_dir, drafts=drafts,
-                           workers=workers)
+                           workers=workers, full=full, dask=dask_address)
     report = _run(lambda: run_build(options, on_step), debug)
     shown_warnings = report.warnings if verbose else report.warnings[:20]
     for warning in shown_warnings:
@@ -97,6 +102,9 @@ def build(config_path: Path, output_dir: Path | None, drafts: bool, workers: int
     click.echo(f"Built {report.articles} articles, {report.tags} tags: {report.files} files "
                f"({report.bytes_written / 1_048_576:.1f} MB) in {_shown(report.output_dir)} "
                f"in {report.seconds:.2f} s ({rate:.0f} articles/s)")
+    if not report.full:
+        click.echo(f"  incremental: {report.rendered} of {report.pages} pages rendered, "
+                   f"{report.files} files written, {report.deleted} removed")
     if not verbose:
         click.echo("  " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.steps))
     search = report.search

@@ -80,3 +80,11 @@ class BuildInterrupted(ArchivegenError):
 
 class SearchError(ArchivegenError):
     """The search index could not be built (Pagefind missing or failing); the site is unchanged."""
+
+
+class ExecutorError(ArchivegenError):
+    """The executor the render stage was given cannot be used (e.g. Dask is not installed)."""
+
+
+class StateError(ArchivegenError):
+    """The build state database cannot be read or written (a full disk, a read-only folder)."""

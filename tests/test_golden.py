@@ -46,14 +46,7 @@ def test_fixture_archive_matches_golden_tree(tmp_path: Path, update_golden: bool
 
 
 def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path, monkeypatch) -> None:
-    from archivegen import parallel
-
-    real_fork_map = parallel.fork_map
-
-    def fork_map_without_threshold(*args, **kwargs):
-        return real_fork_map(*args, **{**kwargs, "min_items": 1, "chunk_size": 2})
-
-    monkeypatch.setattr("archivegen.render.stage.fork_map", fork_map_without_threshold)
+    monkeypatch.setattr("archivegen.render.stage.CHUNK_SIZE", 2)  # many chunks: really forks
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     config = fixture_copy(tmp_path)
     build(BuildOptions(config_path=config, output_dir=serial, workers=1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 
@@ -29,7 +29,12 @@ class Article:
     draft: bool = False
     updated: datetime | None = None
     url: str = ""  # explicit site path from front matter, overriding the permalink pattern
-    content_hash: str = ""
+    content_hash: str = ""  # sha256 of the file's bytes
+    body_hash: str = ""  # sha256 of the Markdown body: the rendered-HTML cache key
+
+    def without_body(self) -> Article:
+        """The record the build state keeps: bodies are re-read only when they must be rendered."""
+        return replace(self, body="")
 
     @property
     def sort_key(self) -> tuple[float, str]:

@@ -180,6 +180,7 @@ class _Fields:
             authors=self.string_list("authors"), language=self.language(),
             draft=self.flag("draft"), updated=self.date("updated"), url=self.url(),
             content_hash=content_hash,
+            body_hash=hashlib.sha256(self.doc.body.encode("utf-8", "surrogatepass")).hexdigest(),
         )
 
     def text(self, key: str, required: bool = False) -> str:

@@ -123,16 +123,21 @@ class FileWriter:
             raise OutputError([Problem(str(target), f"cannot write: {exc.strerror}")]) from None
 
 
-def copy_static(sources: list[Path], destination: Path) -> int:
-    """Copy static folders in order (later ones override earlier files); return files copied."""
-    copied: dict[str, Path] = {}
+def static_files(sources: list[Path]) -> dict[str, Path]:
+    """Files of the static folders by path below ``static/`` (later folders override earlier)."""
+    found: dict[str, Path] = {}
     for source in sources:
         if not source.is_dir():
             continue
         for path in sorted(source.rglob("*")):
             if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
-                copied[path.relative_to(source).as_posix()] = path
-    for relative, path in copied.items():
+                found[path.relative_to(source).as_posix()] = path
+    return found
+
+
+def copy_files(files: dict[str, Path], destination: Path) -> int:
+    """Copy ``relative path -> source file`` below destination; return files copied."""
+    for relative, path in files.items():
         target = destination / relative
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -142,4 +147,9 @@ def copy_static(sources: list[Path], destination: Path) -> int:
             # sets filename to the source and filename2 to the copy being written.
             where = exc.filename2 or exc.filename or target
             raise OutputError([Problem(str(where), f"cannot copy: {exc.strerror}")]) from None
-    return len(copied)
+    return len(files)
+
+
+def copy_static(sources: list[Path], destination: Path) -> int:
+    """Copy static folders in order (later ones override earlier files); return files copied."""
+    return copy_files(static_files(sources), destination)

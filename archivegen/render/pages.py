@@ -1,19 +1,21 @@
 """Render one Page of the model to bytes: the context each page family needs, then Jinja.
 
-A PageRenderer is built once per process. It is a pure function of (config, site, summaries)
-and the page, which is what lets the build run it in any executor and still produce the same
-bytes as a single process.
+A PageRenderer is built once per process. It is a pure function of (config, site, summaries,
+article bodies) and the page, which is what lets the build run it in any executor, on any
+machine, and still produce the same bytes as a single process.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from archivegen import __version__
 from archivegen.config.schema import SiteConfig
-from archivegen.render.markdown import MarkdownRenderer, summarize
+from archivegen.render.markdown_cache import HtmlSource
+from archivegen.render.recorder import recording
 from archivegen.render.templates import describe_template_error, make_environment
 from archivegen.render.views import (
     ArticleView,
@@ -32,12 +34,31 @@ from archivegen.site.model import Entry, Page, Site
 FEED_ID_NAMESPACE = uuid.UUID("5f0d3c8e-6d1b-4c59-9a53-0b7c2ad1c0de")
 
 
+@dataclass(frozen=True)
+class RenderedPage:
+    """One page's bytes and the dependencies recorded while rendering it."""
+
+    data: bytes
+    templates: frozenset[str]
+    counts: frozenset[str]  # slugs of the tags whose counts the templates read
+
+
 class PageRenderer:
-    def __init__(self, config: SiteConfig, site: Site, summaries: Sequence[str] | None = None):
-        self.config, self.site = config, site
+    """Renders pages of one site. Picklable (for remote executors): caches are rebuilt on arrival.
+
+    ``summaries`` holds every entry's summary (its own, or the one derived from its body), and
+    ``bodies`` supplies article HTML from the Markdown cache.
+    """
+
+    def __init__(self, config: SiteConfig, site: Site, summaries: Sequence[str],
+                 bodies: HtmlSource | None = None):
+        self.config, self.site, self.summaries = config, site, summaries
+        self.bodies = bodies
         self.links = Links.of(config)
-        self.summaries = summaries
-        self.markdown = MarkdownRenderer()
+        self._setup()
+
+    def _setup(self) -> None:
+        site, config = self.site, self.config
         self._views: dict[int, ArticleView] = {}
         self._tag_links = {slug: TagLink(tag.name, slug, self.links.url(tag.path), len(tag.entries))
                            for slug, tag in site.tags.items()}
@@ -56,26 +77,41 @@ class PageRenderer:
             "search": self._archives,  # the year list scopes the search
         }
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {"config": self.config, "site": self.site, "summaries": self.summaries,
+                "bodies": self.bodies, "links": self.links}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._setup()
+
     # -- entry points -------------------------------------------------------------------------
 
-    def render_article(self, page: Page) -> tuple[bytes, str]:
-        """Render an article page; also return its summary (given, or derived from the body)."""
+    def render(self, page: Page, body_html: str | None = None) -> RenderedPage:
+        """Render one page, recording the templates it loads and the tag counts it reads."""
+        with recording() as record:
+            if page.kind == "article":
+                data = self._render(page, self._article(page, body_html))
+            else:
+                data = self._render(page, self._families[page.kind](page))
+        return RenderedPage(data, frozenset(record.templates), frozenset(record.counts))
+
+    def body_html(self, page: Page) -> str:
+        article = self.site.entries[page.entries[0]].article
+        if self.bodies is None:
+            raise RuntimeError("no source of article bodies")
+        return self.bodies.html(article)
+
+    def _article(self, page: Page, body_html: str | None) -> dict[str, Any]:
         entry = self.site.entries[page.entries[0]]
-        body_html = self.markdown.render(entry.article.body)
-        summary = entry.article.summary or summarize(body_html)
-        view = self._view(entry, summary)
+        if body_html is None:
+            body_html = self.body_html(page)
         previous, following = self.site.previous_entry(entry), self.site.next_entry(entry)
-        context = {
-            "article": view, "content": body_html,
+        return {
+            "article": self._view(entry), "content": body_html,
             "previous": self._view(previous) if previous else None,
             "next": self._view(following) if following else None,
         }
-        return self._render(page, context), summary
-
-    def render(self, page: Page) -> bytes:
-        if page.kind == "article":
-            return self.render_article(page)[0]
-        return self._render(page, self._families[page.kind](page))
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -98,20 +134,15 @@ class PageRenderer:
                 "author": c.author, "base_url": c.base_url, "home_url": self.links.url("/"),
                 "feed_url": self.links.url("/feed.xml"), "rss_url": self.links.url("/rss.xml")}
 
-    def _summary(self, entry: Entry) -> str:
-        if entry.article.summary or self.summaries is None:
-            return entry.article.summary
-        return self.summaries[entry.index]
-
-    def _view(self, entry: Entry, summary: str | None = None) -> ArticleView:
+    def _view(self, entry: Entry) -> ArticleView:
         cached = self._views.get(entry.index)
-        if cached is not None and (summary is None or cached.summary == summary):
+        if cached is not None:
             return cached
         a = entry.article
         view = ArticleView(
             title=a.title, path=entry.path, url=self.links.url(entry.path),
             abs_url=self.links.abs_url(entry.path), date=a.date, updated=a.updated,
-            summary=summary if summary is not None else self._summary(entry),
+            summary=self.summaries[entry.index],
             authors=a.authors, tags=tuple(self._tag_links[s] for s in entry.tag_slugs),
             source=a.source, language=a.language or self.config.language,
             feed_id=f"urn:uuid:{uuid.uuid5(FEED_ID_NAMESPACE, entry.path)}",

@@ -1,67 +1,146 @@
-"""The render stage: every Page of the model rendered and written, on all cores.
+"""The render stage: the pages a build must render, rendered on every core (or any executor).
 
-Two passes, because listings show summaries that may have to be derived from article bodies:
-first the article pages (Markdown, template, and the derived summary), then every other page.
-Each worker writes its files itself and sends back only small results. A page renders to the
-same bytes in any process, so the output does not depend on the number of workers.
+Pages go out in chunks of indexes into ``site.pages``. Each comes back with the hash of its
+bytes and the dependencies recorded while rendering it; a page whose bytes equal what the
+output already holds is not written. A page renders to the same bytes in any process, so the
+output does not depend on the executor or the number of workers.
+
+Executors:
+
+* the default forks worker processes that inherit the site model (no pickling of the model)
+  and write their files themselves;
+* any ``concurrent.futures.Executor`` (``render_pages(..., executor=pool)``) gets the
+  renderer pickled with each chunk and sends the bytes back for this process to write;
+* a Dask cluster (``archivegen build --dask tcp://scheduler:8786``) gets the renderer once per
+  worker (``scatter``) and chunks carry the article HTML, since remote machines see neither
+  the content folder nor the build state.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from archivegen import interrupt
-from archivegen.config.schema import SiteConfig
+from archivegen.errors import ExecutorError, Problem
 from archivegen.output.staging import FileWriter
-from archivegen.parallel import fork_map, inherited
+from archivegen.parallel import fork_imap, inherited
 from archivegen.render.pages import PageRenderer
-from archivegen.site.model import Site
+
+CHUNK_SIZE = 200
+WINDOW_PER_WORKER = 3  # chunks in flight per worker for remote executors (bounds memory)
+
+# One page to render: (page index, hash of the bytes the output holds now or "", body HTML or None)
+WorkItem = tuple[int, str, str | None]
 
 
-@dataclass
-class RenderResult:
-    pages_written: int
-    bytes_written: int
-    summaries: list[str]
+@dataclass(frozen=True)
+class PageResult:
+    index: int
+    digest: str  # hash of the page's bytes
+    templates: str  # templates loaded, sorted, '\n'-separated
+    counts: str  # tag slugs whose counts were read, sorted, '\n'-separated
+    written: bool  # False: the bytes equal the output's, nothing was written
+    size: int = 0
+    data: bytes | None = None  # for the caller to write (remote executors)
 
 
-def _render_chunk(page_indexes: Sequence[int]) -> tuple[int, int, list[tuple[int, str]]]:
-    renderer: PageRenderer = inherited("renderer")
-    writer = FileWriter(inherited("root"))
-    size = 0
-    summaries: list[tuple[int, str]] = []
-    for index in page_indexes:
+def page_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def render_chunk(renderer: PageRenderer, items: Sequence[WorkItem], root: Path | None) -> list[PageResult]:
+    """Render pages; write changed ones below ``root``, or return their bytes when it is None."""
+    writer = FileWriter(root) if root is not None else None
+    results = []
+    for index, old_digest, html in items:
         interrupt.check()
         page = renderer.site.pages[index]
-        if page.kind == "article":
-            data, summary = renderer.render_article(page)
-            summaries.append((page.entries[0], summary))
-        else:
-            data = renderer.render(page)
-        writer.write(page.output, data)
-        size += len(data)
-    return len(page_indexes), size, summaries
+        rendered = renderer.render(page, html)
+        digest = page_digest(rendered.data)
+        changed = digest != old_digest
+        data = None
+        if changed and writer is not None:
+            writer.write(page.output, rendered.data)
+        elif changed:
+            data = rendered.data
+        results.append(PageResult(index, digest, "\n".join(sorted(rendered.templates)),
+                                  "\n".join(sorted(rendered.counts)), changed, len(rendered.data), data))
+    return results
 
 
-def _render_all(renderer: PageRenderer, root: Path, indexes: list[int],
-                workers: int) -> tuple[int, int, list[tuple[int, str]]]:
-    results = fork_map(_render_chunk, indexes, workers, {"renderer": renderer, "root": root})
-    summaries = [found for _, _, chunk in results for found in chunk]
-    return sum(r[0] for r in results), sum(r[1] for r in results), summaries
+def _render_inherited(items: Sequence[WorkItem]) -> list[PageResult]:
+    return render_chunk(inherited("renderer"), items, inherited("root"))
 
 
-def render_site(config: SiteConfig, site: Site, root: Path, workers: int = 1) -> RenderResult:
-    """Render every page of ``site`` into ``root``."""
-    article_pages = [i for i, page in enumerate(site.pages) if page.kind == "article"]
-    other_pages = [i for i, page in enumerate(site.pages) if page.kind != "article"]
+def render_pages(renderer: PageRenderer, jobs: Sequence[tuple[int, str]], root: Path, workers: int,
+                 executor: Executor | DaskCluster | None = None) -> list[PageResult]:
+    """Render ``jobs`` (page index, current output hash) into ``root``; results in job order."""
+    if executor is None:
+        items: list[WorkItem] = [(index, digest, None) for index, digest in jobs]
+        chunks = fork_imap(_render_inherited, items, workers, {"renderer": renderer, "root": root},
+                           chunk_size=CHUNK_SIZE)
+        return [result for chunk in chunks for result in chunk]
+    writer = FileWriter(root)
+    results = []
+    for chunk in _remote_chunks(renderer, jobs, executor, workers):
+        for result in chunk:
+            if result.data is not None:
+                writer.write(renderer.site.pages[result.index].output, result.data)
+            results.append(PageResult(result.index, result.digest, result.templates, result.counts,
+                                      result.written, result.size))
+    return results
 
-    written, size, found = _render_all(PageRenderer(config, site), root, article_pages, workers)
-    summaries = [entry.article.summary for entry in site.entries]
-    for index, summary in found:
-        summaries[index] = summary
 
-    renderer = PageRenderer(config, site, summaries)
-    more_written, more_size, _ = _render_all(renderer, root, other_pages, workers)
-    return RenderResult(written + more_written, size + more_size, summaries)
+def _remote_chunks(renderer: PageRenderer, jobs: Sequence[tuple[int, str]],
+                   executor: Executor | DaskCluster, workers: int) -> Iterator[list[PageResult]]:
+    """Submit chunks (with their article HTML) a few at a time; yield results in order."""
+    submit: Callable[[list[WorkItem]], Future[list[PageResult]]]
+    if isinstance(executor, DaskCluster):
+        submit = executor.submitter(renderer)
+        window = WINDOW_PER_WORKER * max(1, executor.workers())
+    else:
+        def submit(items: list[WorkItem]) -> Future[list[PageResult]]:
+            return executor.submit(render_chunk, renderer, items, None)
+        window = WINDOW_PER_WORKER * max(1, workers)
+    pages = renderer.site.pages
+    in_flight: deque[Future[list[PageResult]]] = deque()
+    for start in range(0, len(jobs), CHUNK_SIZE):
+        interrupt.check()
+        items = [(index, digest, renderer.body_html(pages[index]) if pages[index].kind == "article"
+                  else None) for index, digest in jobs[start: start + CHUNK_SIZE]]
+        in_flight.append(submit(items))
+        while len(in_flight) >= window:
+            yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()
+
+
+class DaskCluster:
+    """Render on a Dask distributed cluster (``pip install 'archivegen[dask]'``)."""
+
+    def __init__(self, address: str) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ExecutorError([Problem("--dask", "dask.distributed is not installed "
+                                                "(pip install 'archivegen[dask]')")]) from None
+        self.client: Any = Client(address, set_as_default=False)
+
+    def workers(self) -> int:
+        return len(self.client.scheduler_info().get("workers", {}))
+
+    def submitter(self, renderer: PageRenderer) -> Callable[[list[WorkItem]], Future[list[PageResult]]]:
+        shared = self.client.scatter(renderer, broadcast=True)
+
+        def submit(items: list[WorkItem]) -> Any:
+            return self.client.submit(render_chunk, shared, items, None, pure=False)
+        return submit
+
+    def close(self) -> None:
+        self.client.close()

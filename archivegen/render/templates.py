@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from archivegen.errors import Problem, TemplateError
+from archivegen.render.recorder import RecordingEnvironment
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
@@ -29,8 +30,8 @@ def template_dirs(project_templates: Path) -> list[Path]:
 
 
 def make_environment(project_templates: Path, filters: dict[str, Callable[..., Any]],
-                     globals_: dict[str, Any]) -> jinja2.Environment:
-    env = jinja2.Environment(
+                     globals_: dict[str, Any]) -> RecordingEnvironment:
+    env = RecordingEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_templates)]),
         autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True,
                                             default_for_string=True),

@@ -12,6 +12,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from archivegen.config.schema import SiteConfig
+from archivegen.render import recorder
 
 
 def quote_path(site_path: str) -> str:
@@ -37,12 +38,27 @@ class Links:
         return self.base_url + quote_path(site_path)
 
 
-@dataclass(frozen=True)
 class TagLink:
-    name: str
-    slug: str
-    url: str
-    count: int = 0
+    """A link to a tag page. Reading ``count`` is recorded (see ``render/recorder.py``).
+
+    A tag's article count changes whenever any article joins or leaves the tag, while its name
+    and URL almost never do. Pages that never print the count (the theme's article pages) must
+    not be re-rendered for it, and pages whose templates do print it must be: so the build
+    records, per page, whose counts the templates actually read.
+    """
+
+    __slots__ = ("name", "slug", "url", "_count")
+
+    def __init__(self, name: str, slug: str, url: str, count: int = 0) -> None:
+        self.name, self.slug, self.url, self._count = name, slug, url, count
+
+    @property
+    def count(self) -> int:
+        recorder.count_read(self.slug)
+        return self._count
+
+    def __repr__(self) -> str:
+        return f"TagLink({self.name!r}, {self.slug!r}, {self.url!r}, {self._count})"
 
 
 @dataclass(frozen=True)

@@ -19,19 +19,22 @@ import hashlib
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archivegen import interrupt
+from archivegen import __version__, interrupt
 from archivegen.config.schema import SiteConfig
 from archivegen.errors import Problem, SearchError
-from archivegen.render.templates import THEME_TEMPLATES
+from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
+from archivegen.render.markdown_cache import HtmlSource
+from archivegen.search.records import RECORD_SETTINGS, search_record
 from archivegen.site.model import Site
+from archivegen.site.paths import output_file
 
 BUNDLE_DIR = "pagefind"  # site folder holding one bundle per year: /pagefind/2020/
-INDEX_SETTINGS = "pagefind-per-year-1"  # bump when the markup or the Pagefind options change
+INDEX_SETTINGS = "pagefind-per-year-2"  # bump when the markup or the Pagefind options change
 TIMEOUT_SECONDS = 3600
 
 
@@ -55,86 +58,100 @@ def pagefind_version(executable: Path) -> str:
     return done.stdout.strip() or "unknown"
 
 
-def index_search(config: SiteConfig, site: Site, root: Path, state_dir: Path,
-                 workers: int = 1) -> SearchReport:
-    """Put a Pagefind bundle for every year with articles into ``root/pagefind/YEAR/``."""
-    executable = pagefind_executable()
-    common = _common_inputs(config, pagefind_version(executable))
-    cache = state_dir / "search"
+class SearchIndexer:
+    """Per-year fingerprints for one site model, and the bundles that go with them."""
+
+    def __init__(self, config: SiteConfig, site: Site, entry_digests: Sequence[str], state_dir: Path):
+        self.config, self.site = config, site
+        self.cache = state_dir / "search"
+        self.executable = pagefind_executable()
+        common = _digest([_cached_version(self.executable, self.cache), INDEX_SETTINGS, RECORD_SETTINGS,
+                          MARKDOWN_SETTINGS_ID, __version__, config.base_url, config.language])
+        self.years: dict[int, list[int]] = {}
+        for entry in site.entries:
+            self.years.setdefault(entry.article.date.year, []).append(entry.index)
+        self.fingerprints = {
+            year: _digest([common, *(f"{site.entries[i].path} {entry_digests[i]}" for i in indexes)])
+            for year, indexes in sorted(self.years.items(), reverse=True)}
+
+    def place(self, years: Iterable[int], bundle_root: Path, summaries: Sequence[str], bodies: HtmlSource,
+              workers: int = 1) -> SearchReport:
+        """Put the bundle of each of ``years`` into ``bundle_root/pagefind/YEAR/``.
+
+        A kept bundle whose fingerprint still matches is linked; other years are indexed.
+        """
+        self.cache.mkdir(parents=True, exist_ok=True)
+        report = SearchReport()
+        stale: list[int] = []
+        for year in years:
+            kept = self.cache / str(year)
+            fingerprint = kept / "fingerprint"
+            if fingerprint.is_file() and fingerprint.read_text() == self.fingerprints[year] \
+                    and (kept / "bundle").is_dir():
+                report.reused.append(year)
+            else:
+                stale.append(year)
+
+        def run(year: int) -> None:
+            records = self._records(year, summaries, bodies)
+            _index_year(self.executable, records, self.cache, year, self.fingerprints[year])
+
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(stale) or 1))) as pool:
+            for _ in pool.map(run, stale):
+                interrupt.check()
+        report.indexed = sorted(stale)
+        for year in [*report.reused, *stale]:
+            _link_tree(self.cache / str(year) / "bundle", bundle_root / BUNDLE_DIR / str(year))
+        return report
+
+    def forget_other_years(self) -> None:
+        """Drop kept bundles of years that no longer have articles."""
+        if self.cache.is_dir():
+            for leftover in self.cache.iterdir():
+                if leftover.name.isdigit() and int(leftover.name) not in self.years:
+                    shutil.rmtree(leftover, ignore_errors=True)
+
+    def _records(self, year: int, summaries: Sequence[str], bodies: HtmlSource) -> list[tuple[str, bytes]]:
+        records = []
+        for index in self.years[year]:
+            entry = self.site.entries[index]
+            html = bodies.html(entry.article)
+            records.append((output_file(entry.path), search_record(
+                self.site, entry, summaries[index], self.config.language, html)))
+        return records
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _cached_version(executable: Path, cache: Path) -> str:
+    """Pagefind's version, asked once per installed binary (starting it costs some 10 ms)."""
+    stat = executable.stat()
+    marker = f"{executable}\0{stat.st_size}\0{stat.st_mtime_ns}"
+    remembered = cache / "pagefind-version"
+    try:
+        lines = remembered.read_text(encoding="utf-8").split("\n", 1)
+        if lines[0] == marker:
+            return lines[1]
+    except (OSError, IndexError):
+        pass
+    version = pagefind_version(executable)
     cache.mkdir(parents=True, exist_ok=True)
-    years = _article_files_by_year(site)
-    report = SearchReport()
-    stale: list[tuple[int, str]] = []
-    for year, files in years.items():
-        fingerprint = _fingerprint(common, files)
-        kept = cache / str(year)
-        if (kept / "fingerprint").is_file() and (kept / "fingerprint").read_text() == fingerprint \
-                and (kept / "bundle").is_dir():
-            report.reused.append(year)
-        else:
-            stale.append((year, fingerprint))
-
-    def run(job: tuple[int, str]) -> None:
-        year, fingerprint = job
-        _index_year(executable, root, years[year], cache, year, fingerprint)
-
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(stale) or 1))) as pool:
-        for _ in pool.map(run, stale):
-            interrupt.check()
-    report.indexed = sorted(year for year, _ in stale)
-    for year in years:
-        _link_tree(cache / str(year) / "bundle", root / BUNDLE_DIR / str(year))
-    for leftover in cache.iterdir():  # years that no longer have articles
-        if leftover.name.isdigit() and int(leftover.name) not in years:
-            shutil.rmtree(leftover, ignore_errors=True)
-    return report
+    remembered.write_text(f"{marker}\n{version}", encoding="utf-8")
+    return version
 
 
-def _article_files_by_year(site: Site) -> dict[int, list[tuple[str, str]]]:
-    """Year -> (output file, content hash) of its article pages."""
-    years: dict[int, list[tuple[str, str]]] = {}
-    for page in site.pages:
-        if page.kind == "article":
-            article = site.entries[page.entries[0]].article
-            years.setdefault(article.date.year, []).append((page.output, article.content_hash))
-    return {year: sorted(files) for year, files in sorted(years.items(), reverse=True)}
-
-
-def _common_inputs(config: SiteConfig, version: str) -> bytes:
-    """What every year's index depends on besides its own articles.
-
-    The page bytes themselves are not the fingerprint: a new article elsewhere changes the
-    previous/next links of its neighbours, which Pagefind does not index, and must not cost a
-    re-index of their year. Templates do count (they decide what is marked for indexing), so a
-    template edit re-indexes everything, as it should.
-    """
-    digest = hashlib.sha256(f"{version}\n{INDEX_SETTINGS}\n{config.base_url}\n{config.language}\n"
-                            f"{config.timezone}\n{config.permalinks}\n".encode())
-    for folder in (THEME_TEMPLATES, config.templates_dir):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.digest()
-
-
-def _fingerprint(common: bytes, files: Iterable[tuple[str, str]]) -> str:
-    digest = hashlib.sha256(common)
-    for name, content_hash in files:
-        digest.update(f"{name}\0{content_hash}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
-
-
-def _index_year(executable: Path, root: Path, files: list[tuple[str, str]], cache: Path, year: int,
+def _index_year(executable: Path, records: list[tuple[str, bytes]], cache: Path, year: int,
                 fingerprint: str) -> None:
-    """Run Pagefind over one year's pages; replace the kept bundle only when it succeeded."""
+    """Run Pagefind over one year's search records; replace the kept bundle only when it succeeded."""
     work = cache / f".work-{year}"
     shutil.rmtree(work, ignore_errors=True)
     view, bundle = work / "pages", work / "bundle"
-    for name, _ in files:
+    for name, data in records:
         target = view / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(root / name, target)
+        target.write_bytes(data)
     done = subprocess.run(
         [str(executable), "--site", str(view), "--output-path", str(bundle), "--quiet"],
         capture_output=True, text=True, timeout=TIMEOUT_SECONDS)

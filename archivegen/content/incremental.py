@@ -1,0 +1,199 @@
+"""Read content/ against the build state: only new or changed files are read and parsed.
+
+A file counts as unchanged when its stat signature (size, mtime, ctime, inode) equals the one
+recorded *and* it was last changed well before its bytes were hashed. The second condition is
+git's "racily clean" rule: an edit that keeps the size and lands within the timestamp
+granularity of the previous hash would otherwise look unchanged, so such files are hashed
+again. Writing a file always moves its ctime to the current time, which tools cannot set back,
+so ``touch -d`` or ``rsync -t`` cannot hide an edit either. A file whose signature changed but
+whose bytes did not (``touch``) is hashed and kept without parsing.
+
+Reading is two steps so that a build with nothing to do stays cheap: ``scan`` only stats files
+and compares signatures; ``read`` unpickles the recorded articles and parses the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+
+from archivegen import interrupt
+from archivegen.content.article import Article
+from archivegen.content.reader import (
+    ReadResult,
+    _ArticleProblem,
+    _read_bytes,
+    _shown,
+    find_content_files,
+    parse_article,
+)
+from archivegen.errors import Problem
+from archivegen.parallel import fork_map, inherited
+from archivegen.state.store import SourceRow
+
+RACY_NS = 2_000_000_000  # files changed this close to their hashing are hashed again
+
+Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """The parsed form of one file, as the state keeps it (pickled, without the body)."""
+
+    article: Article
+    warnings: tuple[Problem, ...] = ()
+    derived_summary: str = ""  # from the rendered body, for articles without a summary field
+
+
+@dataclass
+class Scan:
+    """Which content files the state can vouch for, and which must be looked at."""
+
+    trusted: list[str] = field(default_factory=list)  # content keys
+    to_check: list[tuple[Path, str, Signature]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # from walking the folder
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.to_check and not self.removed
+
+
+@dataclass
+class IncrementalRead:
+    """Every article (bodies loaded only for files parsed in this run) and the state changes."""
+
+    result: ReadResult
+    parsed: set[str] = field(default_factory=set)  # keys of files parsed in this run
+    rows: list[SourceRow] = field(default_factory=list)  # new or refreshed state rows
+    removed: list[str] = field(default_factory=list)  # keys of files gone since the last build
+    summaries: dict[str, str] = field(default_factory=dict)  # key -> derived summary, if known
+    replaced: dict[str, Article] = field(default_factory=dict)  # key -> article before this run
+
+
+def _signature(stat: os.stat_result) -> Signature:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def _trusted(row: tuple[Signature, int] | None, stat: os.stat_result) -> bool:
+    if row is None or _signature(stat) != row[0]:
+        return False
+    return max(stat.st_mtime_ns, stat.st_ctime_ns) < row[1] - RACY_NS
+
+
+def scan(content_dir: Path, shown_root: Path, known: dict[str, tuple[Signature, int]]) -> Scan:
+    """Stat every content file; ``known`` maps keys to (signature, checked_ns) from the state."""
+    found = Scan()
+    root = content_dir.resolve()
+    seen: set[str] = set()
+    for path in find_content_files(content_dir, found.warnings, shown_root):
+        key = path.relative_to(root).as_posix()
+        seen.add(key)
+        try:
+            stat = path.stat()
+        except OSError:
+            found.to_check.append((path, key, (0, 0, 0, 0)))  # reading it reports the problem
+            continue
+        if _trusted(known.get(key), stat):
+            found.trusted.append(key)
+        else:
+            found.to_check.append((path, key, _signature(stat)))
+    found.removed = sorted(set(known) - seen)
+    return found
+
+
+RecordLookup = Callable[[Sequence[str]], dict[str, tuple[str, bytes]]]
+
+
+def read(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup,
+         workers: int = 1) -> IncrementalRead:
+    """Articles of every scanned file: recorded ones unpickled, the others hashed and parsed.
+
+    ``records(keys)`` returns key -> (sha256, pickled SourceRecord) from the state.
+    """
+    outcome = IncrementalRead(ReadResult(warnings=list(scanned.warnings)), removed=scanned.removed)
+    warnings = outcome.result.warnings
+    articles: dict[str, Article] = {}
+    checked_keys = [key for _, key, _ in scanned.to_check]
+    known = records([*scanned.trusted, *checked_keys, *scanned.removed])
+
+    def recall(key: str) -> SourceRecord:
+        record: SourceRecord = pickle.loads(known[key][1])
+        articles[key] = record.article
+        outcome.summaries[key] = record.derived_summary
+        warnings.extend(record.warnings)
+        return record
+
+    for key in scanned.trusted:
+        recall(key)
+    for key in scanned.removed:
+        outcome.replaced[key] = pickle.loads(known[key][1]).article
+
+    items = [(path, key, signature, known[key][0] if key in known else "")
+             for path, key, signature in scanned.to_check]
+    state = {"zone": zone, "shown_root": shown_root}
+    for chunk in fork_map(_check_chunk, items, workers, state, min_items=1000, chunk_size=500):
+        for key, row, article, problem, file_warnings in chunk:
+            if problem is not None:
+                outcome.result.problems.append(problem)
+                continue
+            if article is None:  # same bytes as recorded: keep the recorded article
+                recall(key)
+                row = _replace_record(row, known[key][1])
+            else:
+                warnings.extend(file_warnings)
+                articles[key] = article
+                outcome.parsed.add(key)
+                if key in known:
+                    outcome.replaced[key] = pickle.loads(known[key][1]).article
+            outcome.rows.append(row)
+    outcome.result.articles = [articles[key] for key in sorted(articles)]
+    return outcome
+
+
+def with_summary(row: SourceRow, derived_summary: str) -> SourceRow:
+    """The state row of a freshly parsed file, once its body's derived summary is known."""
+    record: SourceRecord = pickle.loads(row.record)
+    record = SourceRecord(record.article, record.warnings, derived_summary)
+    return _replace_record(row, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _replace_record(row: SourceRow, record: bytes) -> SourceRow:
+    return SourceRow(row.path, row.size, row.mtime_ns, row.ctime_ns, row.inode, row.checked_ns,
+                     row.sha256, record)
+
+
+_Checked = tuple[str, SourceRow, Article | None, Problem | None, list[Problem]]
+
+
+def _check_chunk(items: Sequence[tuple[Path, str, Signature, str]]) -> list[_Checked]:
+    """Hash each file; parse it unless its hash is the recorded one."""
+    zone, shown_root = inherited("zone"), inherited("shown_root")
+    results: list[_Checked] = []
+    for path, key, signature, recorded_sha in items:
+        interrupt.check()
+        shown = _shown(path, shown_root)
+        checked_ns = time.time_ns()
+        warnings: list[Problem] = []
+        try:
+            raw = _read_bytes(path)
+            sha = hashlib.sha256(raw).hexdigest()
+            row = SourceRow(key, *signature, checked_ns, sha, b"")
+            if sha == recorded_sha:
+                results.append((key, row, None, None, warnings))
+                continue
+            article = parse_article(raw, key, zone, shown, warnings)
+        except _ArticleProblem as problem:
+            results.append((key, SourceRow(key, 0, 0, 0, 0, 0, "", b""), None,
+                            Problem(shown, problem.message, problem.line, problem.column), []))
+            continue
+        record = SourceRecord(article.without_body(), tuple(warnings))
+        row = _replace_record(row, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        results.append((key, row, article, None, warnings))
+    return results

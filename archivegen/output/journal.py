@@ -1,0 +1,107 @@
+"""Atomic incremental updates of the output: changed files are staged, then moved in by a journal.
+
+A full build swaps a whole new folder in (``staging.py``), which costs time in proportion to
+the site. An incremental build writes only what changed, into a *pending* folder beside the
+output (same filesystem, so moving a file in is one ``rename``), and nothing in the output is
+touched until every page, static file and search bundle is ready. Then the build commits its
+state together with this journal in one SQLite transaction, and only then applies it:
+
+* delete the outputs nothing produces any more (pruning emptied folders);
+* rename each pending file over its output;
+* swap each re-indexed search bundle folder in whole.
+
+A failure or Ctrl-C before the commit discards the pending folder: every output file is as it
+was and the state is the previous one. A crash after it (power loss, SIGKILL) is repaired by
+the next build, which finds the journal and rolls it forward; every step can be repeated.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archivegen.errors import OutputError, Problem
+
+
+@dataclass
+class Journal:
+    output: str
+    pending: str
+    files: list[str] = field(default_factory=list)  # written into pending, to move in
+    folders: list[str] = field(default_factory=list)  # folders to replace whole (search bundles)
+    deletes: list[str] = field(default_factory=list)  # output files to remove
+    drop_folders: list[str] = field(default_factory=list)  # output folders to remove
+
+
+def pending_folder(output: Path) -> Path:
+    """A fresh folder beside the output for this build's changed files."""
+    path = output.parent / f".{output.name}.pending-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        path.mkdir(parents=True)
+    except OSError as exc:
+        raise OutputError([Problem(str(path), f"cannot create the pending folder: {exc.strerror}")]) from None
+    return path
+
+
+def same_filesystem(output: Path) -> bool:
+    """Whether pending files beside ``output`` can be renamed into it."""
+    try:
+        return os.stat(output).st_dev == os.stat(output.parent).st_dev
+    except OSError:
+        return False
+
+
+def apply(journal: Journal) -> None:
+    """Carry the journal out; safe to repeat after a crash half-way."""
+    output, pending = Path(journal.output), Path(journal.pending)
+    try:
+        for relative in journal.deletes:
+            _remove(output, output / relative, folder=False)
+        for relative in journal.drop_folders:
+            _remove(output, output / relative, folder=True)
+        for relative in journal.files:
+            source = pending / relative
+            if source.exists() or source.is_symlink():
+                target = output / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+        retired = pending / ".replaced"
+        for relative in journal.folders:
+            source, target = pending / relative, output / relative
+            if not source.is_dir():
+                continue  # moved in before a crash
+            if target.exists():
+                (retired / relative).parent.mkdir(parents=True, exist_ok=True)
+                os.rename(target, retired / relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(source, target)
+    except OSError as exc:
+        raise OutputError([Problem(str(exc.filename or output),
+                                   f"cannot update the output: {exc.strerror}")]) from None
+    shutil.rmtree(pending, ignore_errors=True)
+
+
+def _remove(output: Path, path: Path, folder: bool) -> None:
+    if folder:
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != output and parent.is_relative_to(output):
+        try:
+            parent.rmdir()  # only succeeds when empty
+        except OSError:
+            break
+        parent = parent.parent
+
+
+def clean_stale_pending(output: Path, keep: Path | None = None) -> None:
+    """Remove pending folders of builds that died before committing (we hold the build lock)."""
+    prefix = f".{output.name}.pending-"
+    if output.parent.is_dir():
+        for candidate in output.parent.iterdir():
+            if candidate.name.startswith(prefix) and candidate != keep:
+                shutil.rmtree(candidate, ignore_errors=True)

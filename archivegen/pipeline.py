@@ -1,0 +1,267 @@
+"""The steps of one build, incremental against the build state (see ``build.py`` for the overview).
+
+A build is *full* when the recorded outputs cannot describe the output folder (no state yet,
+another output folder, ``--full``, a different archivegen version, the folder was removed):
+then every page is rendered into a staging folder swapped in at the end. Otherwise it is
+*incremental*: pages whose input key is unchanged are left alone, changed files are staged in
+a pending folder and moved in through the journal. Both paths share every step but the last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from archivegen.build import (
+    BuildOptions,
+    BuildReport,
+    _Steps,
+    reader_digest,
+    remembered_warnings,
+    settings_digest,
+    workers_for,
+)
+from archivegen.config.schema import SiteConfig
+from archivegen.content import incremental
+from archivegen.errors import ContentError
+from archivegen.output import journal
+from archivegen.output.staging import Staging, copy_files, static_files
+from archivegen.render.templates import THEME_STATIC
+from archivegen.state.store import BuildState, OutputRow
+
+BUNDLE_PREFIX = "pagefind/"
+
+
+def run_build(config: SiteConfig, options: BuildOptions, output: Path, state_dir: Path, steps: _Steps,
+              report: BuildReport) -> None:
+    state = BuildState(state_dir)
+    try:
+        _Build(config, options, output, state_dir, state, steps, report).run()
+    finally:
+        state.close()
+
+
+@dataclass
+class _Plan:
+    jobs: list[tuple[int, str]]  # (page index, hash of the output's current bytes)
+    statics: dict[str, Path]  # output path -> source, to copy
+    static_keys: dict[str, str]  # output path -> digest of the source, for every static file
+    years: list[int]  # search bundles to (re)place
+    removed: list[str]  # recorded outputs nothing produces any more
+
+
+class _Build:
+    def __init__(self, config: SiteConfig, options: BuildOptions, output: Path, state_dir: Path,
+                 state: BuildState, steps: _Steps, report: BuildReport) -> None:
+        self.config, self.options, self.output, self.state_dir = config, options, output, state_dir
+        self.state, self.steps, self.report = state, steps, report
+        self.workers = workers_for(options)
+
+    def run(self) -> None:
+        self._recover()
+        settings = settings_digest(self.config, self.output, self.options.drafts)
+        full = (self.options.full or self.state.meta("settings") != settings
+                or not self.output.is_dir() or not journal.same_filesystem(self.output))
+        self.report.full = full
+        reader = reader_digest(self.config)
+        with self.steps.step("read content"):
+            same_reader = self.state.meta("reader") == reader
+            known = self.state.source_signatures() if same_reader else {}
+            scanned = incremental.scan(self.config.content_dir, self.config.project_dir, known)
+            unchanged_inputs = self._inputs_signature()
+            if (not full and scanned.unchanged and same_reader and unchanged_inputs != "racy"
+                    and self.state.meta("inputs") == unchanged_inputs):
+                self._nothing_to_do()
+                return
+            read = incremental.read(scanned, self.config.tzinfo, self.config.project_dir,
+                                    self.state.source_records, self.workers)
+            self.report.warnings.extend(read.result.warnings)
+            if read.result.problems:
+                raise ContentError(read.result.problems)
+        self._build(read, full, settings, reader, unchanged_inputs, same_reader)
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def _build(self, read: incremental.IncrementalRead, full: bool, settings: str, reader: str,
+               inputs_signature: str, same_reader: bool) -> None:
+        from archivegen.render.inputs import PageKeys, TemplateDigests, file_digest
+        from archivegen.render.markdown_cache import HtmlSource, render_bodies
+        from archivegen.render.pages import PageRenderer
+        from archivegen.search.indexer import SearchIndexer
+        from archivegen.site import build_site
+
+        config, steps, report = self.config, self.steps, self.report
+        with steps.step("render markdown"):
+            parsed = [a for a in read.result.articles if a.key in read.parsed]
+            derived = render_bodies(parsed, self.state, self.workers)
+            summaries_by_key = {**read.summaries, **derived}
+            source_rows = [incremental.with_summary(row, derived[row.path]) if row.path in derived else row
+                           for row in read.rows]
+            articles = [a.without_body() if a.key in read.parsed else a for a in read.result.articles]
+            del parsed
+        with steps.step("build site model"):
+            site = build_site(config, articles, include_drafts=self.options.drafts)
+            summaries = [e.article.summary or summaries_by_key.get(e.article.key, "") for e in site.entries]
+            report.articles, report.tags, report.pages = len(site.entries), len(site.tags), len(site.pages)
+        with steps.step("plan"):
+            keys = PageKeys(config, site, summaries, TemplateDigests(config.templates_dir))
+            recorded = {} if full else self.state.outputs()
+            indexer = SearchIndexer(config, site, keys.entries, self.state_dir)
+            plan = self._plan(site, keys, recorded, indexer.fingerprints, file_digest, full)
+
+        staging = Staging(self.output)
+        staging.clean_stale()
+        journal.clean_stale_pending(self.output)
+        root = staging.create() if full else journal.pending_folder(self.output)
+        bodies = HtmlSource(self.state_dir, config.content_dir)
+        try:
+            with steps.step("render pages"):
+                renderer = PageRenderer(config, site, summaries, bodies)
+                results = self._render(renderer, plan.jobs, root)
+            with steps.step("copy static files"):
+                copy_files({f"static/{rel}": path for rel, path in plan.statics.items()}, root)
+            with steps.step("index search"):
+                report.search = indexer.place(plan.years, root, summaries, bodies, self.workers)
+                report.search.reused = sorted({*report.search.reused,
+                                               *(set(indexer.fingerprints) - set(plan.years))})
+            written = [site.pages[r.index].output for r in results if r.written]
+            report.rendered = len(results)
+            report.files = len(written) + len(plan.statics)
+            report.deleted = len(plan.removed)
+            report.bytes_written = sum(r.size for r in results if r.written)
+            rows = [OutputRow(site.pages[r.index].output,
+                              keys.key(site.pages[r.index], r.templates, r.counts),
+                              r.templates, r.counts, r.digest) for r in results]
+            rows += [OutputRow(f"static/{rel}", plan.static_keys[rel], "", "", plan.static_keys[rel])
+                     for rel in plan.statics]
+            rows += [OutputRow(f"{BUNDLE_PREFIX}{year}/", indexer.fingerprints[year], "", "", "")
+                     for year in plan.years]
+            with steps.step("commit"):
+                if full:
+                    staging.commit()
+                    self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,
+                               clear_outputs=True)
+                else:
+                    entry = journal.Journal(
+                        output=str(self.output), pending=str(root),
+                        files=written + [f"static/{rel}" for rel in plan.statics],
+                        folders=[f"{BUNDLE_PREFIX}{year}" for year in plan.years],
+                        deletes=[p for p in plan.removed if not p.startswith(BUNDLE_PREFIX)],
+                        drop_folders=[p.rstrip("/") for p in plan.removed if p.startswith(BUNDLE_PREFIX)])
+                    self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,
+                               clear_outputs=False, removed=plan.removed, entry=entry)
+                    journal.apply(entry)
+                    with self.state.transaction():
+                        self.state.clear_journal()
+        except BaseException:
+            staging.discard()
+            if not full and self.state.journal() is None:
+                journal.clean_stale_pending(self.output)
+            raise
+        indexer.forget_other_years()
+        self._forget_markdown(read, articles)
+
+    def _plan(self, site, keys, recorded: dict[str, OutputRow], fingerprints: dict[int, str],
+              file_digest, full: bool) -> _Plan:  # type: ignore[no-untyped-def]
+        jobs: list[tuple[int, str]] = []
+        for index, page in enumerate(site.pages):
+            old = recorded.get(page.output)
+            if old is None:
+                jobs.append((index, ""))
+            elif keys.key(page, old.templates, old.reads) != old.inputs:
+                jobs.append((index, old.digest))
+        sources = static_files([THEME_STATIC, self.config.static_dir])
+        static_keys = {rel: file_digest(path) for rel, path in sources.items()}
+        statics = {rel: sources[rel] for rel, digest in static_keys.items()
+                   if (old := recorded.get(f"static/{rel}")) is None or old.inputs != digest}
+        years = [year for year, fingerprint in fingerprints.items()
+                 if (old := recorded.get(f"{BUNDLE_PREFIX}{year}/")) is None or old.inputs != fingerprint]
+        planned = {page.output for page in site.pages}
+        planned.update(f"static/{rel}" for rel in sources)
+        planned.update(f"{BUNDLE_PREFIX}{year}/" for year in fingerprints)
+        removed = sorted(path for path in recorded if path not in planned)
+        return _Plan(jobs, statics, static_keys, years, removed)
+
+    def _render(self, renderer, jobs: Sequence[tuple[int, str]], root: Path):  # type: ignore[no-untyped-def]
+        from archivegen.render.stage import DaskCluster, render_pages
+
+        if self.options.dask:
+            cluster = DaskCluster(self.options.dask)
+            try:
+                return render_pages(renderer, jobs, root, self.workers, cluster)
+            finally:
+                cluster.close()
+        return render_pages(renderer, jobs, root, self.workers, self.options.executor)
+
+    # -- state --------------------------------------------------------------------------------
+
+    def _save(self, rows: list[OutputRow], source_rows: list, read: incremental.IncrementalRead,
+              settings: str, reader: str, inputs_signature: str, same_reader: bool, clear_outputs: bool,
+              removed: Sequence[str] = (), entry: journal.Journal | None = None) -> None:
+        state, report = self.state, self.report
+        with state.transaction():
+            if clear_outputs:
+                state.clear_outputs()
+            state.drop_outputs(removed)
+            state.put_outputs(rows)
+            if not same_reader:
+                state.clear_sources()
+            state.drop_sources(read.removed)
+            state.put_sources(source_rows)
+            state.set_meta("settings", settings)
+            state.set_meta("reader", reader)
+            state.set_meta("inputs", inputs_signature)
+            state.set_meta("warnings", pickle.dumps(report.warnings).hex())
+            state.set_meta("counts", f"{report.articles} {report.tags} {report.pages}")
+            if entry is not None:
+                state.set_journal(entry)
+
+    def _recover(self) -> None:
+        """Finish the journal of a build that died after committing its state."""
+        pending = self.state.journal()
+        if isinstance(pending, journal.Journal):
+            journal.apply(pending)
+        if pending is not None:
+            with self.state.transaction():
+                self.state.clear_journal()
+
+    def _nothing_to_do(self) -> None:
+        counts = (self.state.meta("counts") or "0 0 0").split()
+        self.report.articles, self.report.tags, self.report.pages = (int(n) for n in counts)
+        self.report.warnings.extend(remembered_warnings(self.state))
+
+    def _inputs_signature(self) -> str:
+        """Everything besides content that a build reads: config bytes, templates, static files.
+
+        Only for the "nothing changed" shortcut; stat signatures suffice for templates and
+        static files because a real change of them goes on to be compared by content.
+        """
+        from archivegen.render.templates import template_dirs
+
+        digest = hashlib.sha256()
+        digest.update(self.config.config_path.read_bytes())
+        racy_after = time.time_ns() - incremental.RACY_NS
+        for folder in [*template_dirs(self.config.templates_dir), THEME_STATIC, self.config.static_dir]:
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*")):
+                stat = path.lstat()
+                if max(stat.st_mtime_ns, stat.st_ctime_ns) > racy_after:
+                    return "racy"  # changed too recently for its signature to vouch for it
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0"
+                              f"{stat.st_ino}\n".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def _forget_markdown(self, read: incremental.IncrementalRead, articles: Sequence) -> None:  # type: ignore[type-arg]
+        """Drop cached bodies that only replaced or deleted versions of articles used."""
+        from archivegen.render.markdown_cache import markdown_key
+
+        current = {a.body_hash for a in articles}
+        stale = {markdown_key(a.body_hash) for a in read.replaced.values() if a.body_hash not in current}
+        if stale:
+            with self.state.transaction():
+                self.state.drop_markdown(stale)

@@ -1,0 +1,133 @@
+"""The key of everything a page is made from, computed from the model without rendering it.
+
+A rebuild renders a page only when its key differs from the one recorded when it was last
+written. The key covers, for every page: archivegen's version, the Markdown settings, the
+config values templates can see, the text of every template the page loaded last time, the
+counts of the tags its templates read last time (both recorded while rendering, see
+``recorder.py``), its place in the site (path, pager), and what it shows:
+
+* an article page: its article and both neighbours (the previous/next links);
+* a listing or feed: each article it lists;
+* the tag index: the tags on it, with their counts;
+* the archive index and search page: every year and month with its count; a year page: its year;
+* a sitemap: each listed page's path and last modification.
+
+An article is represented by a digest of its file's bytes, its URL, its summary and its tags'
+display names: everything a template can learn about it. A body edit that keeps the summary
+therefore re-renders the listings that show the article, whose bytes come out unchanged and
+are not written; exactness is kept by comparing bytes, speed by the keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from archivegen import __version__
+from archivegen.config.schema import SiteConfig
+from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
+from archivegen.render.templates import template_dirs
+from archivegen.site.model import Page, Site
+
+_SEP = "\x1f"
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.blake2b(_SEP.join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+class TemplateDigests:
+    """Template name -> digest of the file the loader picks for it (project overrides first)."""
+
+    def __init__(self, project_templates: Path) -> None:
+        self._files: dict[str, str] = {}
+        for folder in reversed(template_dirs(project_templates)):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    self._files[path.relative_to(folder).as_posix()] = file_digest(path)
+        self._sets: dict[str, str] = {}
+
+    def of(self, names: str) -> str:
+        """Digest of a recorded template set ('\\n'-separated names); missing ones count too."""
+        found = self._sets.get(names)
+        if found is None:
+            found = self._sets[names] = _digest(
+                f"{name}={self._files.get(name, 'missing')}" for name in names.split("\n"))
+        return found
+
+    def all(self) -> str:
+        return _digest(f"{name}={digest}" for name, digest in sorted(self._files.items()))
+
+
+def config_digest(config: SiteConfig) -> str:
+    """The settings every page depends on (the ones templates see, and how dates are shown)."""
+    return _digest([__version__, MARKDOWN_SETTINGS_ID, config.title, config.description,
+                    config.language, config.author, config.base_url, config.timezone])
+
+
+class PageKeys:
+    """Computes page keys for one site model (one instance per build)."""
+
+    def __init__(self, config: SiteConfig, site: Site, summaries: Sequence[str],
+                 templates: TemplateDigests) -> None:
+        self.site, self.templates = site, templates
+        self.common = config_digest(config)
+        self.entries = [
+            _digest([e.article.content_hash, e.path, summaries[e.index],
+                     *(f"{slug}:{site.tags[slug].name}" for slug in e.tag_slugs)])
+            for e in site.entries
+        ]
+        lastmods = [e.article.updated or e.article.date for e in site.entries]
+        self.lastmod_times = [moment.timestamp() for moment in lastmods]
+        self.lastmods = [moment.isoformat() for moment in lastmods]
+        self.tag_list = list(site.tags.values())
+        self.years = {year: _digest([str(year), str(len(archive.entries)),
+                                     *(f"{m}:{n}" for m, n in archive.months)])
+                      for year, archive in site.archives.items()}
+        self.all_years = _digest(self.years.values())
+
+    def key(self, page: Page, templates: str, counts: str) -> str:
+        pager = page.pager
+        parts = [self.common, page.kind, page.path, page.output, page.template, page.title, page.key,
+                 f"{pager.number}/{pager.count}/{pager.total_items}" if pager else "",
+                 self.templates.of(templates)]
+        if counts:
+            tags = self.site.tags
+            parts += (f"{slug}#{len(tags[slug].entries) if slug in tags else -1}"
+                      for slug in counts.split("\n"))
+        parts += self._shown(page)
+        return _digest(parts)
+
+    def _shown(self, page: Page) -> list[str]:
+        """Digests of what the page shows, by page family."""
+        kind, entries = page.kind, self.entries
+        if kind == "article":
+            index = page.entries[0]
+            previous = entries[index + 1] if index + 1 < len(entries) else ""
+            following = entries[index - 1] if index > 0 else ""
+            return [entries[index], previous, following]
+        if kind == "tag_index":
+            total = str(len(self.tag_list))
+            return [total, *(f"{t.slug}:{t.name}:{len(t.entries)}"
+                             for t in (self.tag_list[i] for i in page.entries))]
+        if kind in ("archives", "search"):
+            return [self.all_years]
+        if kind == "sitemap":
+            return [self._listed(self.site.pages[i]) for i in page.entries]
+        if kind == "sitemap_index":
+            return [str(n) for n in page.entries]
+        shown = [entries[i] for i in page.entries]
+        if kind == "year":
+            shown.append(self.years[int(page.key)])
+        return shown
+
+    def _listed(self, listed: Page) -> str:
+        if listed.entries and listed.kind != "tag_index":
+            newest = max(listed.entries, key=self.lastmod_times.__getitem__)  # first of equals
+            return f"{listed.path} {self.lastmods[newest]}"
+        return listed.path

@@ -1,0 +1,68 @@
+"""Dependencies recorded while a page renders: the templates it loaded, the counts it read.
+
+The incremental build decides whether a page is stale from a key of its inputs. Most inputs
+are structural (the articles a page lists, its pager), but two can only be known by watching
+the render: which templates a page pulls in through ``extends``/``include``/``import`` (they
+depend on the templates' own text), and whether its templates print tag counts (a value that
+changes with every article added to a tag). Both are recorded here per page, in the process
+that renders it, and stored with the page's output record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import jinja2
+
+
+class _Recording:
+    def __init__(self) -> None:
+        self.templates: set[str] = set()
+        self.counts: set[str] = set()
+
+
+_current: list[_Recording] = []
+
+
+def count_read(tag_slug: str) -> None:
+    if _current:
+        _current[-1].counts.add(tag_slug)
+
+
+def template_loaded(name: str | None) -> None:
+    if _current and name:
+        _current[-1].templates.add(name)
+
+
+@contextmanager
+def recording() -> Iterator[_Recording]:
+    """Record what the code inside reads (one page render)."""
+    record = _Recording()
+    _current.append(record)
+    try:
+        yield record
+    finally:
+        _current.pop()
+
+
+class RecordingEnvironment(jinja2.Environment):
+    """A Jinja environment that reports every template a render loads, cached or not.
+
+    ``extends``, ``include`` and ``import`` all go through ``get_template``/``select_template``
+    at render time, even when the template is already compiled, so this sees each page's
+    real template set, including names computed at render time.
+    """
+
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: Any = None) -> jinja2.Template:
+        template = super().get_template(name, parent, globals)
+        template_loaded(template.name)
+        return template
+
+    def select_template(self, names: Sequence[str | jinja2.Template], parent: str | None = None,
+                        globals: Any = None) -> jinja2.Template:
+        template = super().select_template(names, parent, globals)
+        template_loaded(template.name)
+        return template

@@ -1,0 +1,226 @@
+"""The build state: one SQLite file recording what every output was made from.
+
+Three kinds of memory live here, each a table:
+
+* ``sources``: every content file's stat signature, the hash of its bytes and the parsed
+  article (without its body), so an unchanged file is neither read nor parsed again;
+* ``markdown``: rendered article bodies keyed by (body hash, Markdown settings, archivegen
+  version), so a template or config change re-renders pages without re-parsing Markdown;
+* ``outputs``: for every output file, the key of its inputs (see ``render/inputs.py``), the
+  dependencies recorded while it was rendered, and the hash of the bytes written. A rebuild
+  renders only outputs whose key changed and writes only those whose bytes changed.
+
+Plus ``meta`` (settings the whole state depends on) and ``journal`` (the incremental build's
+commit record, see ``output/journal.py``). Every build's updates are one transaction, committed
+together with its journal: a crash before that leaves the previous state, a crash after it is
+rolled forward by the next build.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from archivegen.errors import Problem, StateError
+
+SCHEMA_VERSION = "3"
+STATE_FILE = "state.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
+    checked_ns INTEGER, sha256 TEXT, record BLOB);
+CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, summary TEXT, html TEXT);
+CREATE TABLE IF NOT EXISTS outputs (
+    path TEXT PRIMARY KEY, inputs TEXT, templates TEXT, reads TEXT, digest TEXT);
+CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB);
+"""
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """What the state remembers of one content file."""
+
+    path: str  # content-relative key, e.g. '2020/slug.md'
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    checked_ns: int  # wall clock when its bytes were hashed (the racy-clean check needs it)
+    sha256: str
+    record: bytes  # pickled SourceRecord (the article without its body, its warnings)
+
+
+@dataclass(frozen=True)
+class OutputRow:
+    """What the state remembers of one output file."""
+
+    path: str  # relative to the output folder
+    inputs: str  # key of everything it was made from
+    templates: str  # templates loaded while rendering it, '\n'-separated
+    reads: str  # tag counts read while rendering it (slugs, '\n'-separated)
+    digest: str  # hash of the bytes written
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(_SCHEMA)
+    return db
+
+
+def open_reader(state_dir: Path) -> sqlite3.Connection:
+    """A read-only connection for worker processes (they only look up rendered Markdown)."""
+    return sqlite3.connect(f"file:{state_dir / STATE_FILE}?mode=ro", uri=True, check_same_thread=False)
+
+
+class BuildState:
+    """A handle on ``.archivegen/state.sqlite``; every change happens inside ``transaction()``."""
+
+    def __init__(self, state_dir: Path) -> None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = state_dir / STATE_FILE
+        self._db = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = _open(self.path)
+            if self._meta(db, "schema") in (None, SCHEMA_VERSION):
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                return db
+            db.close()
+        except sqlite3.DatabaseError:
+            pass
+        # A corrupt or outdated state only costs a full build: start again from nothing.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        db = _open(self.path)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        return db
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing updates; SQLite failures become one clean error naming the file."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise StateError([Problem(str(self.path), f"cannot update the build state: {exc}")]) from None
+
+    # -- meta ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _meta(db: sqlite3.Connection, name: str) -> str | None:
+        row = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def meta(self, name: str) -> str | None:
+        return self._meta(self._db, name)
+
+    def set_meta(self, name: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    # -- sources ------------------------------------------------------------------------------
+
+    def source_signatures(self) -> dict[str, tuple[tuple[int, int, int, int], int]]:
+        """Content key -> ((size, mtime_ns, ctime_ns, inode), checked_ns), without the records."""
+        return {path: ((size, mtime, ctime, inode), checked) for path, size, mtime, ctime, inode, checked
+                in self._db.execute("SELECT path, size, mtime_ns, ctime_ns, inode, checked_ns FROM sources")}
+
+    def source_records(self, keys: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """Content key -> (sha256 of the file, pickled record) for the given keys."""
+        if len(keys) > 500:
+            wanted = set(keys)
+            return {path: (sha, record) for path, sha, record
+                    in self._db.execute("SELECT path, sha256, record FROM sources") if path in wanted}
+        found = {}
+        for key in keys:
+            row = self._db.execute("SELECT sha256, record FROM sources WHERE path = ?", (key,)).fetchone()
+            if row is not None:
+                found[key] = (row[0], row[1])
+        return found
+
+    def put_sources(self, rows: Iterable[SourceRow]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             ((r.path, r.size, r.mtime_ns, r.ctime_ns, r.inode, r.checked_ns,
+                               r.sha256, r.record) for r in rows))
+
+    def drop_sources(self, paths: Iterable[str]) -> None:
+        self._db.executemany("DELETE FROM sources WHERE path = ?", ((p,) for p in paths))
+
+    def clear_sources(self) -> None:
+        self._db.execute("DELETE FROM sources")
+
+    # -- rendered Markdown --------------------------------------------------------------------
+
+    def markdown(self, key: str) -> tuple[str, str] | None:
+        row = self._db.execute("SELECT html, summary FROM markdown WHERE key = ?", (key,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def markdown_summaries(self, keys: Sequence[str]) -> dict[str, str]:
+        """Key -> derived summary for the given keys that are cached."""
+        if len(keys) > 500:  # one scan beats thousands of lookups
+            wanted = set(keys)
+            return {key: summary for key, summary in self._db.execute("SELECT key, summary FROM markdown")
+                    if key in wanted}
+        found = {}
+        for key in keys:
+            row = self._db.execute("SELECT summary FROM markdown WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                found[key] = row[0]
+        return found
+
+    def markdown_keys(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT key FROM markdown")}
+
+    def put_markdown(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Rows of (key, html, summary)."""
+        self._db.executemany("INSERT OR REPLACE INTO markdown (key, html, summary) VALUES (?, ?, ?)",
+                             rows)
+
+    def drop_markdown(self, keys: Iterable[str]) -> None:
+        self._db.executemany("DELETE FROM markdown WHERE key = ?", ((k,) for k in keys))
+
+    # -- outputs ------------------------------------------------------------------------------
+
+    def outputs(self) -> dict[str, OutputRow]:
+        return {row[0]: OutputRow(*row) for row in self._db.execute("SELECT * FROM outputs")}
+
+    def put_outputs(self, rows: Iterable[OutputRow]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+                             ((r.path, r.inputs, r.templates, r.reads, r.digest) for r in rows))
+
+    def drop_outputs(self, paths: Iterable[str]) -> None:
+        self._db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in paths))
+
+    def clear_outputs(self) -> None:
+        self._db.execute("DELETE FROM outputs")
+
+    # -- journal ------------------------------------------------------------------------------
+
+    def journal(self) -> object | None:
+        row = self._db.execute("SELECT body FROM journal WHERE id = 1").fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def set_journal(self, body: object) -> None:
+        self._db.execute("INSERT OR REPLACE INTO journal VALUES (1, ?)",
+                         (pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL),))
+
+    def clear_journal(self) -> None:
+        self._db.execute("DELETE FROM journal")
