@@ -33,7 +33,7 @@ from archivegen.errors import Problem
 from archivegen.output.lock import STATE_DIR_NAME, BuildLock
 from archivegen.output.safety import check_output_dir
 from archivegen.parallel import cpu_count
-from archivegen.search.indexer import SearchReport
+from archivegen.search.report import SearchReport
 from archivegen.state.store import BuildState
 
 STATE_FORMAT = "build-1"  # bump when what the state records changes meaning

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 from archivegen import interrupt
 
@@ -60,6 +60,8 @@ def _init_worker(parent: int) -> None:
 
 def _result(future: Future[R]) -> R:
     """Wait for one chunk, honouring stop requests every 50 ms while waiting."""
+    from concurrent.futures import TimeoutError as FuturesTimeout
+
     while True:
         interrupt.check()
         try:
@@ -104,6 +106,9 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], workers:
         # Move everything built so far out of the collector's sight: a worker's garbage
         # collections would otherwise walk (and so copy-on-write) the whole inherited heap.
         gc.freeze()
+        import multiprocessing  # here: a build with nothing to do never pays for the import
+        from concurrent.futures import ProcessPoolExecutor
+
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_init_worker, initargs=(os.getpid(),))
         try:
@@ -118,4 +123,6 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], workers:
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()

@@ -30,7 +30,7 @@ from archivegen.content import incremental
 from archivegen.errors import ContentError
 from archivegen.output import journal
 from archivegen.output.staging import Staging, copy_files, static_files
-from archivegen.render.templates import THEME_STATIC
+from archivegen.render.theme import THEME_STATIC, template_dirs
 from archivegen.state.store import BuildState, OutputRow
 
 BUNDLE_PREFIX = "pagefind/"
@@ -240,8 +240,6 @@ class _Build:
         Only for the "nothing changed" shortcut; stat signatures suffice for templates and
         static files because a real change of them goes on to be compared by content.
         """
-        from archivegen.render.templates import template_dirs
-
         digest = hashlib.sha256()
         digest.update(self.config.config_path.read_bytes())
         racy_after = time.time_ns() - incremental.RACY_NS

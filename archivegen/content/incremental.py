@@ -30,7 +30,7 @@ from archivegen.content.reader import (
     _ArticleProblem,
     _read_bytes,
     _shown,
-    find_content_files,
+    content_files,
     parse_article,
 )
 from archivegen.errors import Problem
@@ -90,20 +90,18 @@ def _trusted(row: tuple[Signature, int] | None, stat: os.stat_result) -> bool:
 def scan(content_dir: Path, shown_root: Path, known: dict[str, tuple[Signature, int]]) -> Scan:
     """Stat every content file; ``known`` maps keys to (signature, checked_ns) from the state."""
     found = Scan()
-    root = content_dir.resolve()
     seen: set[str] = set()
-    for path in find_content_files(content_dir, found.warnings, shown_root):
-        key = path.relative_to(root).as_posix()
+    for key, path in content_files(content_dir, found.warnings, shown_root):
         seen.add(key)
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
-            found.to_check.append((path, key, (0, 0, 0, 0)))  # reading it reports the problem
+            found.to_check.append((Path(path), key, (0, 0, 0, 0)))  # reading reports the problem
             continue
         if _trusted(known.get(key), stat):
             found.trusted.append(key)
         else:
-            found.to_check.append((path, key, _signature(stat)))
+            found.to_check.append((Path(path), key, _signature(stat)))
     found.removed = sorted(set(known) - seen)
     return found
 

@@ -43,41 +43,59 @@ class ReadResult:
 
 
 def find_content_files(content_dir: Path, warnings: list[Problem], shown_root: Path) -> list[Path]:
-    """All ``*.md`` files below content_dir, sorted, without following symlinks out of it.
+    """All ``*.md`` files below content_dir, sorted, without following symlinks out of it."""
+    return [Path(path) for _, path in content_files(content_dir, warnings, shown_root)]
+
+
+def content_files(content_dir: Path, warnings: list[Problem], shown_root: Path) -> list[tuple[str, str]]:
+    """(content key, absolute path) of every ``*.md`` file below content_dir, in a stable order.
 
     Symlinked files are read only if they resolve inside content_dir; symlinked directories are
-    never descended into (that is how ``ln -s . loop`` cannot hang the build).
+    never descended into (that is how ``ln -s . loop`` cannot hang the build). Works on plain
+    strings and ``os.scandir``: a no-op build of 100,000 articles spends most of its time here.
     """
     root = content_dir.resolve()
-    found: list[Path] = []
+    found: list[tuple[str, str]] = []
     if not root.is_dir():
         return found
-    for folder, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        folder_path = Path(folder)
-        for name in dirnames:
+    root_text = str(root)
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        folders = []
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            candidate = folder_path / name
-            if candidate.is_symlink():
-                warnings.append(Problem(_shown(candidate, shown_root),
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry)
+            elif entry.is_symlink() and os.path.isdir(entry.path):
+                warnings.append(Problem(_shown(Path(entry.path), shown_root),
                                         "symlinked directory not followed"))
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in sorted(filenames):
-            if not name.endswith(".md") or name.startswith("."):
-                continue
-            path = folder_path / name
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.exists():
-                    warnings.append(Problem(_shown(path, shown_root), "broken symlink skipped"))
-                    continue
-                if not target.is_relative_to(root):
-                    warnings.append(Problem(_shown(path, shown_root),
-                                            "symlink to a file outside the content folder skipped"))
-                    continue
-            found.append(path)
+            elif name.endswith(".md") and _readable_link(entry, root, warnings, shown_root):
+                found.append((prefix + name, entry.path))
+        for entry in folders:
+            walk(entry.path, f"{prefix}{entry.name}/")
+
+    walk(root_text, "")
     return found
+
+
+def _readable_link(entry: os.DirEntry[str], root: Path, warnings: list[Problem], shown_root: Path) -> bool:
+    """True for plain files and for symlinks to files inside the content folder."""
+    if not entry.is_symlink():
+        return True
+    path = Path(entry.path)
+    target = path.resolve()
+    if not target.exists():
+        warnings.append(Problem(_shown(path, shown_root), "broken symlink skipped"))
+        return False
+    if not target.is_relative_to(root):
+        warnings.append(Problem(_shown(path, shown_root),
+                                "symlink to a file outside the content folder skipped"))
+        return False
+    return True
 
 
 def read_articles(content_dir: Path, zone: tzinfo, shown_root: Path, workers: int = 1) -> ReadResult:

@@ -27,7 +27,7 @@ from pathlib import Path
 from archivegen import __version__
 from archivegen.config.schema import SiteConfig
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
-from archivegen.render.templates import template_dirs
+from archivegen.render.theme import template_dirs
 from archivegen.site.model import Page, Site
 
 _SEP = "\x1f"

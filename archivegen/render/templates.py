@@ -17,16 +17,7 @@ import jinja2
 
 from archivegen.errors import Problem, TemplateError
 from archivegen.render.recorder import RecordingEnvironment
-
-THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
-THEME_TEMPLATES = THEME_DIR / "templates"
-THEME_STATIC = THEME_DIR / "static"
-
-
-def template_dirs(project_templates: Path) -> list[Path]:
-    """Search path: the project's overrides first, then the packaged theme."""
-    dirs = [project_templates] if project_templates.is_dir() else []
-    return [*dirs, THEME_TEMPLATES]
+from archivegen.render.theme import THEME_DIR, template_dirs
 
 
 def make_environment(project_templates: Path, filters: dict[str, Callable[..., Any]],

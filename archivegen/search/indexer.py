@@ -21,7 +21,6 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from archivegen import __version__, interrupt
@@ -30,18 +29,13 @@ from archivegen.errors import Problem, SearchError
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
 from archivegen.render.markdown_cache import HtmlSource
 from archivegen.search.records import RECORD_SETTINGS, search_record
+from archivegen.search.report import SearchReport
 from archivegen.site.model import Site
 from archivegen.site.paths import output_file
 
 BUNDLE_DIR = "pagefind"  # site folder holding one bundle per year: /pagefind/2020/
 INDEX_SETTINGS = "pagefind-per-year-2"  # bump when the markup or the Pagefind options change
 TIMEOUT_SECONDS = 3600
-
-
-@dataclass
-class SearchReport:
-    indexed: list[int] = field(default_factory=list)  # years Pagefind ran for
-    reused: list[int] = field(default_factory=list)  # years whose kept bundle was still right
 
 
 def pagefind_executable() -> Path:
