@@ -102,7 +102,8 @@ class Project:
                    done.stderr.decode("utf-8", "replace"), time.perf_counter() - start)
 
     def staging_dirs(self) -> list[Path]:
-        return sorted(self.root.glob(".site.staging-*"))
+        """Work folders of builds: staging (full builds) and pending (incremental builds)."""
+        return sorted([*self.root.glob(".site.staging-*"), *self.root.glob(".site.pending-*")])
 
     def expect_error(self, expected: list[str] | re.Pattern[str], *args: str, **run_args) -> Run:
         """Run a build that must fail cleanly and leave site/ and content/ as they were."""
@@ -1011,9 +1012,19 @@ main(["build", "--workers", "2"])
 @pytest.mark.parametrize(("signum", "when"), [
     (signal.SIGTERM, "staging"), (signal.SIGINT, "staging"), (signal.SIGKILL, "staging"),
     (signal.SIGTERM, "fork"), (signal.SIGINT, "fork"),
-], ids=["SIGTERM", "SIGINT", "SIGKILL", "SIGTERM-while-forking", "SIGINT-while-forking"])
+    (signal.SIGTERM, "pending"), (signal.SIGINT, "pending"), (signal.SIGKILL, "pending"),
+], ids=["SIGTERM", "SIGINT", "SIGKILL", "SIGTERM-while-forking", "SIGINT-while-forking",
+        "SIGTERM-incremental", "SIGINT-incremental", "SIGKILL-incremental"])
 def test_B2_signal_mid_build(big_project: Project, signum: int, when: str) -> None:
-    """Stop a build while it renders into the staging folder; the old site must survive."""
+    """Stop a build while it renders into its staging (or pending) folder; the old site must survive.
+
+    The copied project's first build is a full one (the build state names another output
+    folder); "pending" builds it once first, so the interrupted build is incremental.
+    """
+    if when == "pending":
+        big_project.expect_success()
+        big_project.baseline = tree_bytes(big_project.site)
+        when = "staging"  # wait for the work folder, whichever kind
     big_project.article("late.md", "title: Added later\ndate: 2022-01-01\n")
     if when == "fork":
         command = [sys.executable, "-c", SIGNAL_DURING_FORK.format(signum=int(signum))]

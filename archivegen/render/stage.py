@@ -122,21 +122,58 @@ def _remote_chunks(renderer: PageRenderer, jobs: Sequence[tuple[int, str]],
 
 
 class DaskCluster:
-    """Render on a Dask distributed cluster (``pip install 'archivegen[dask]'``)."""
+    """Render on a Dask distributed cluster (``pip install 'archivegen[dask]'``).
 
-    def __init__(self, address: str) -> None:
+    Connecting, and waiting for the first worker of a scheduler that has none yet, give up
+    after ``timeout`` seconds (default: Dask's ``distributed.comm.timeouts.connect``, 30 s)
+    with an ExecutorError naming the address, rather than hanging.
+    """
+
+    def __init__(self, address: str, timeout: float | None = None) -> None:
         try:
+            import dask
+            from dask.utils import parse_timedelta
             from distributed import Client
         except ImportError:
             raise ExecutorError([Problem("--dask", "dask.distributed is not installed "
                                                 "(pip install 'archivegen[dask]')")]) from None
-        self.client: Any = Client(address, set_as_default=False)
+        if timeout is None:
+            timeout = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), "s")
+        self.address, self.timeout = address, timeout
+        try:
+            self._check_address(address)  # a Client refused its address stays half-open until exit
+            self.client: Any = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, ValueError, ImportError) as exc:  # refused, timed out, unknown host or scheme
+            raise self._error(f"cannot connect to the Dask scheduler: {self._first_line(exc)}") from None
+        try:
+            if not self.workers():
+                self.client.wait_for_workers(1, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            self.client.close()
+            raise self._error(f"no Dask worker joined the scheduler within {timeout:g} s"
+                              if isinstance(exc, TimeoutError) else
+                              f"lost the Dask scheduler: {self._first_line(exc)}") from None
+
+    @staticmethod
+    def _check_address(address: str) -> None:
+        """Raise ValueError for an address of an unknown scheme, or without a port."""
+        from distributed.comm.addressing import get_address_host_port, parse_address
+        from distributed.comm.registry import get_backend
+
+        scheme, _ = parse_address(address)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            get_address_host_port(address)
+
+    def _error(self, message: str) -> ExecutorError:
+        return ExecutorError([Problem(f"--dask {self.address}", message)])
 
     def workers(self) -> int:
         return len(self.client.scheduler_info().get("workers", {}))
 
     def submitter(self, renderer: PageRenderer) -> Callable[[list[WorkItem]], Future[list[PageResult]]]:
-        shared = self.client.scatter(renderer, broadcast=True)
+        # hash=False: a random key, instead of tokenizing (pickling) the whole site model again
+        shared = self.client.scatter(renderer, broadcast=True, hash=False)
 
         def submit(items: list[WorkItem]) -> Any:
             return self.client.submit(render_chunk, shared, items, None, pure=False)
@@ -144,3 +181,8 @@ class DaskCluster:
 
     def close(self) -> None:
         self.client.close()
+
+    @staticmethod
+    def _first_line(exc: BaseException) -> str:
+        text = str(exc).strip()
+        return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,239 @@
+"""Incremental builds: what a rebuild reads, renders and writes, and how it survives failures.
+
+The broad claim (any sequence of edits gives the same bytes as a clean build) is the property
+test in test_incremental_properties.py; these are the specific promises, one each.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archivegen.build import BuildOptions, BuildReport, build
+from archivegen.errors import ArchivegenError
+from tests.conftest import pages_bytes, tree_bytes
+
+CONFIG = "title: Incremental\nbase_url: https://example.org/archive/\ntimezone: UTC\nper_page: 3\n"
+TAGS = ["Harbour", "Rail", "Budget"]
+
+
+def article(title: str, date: str, tags: list[str], body: str, summary: str = "") -> str:
+    extra = f"summary: {summary}\n" if summary else ""
+    return f"---\ntitle: {title}\ndate: {date}\ntags: [{', '.join(tags)}]\n{extra}---\n\n{body}\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    (root / "content").mkdir(parents=True)
+    (root / "site_config.yaml").write_text(CONFIG, encoding="utf-8")
+    for n in range(10):
+        year = 2019 + n % 2
+        (root / "content" / f"story-{n}.md").write_text(article(
+            f"Story {n}", f"{year}-0{1 + n % 9}-1{n % 9}T10:00:00Z", [TAGS[n % 3]],
+            f"Paragraph one of story {n} about the harbour.\n\nParagraph two.",
+            summary="A summary." if n % 2 else ""), encoding="utf-8")
+    run(root)
+    return root
+
+
+def run(root: Path, **options: object) -> BuildReport:
+    return build(BuildOptions(config_path=root / "site_config.yaml", workers=1, **options))  # type: ignore[arg-type]
+
+
+def snapshot(site: Path) -> dict[str, tuple[int, int]]:
+    """Path -> (inode, mtime_ns): what changes when a file is written or replaced."""
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in site.rglob("*") if p.is_file()}
+
+
+def written(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[str]:
+    return {name for name, mark in after.items() if before.get(name) != mark}
+
+
+def clean_build_of(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The pages a clean build of the same inputs makes (in another folder, with no state)."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    clean.mkdir()
+    for name in ("content", "templates", "static", "site_config.yaml"):
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, clean / name)
+        elif source.exists():
+            shutil.copy2(source, clean / name)
+    run(clean)
+    return pages_bytes(clean / "site")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_build_with_nothing_changed_writes_nothing(project: Path) -> None:
+    before = snapshot(project / "site")
+    report = run(project)
+    assert not report.full and report.files == 0 and report.rendered == 0
+    assert snapshot(project / "site") == before
+
+
+def test_a_same_size_edit_right_after_a_build_is_seen(project: Path, tmp_path: Path) -> None:
+    """The racily-clean case: same size, same second as the state's hash of the file."""
+    path = project / "content" / "story-3.md"
+    run(project)
+    size = path.stat().st_size
+    edit(path, "harbour", "harpoon")  # same length
+    assert path.stat().st_size == size
+    run(project)
+    assert "harpoon" in (project / "site" / "2020" / "04" / "story-3" / "index.html").read_text()
+    assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
+
+
+def test_a_body_edit_writes_only_the_pages_whose_bytes_change(project: Path, tmp_path: Path) -> None:
+    before = snapshot(project / "site")
+    edit(project / "content" / "story-3.md", "Paragraph two.", "Paragraph two, longer now.")
+    report = run(project)
+    changed = written(before, snapshot(project / "site"))
+    # story-3 has its own summary, so listings do not change; only its page and its year's
+    # search bundle (which indexes the body) do.
+    assert {name for name in changed if not name.startswith("pagefind/")} == {"2020/04/story-3/index.html"}
+    assert report.files == 1 and report.search.indexed == [2020]
+    assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
+
+
+def test_a_derived_summary_change_updates_the_listings_that_show_it(project: Path, tmp_path: Path) -> None:
+    before = snapshot(project / "site")
+    edit(project / "content" / "story-2.md", "Paragraph one of story 2", "A new first paragraph")
+    run(project)
+    changed = written(before, snapshot(project / "site"))
+    assert "2019/03/story-2/index.html" in changed
+    assert "tags/budget/index.html" in changed  # story-2 is tagged Budget and shows its summary
+    assert "tags/harbour/index.html" not in changed
+    assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
+
+
+def test_a_template_edit_rerenders_the_pages_using_it_without_parsing_markdown(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archivegen.render import markdown
+
+    calls: list[str] = []
+    real_render = markdown.MarkdownRenderer.render
+    monkeypatch.setattr(markdown.MarkdownRenderer, "render",
+                        lambda self, source: calls.append(source) or real_render(self, source))
+    theme = Path(markdown.__file__).resolve().parent.parent / "theme" / "templates" / "article.html"
+    (project / "templates").mkdir()
+    (project / "templates" / "article.html").write_text(
+        theme.read_text().replace('<article class="article">', '<article class="article edited">'))
+    before = snapshot(project / "site")
+    report = run(project)
+    changed = written(before, snapshot(project / "site"))
+    assert calls == []  # bodies came from the Markdown cache
+    assert report.rendered == 10 and report.files == 10
+    assert all(name.count("/") == 3 and name.endswith("/index.html") for name in changed), changed
+    assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
+
+
+def test_only_changed_files_are_parsed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archivegen.content import incremental
+
+    parsed: list[str] = []
+    real_parse = incremental.parse_article
+    monkeypatch.setattr(incremental, "parse_article",
+                        lambda raw, key, *rest: parsed.append(key) or real_parse(raw, key, *rest))
+    edit(project / "content" / "story-4.md", "Paragraph two.", "Paragraph 2.")
+    os.utime(project / "content" / "story-5.md")  # touched, not changed: hashed, not parsed
+    run(project)
+    assert parsed == ["story-4.md"]
+
+
+def test_tag_counts_printed_by_a_template_are_recorded_dependencies(project: Path, tmp_path: Path) -> None:
+    """The theme's article pages do not print tag counts; an override that does must stay right."""
+    from archivegen.render import theme
+
+    text = (theme.THEME_TEMPLATES / "article.html").read_text()
+    (project / "templates").mkdir()
+    (project / "templates" / "article.html").write_text(
+        text.replace("{{ tag.name }}</a>", "{{ tag.name }} ({{ tag.count }})</a>"))
+    run(project)
+    assert "Rail (3)" in (project / "site" / "2020" / "02" / "story-1" / "index.html").read_text()
+    (project / "content" / "story-new.md").write_text(
+        article("New rail story", "2018-05-05T10:00:00Z", ["Rail"], "Body."), encoding="utf-8")
+    run(project)
+    assert "Rail (4)" in (project / "site" / "2020" / "02" / "story-1" / "index.html").read_text()
+    assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
+
+
+def test_deleted_and_renamed_articles_leave_no_stale_files(project: Path, tmp_path: Path) -> None:
+    (project / "content" / "story-0.md").unlink()
+    (project / "content" / "sub").mkdir()
+    (project / "content" / "story-1.md").rename(project / "content" / "sub" / "moved.md")
+    edit(project / "content" / "sub" / "moved.md", "title: Story 1", "title: Story one")
+    run(project)
+    site = project / "site"
+    assert not (site / "2019" / "01" / "story-0").exists()
+    assert not (site / "2020" / "02" / "story-1").exists()
+    assert (site / "2020" / "02" / "story-one" / "index.html").is_file()
+    assert pages_bytes(site) == clean_build_of(project, tmp_path)
+
+
+def test_a_failed_incremental_build_changes_nothing_and_the_next_one_recovers(
+        project: Path, tmp_path: Path) -> None:
+    before = tree_bytes(project / "site")
+    edit(project / "content" / "story-3.md", "Paragraph two.", "Changed.")
+    (project / "templates").mkdir()
+    (project / "templates" / "article.html").write_text("{% if %}")
+    with pytest.raises(ArchivegenError):
+        run(project)
+    assert tree_bytes(project / "site") == before
+    assert not list(project.glob(".site.pending-*"))
+    (project / "templates" / "article.html").unlink()
+    run(project)
+    assert "Changed." in (project / "site" / "2020" / "04" / "story-3" / "index.html").read_text()
+    assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
+
+
+def test_a_crash_after_the_commit_is_rolled_forward(project: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Power lost half-way through moving files in: the next build finishes the journal."""
+    from archivegen.output import journal
+
+    real_apply = journal.apply
+
+    def crash_half_way(entry: journal.Journal) -> None:
+        for relative in entry.files[: len(entry.files) // 2]:
+            target = Path(entry.output) / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(Path(entry.pending) / relative, target)
+        raise SystemExit("power lost")
+
+    for n in (3, 5, 7):
+        edit(project / "content" / f"story-{n}.md", "Paragraph two.", f"Edited {n}.")
+    (project / "content" / "story-0.md").unlink()
+    monkeypatch.setattr(journal, "apply", crash_half_way)
+    with pytest.raises(SystemExit):
+        run(project)
+    monkeypatch.setattr(journal, "apply", real_apply)
+    report = run(project)  # nothing changed since: only the journal is left to finish
+    assert report.rendered == 0
+    assert not list(project.glob(".site.pending-*"))
+    assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
+
+
+def test_a_removed_output_folder_means_a_full_build(project: Path) -> None:
+    shutil.rmtree(project / "site")
+    report = run(project)
+    assert report.full and (project / "site" / "index.html").is_file()
+
+
+def test_a_corrupt_state_costs_a_full_build(project: Path, tmp_path: Path) -> None:
+    (project / ".archivegen" / "state.sqlite").write_bytes(b"not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (project / ".archivegen" / f"state.sqlite{suffix}").unlink(missing_ok=True)
+    report = run(project)
+    assert report.full
+    assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
