@@ -77,8 +77,10 @@ class _Build:
                     and self.state.meta("inputs") == unchanged_inputs):
                 self._nothing_to_do()
                 return
+            from archivegen.render.markdown_cache import BodyCache
+
             read = incremental.read(scanned, self.config.tzinfo, self.config.project_dir,
-                                    self.state.source_records, self.workers)
+                                    self.state.source_records, self.workers, BodyCache(self.state_dir))
             self.report.warnings.extend(read.result.warnings)
             if read.result.problems:
                 raise ContentError(read.result.problems)
@@ -89,23 +91,16 @@ class _Build:
     def _build(self, read: incremental.IncrementalRead, full: bool, settings: str, reader: str,
                inputs_signature: str, same_reader: bool) -> None:
         from archivegen.render.inputs import PageKeys, TemplateDigests, file_digest
-        from archivegen.render.markdown_cache import HtmlSource, render_bodies
+        from archivegen.render.markdown_cache import HtmlSource
         from archivegen.render.pages import PageRenderer
         from archivegen.search.indexer import SearchIndexer
         from archivegen.site import build_site
 
         config, steps, report = self.config, self.steps, self.report
-        with steps.step("render markdown"):
-            parsed = [a for a in read.result.articles if a.key in read.parsed]
-            derived = render_bodies(parsed, self.state, self.workers)
-            summaries_by_key = {**read.summaries, **derived}
-            source_rows = [incremental.with_summary(row, derived[row.path]) if row.path in derived else row
-                           for row in read.rows]
-            articles = [a.without_body() if a.key in read.parsed else a for a in read.result.articles]
-            del parsed
+        articles, source_rows = read.result.articles, read.rows
         with steps.step("build site model"):
             site = build_site(config, articles, include_drafts=self.options.drafts)
-            summaries = [e.article.summary or summaries_by_key.get(e.article.key, "") for e in site.entries]
+            summaries = [e.article.summary or read.summaries.get(e.article.key, "") for e in site.entries]
             report.articles, report.tags, report.pages = len(site.entries), len(site.tags), len(site.pages)
         with steps.step("plan"):
             keys = PageKeys(config, site, summaries, TemplateDigests(config.templates_dir))

@@ -67,7 +67,7 @@ class Scan:
 
 @dataclass
 class IncrementalRead:
-    """Every article (bodies loaded only for files parsed in this run) and the state changes."""
+    """Every article (without its body) and the changes to the state's records."""
 
     result: ReadResult
     parsed: set[str] = field(default_factory=set)  # keys of files parsed in this run
@@ -110,10 +110,11 @@ RecordLookup = Callable[[Sequence[str]], dict[str, tuple[str, bytes]]]
 
 
 def read(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup,
-         workers: int = 1) -> IncrementalRead:
-    """Articles of every scanned file: recorded ones unpickled, the others hashed and parsed.
+         workers: int = 1, body_hook: BodyHook | None = None) -> IncrementalRead:
+    """Articles of every scanned file (without bodies): recorded ones unpickled, others parsed.
 
-    ``records(keys)`` returns key -> (sha256, pickled SourceRecord) from the state.
+    ``records(keys)`` returns key -> (sha256, pickled SourceRecord) from the state;
+    ``body_hook`` sees the bodies of parsed articles and derives their summaries.
     """
     outcome = IncrementalRead(ReadResult(warnings=list(scanned.warnings)), removed=scanned.removed)
     warnings = outcome.result.warnings
@@ -135,9 +136,9 @@ def read(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup,
 
     items = [(path, key, signature, known[key][0] if key in known else "")
              for path, key, signature in scanned.to_check]
-    state = {"zone": zone, "shown_root": shown_root}
+    state = {"zone": zone, "shown_root": shown_root, "body_hook": body_hook}
     for chunk in fork_map(_check_chunk, items, workers, state, min_items=1000, chunk_size=500):
-        for key, row, article, problem, file_warnings in chunk:
+        for key, row, article, problem, file_warnings, summary in chunk:
             if problem is not None:
                 outcome.result.problems.append(problem)
                 continue
@@ -148,6 +149,7 @@ def read(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup,
                 warnings.extend(file_warnings)
                 articles[key] = article
                 outcome.parsed.add(key)
+                outcome.summaries[key] = summary
                 if key in known:
                     outcome.replaced[key] = pickle.loads(known[key][1]).article
             outcome.rows.append(row)
@@ -155,25 +157,24 @@ def read(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup,
     return outcome
 
 
-def with_summary(row: SourceRow, derived_summary: str) -> SourceRow:
-    """The state row of a freshly parsed file, once its body's derived summary is known."""
-    record: SourceRecord = pickle.loads(row.record)
-    record = SourceRecord(record.article, record.warnings, derived_summary)
-    return _replace_record(row, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-
-
 def _replace_record(row: SourceRow, record: bytes) -> SourceRow:
     return SourceRow(row.path, row.size, row.mtime_ns, row.ctime_ns, row.inode, row.checked_ns,
                      row.sha256, record)
 
 
-_Checked = tuple[str, SourceRow, Article | None, Problem | None, list[Problem]]
+_Checked = tuple[str, SourceRow, Article | None, Problem | None, list[Problem], str]
+
+# Runs in the worker on each chunk's freshly parsed articles (bodies loaded) and returns the
+# summary derived from each body: the build renders and caches the Markdown there, so bodies
+# never travel between processes.
+BodyHook = Callable[[Sequence[Article]], list[str]]
 
 
 def _check_chunk(items: Sequence[tuple[Path, str, Signature, str]]) -> list[_Checked]:
     """Hash each file; parse it unless its hash is the recorded one."""
-    zone, shown_root = inherited("zone"), inherited("shown_root")
+    zone, shown_root, hook = inherited("zone"), inherited("shown_root"), inherited("body_hook")
     results: list[_Checked] = []
+    fresh: list[tuple[int, Article, list[Problem]]] = []
     for path, key, signature, recorded_sha in items:
         interrupt.check()
         shown = _shown(path, shown_root)
@@ -184,14 +185,19 @@ def _check_chunk(items: Sequence[tuple[Path, str, Signature, str]]) -> list[_Che
             sha = hashlib.sha256(raw).hexdigest()
             row = SourceRow(key, *signature, checked_ns, sha, b"")
             if sha == recorded_sha:
-                results.append((key, row, None, None, warnings))
+                results.append((key, row, None, None, warnings, ""))
                 continue
             article = parse_article(raw, key, zone, shown, warnings)
         except _ArticleProblem as problem:
             results.append((key, SourceRow(key, 0, 0, 0, 0, 0, "", b""), None,
-                            Problem(shown, problem.message, problem.line, problem.column), []))
+                            Problem(shown, problem.message, problem.line, problem.column), [], ""))
             continue
-        record = SourceRecord(article.without_body(), tuple(warnings))
+        fresh.append((len(results), article, warnings))
+        results.append((key, row, article, None, warnings, ""))
+    summaries = hook([article for _, article, _ in fresh]) if hook and fresh else [""] * len(fresh)
+    for (position, article, warnings), summary in zip(fresh, summaries, strict=True):
+        key, row = results[position][0], results[position][1]
+        record = SourceRecord(article.without_body(), tuple(warnings), summary)
         row = _replace_record(row, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-        results.append((key, row, article, None, warnings))
+        results[position] = (key, row, record.article, None, warnings, summary)
     return results

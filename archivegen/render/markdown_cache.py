@@ -10,56 +10,62 @@ as soon as they are rendered: they are facts about a body, true whatever the bui
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from archivegen import __version__, interrupt
 from archivegen.content.article import Article
-from archivegen.parallel import fork_map
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID, MarkdownRenderer, summarize
-from archivegen.state.store import BuildState, open_reader
+from archivegen.state.store import STATE_FILE, open_reader
 
 
 def markdown_key(body_hash: str) -> str:
     return hashlib.sha256(f"{body_hash}\0{MARKDOWN_SETTINGS_ID}\0{__version__}".encode()).hexdigest()
 
 
-def _render_chunk(bodies: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    renderer = MarkdownRenderer()
-    rows = []
-    for key, body in bodies:
-        interrupt.check()
-        html = renderer.render(body)
-        rows.append((key, html, summarize(html)))
-    return rows
+class BodyCache:
+    """Renders the bodies of freshly parsed articles into the cache, in the process parsing them.
 
-
-def render_bodies(articles: Iterable[Article], state: BuildState, workers: int) -> dict[str, str]:
-    """Render (on all cores) and cache every body the cache lacks; return key -> derived summary.
-
-    ``articles`` must have their bodies loaded. Returns the summary derived from each article's
-    body, keyed by the article's content key.
+    Used as the content reader's body hook: each worker renders its chunk's bodies, stores the
+    HTML under its own connection (SQLite serializes the writers) and hands back only the
+    derived summaries, so no body or HTML crosses a process boundary.
     """
-    by_article: dict[str, str] = {}  # article key -> markdown key
-    summaries: dict[str, str] = {}
-    bodies = {}
-    for article in articles:
-        key = markdown_key(article.body_hash)
-        by_article[article.key] = key
-        bodies.setdefault(key, article.body)
-    known = state.markdown_summaries(list(bodies))
-    wanted = {key: body for key, body in bodies.items() if key not in known}
-    fresh: dict[str, str] = {}
-    if wanted:
-        for rows in fork_map(_render_chunk, list(wanted.items()), workers, {}, min_items=200,
-                             chunk_size=100):
-            with state.transaction():
-                state.put_markdown(rows)
-            fresh.update((key, summary) for key, _, summary in rows)
-    for article_key, key in by_article.items():
-        summaries[article_key] = fresh[key] if key in fresh else known[key]
-    return summaries
+
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = state_dir
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self._renderer: MarkdownRenderer | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"state_dir": self.state_dir, "_db": None, "_pid": 0, "_renderer": None}
+
+    def __call__(self, articles: Sequence[Article]) -> list[str]:
+        db = self._connection()
+        keys = [markdown_key(article.body_hash) for article in articles]
+        marks = ",".join("?" * len(keys))
+        known = dict(db.execute(f"SELECT key, summary FROM markdown WHERE key IN ({marks})", keys))
+        rows = []
+        for article, key in zip(articles, keys, strict=True):
+            if key not in known:
+                interrupt.check()
+                if self._renderer is None:
+                    self._renderer = MarkdownRenderer()
+                html = self._renderer.render(article.body)
+                known[key] = summarize(html)
+                rows.append((key, known[key], html))
+        if rows:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO markdown (key, summary, html) VALUES (?, ?, ?)", rows)
+        return [known[key] for key in keys]
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():  # never share a connection across fork
+            self._db = sqlite3.connect(self.state_dir / STATE_FILE, timeout=60)
+            self._pid = os.getpid()
+        return self._db
 
 
 class HtmlSource:
@@ -71,14 +77,18 @@ class HtmlSource:
     def __init__(self, state_dir: Path, content_dir: Path) -> None:
         self.state_dir, self.content_dir = state_dir, content_dir
         self._db: sqlite3.Connection | None = None
+        self._pid = 0
         self._renderer: MarkdownRenderer | None = None
 
     def __getstate__(self) -> dict[str, object]:
         return {"state_dir": self.state_dir, "content_dir": self.content_dir,
-                "_db": None, "_renderer": None}
+                "_db": None, "_pid": 0, "_renderer": None}
 
     def html(self, article: Article) -> str:
+        if self._db is not None and self._pid != os.getpid():
+            self._db = None  # inherited through fork: never share a connection
         if self._db is None:
+            self._pid = os.getpid()
             try:
                 self._db = open_reader(self.state_dir)
             except sqlite3.Error:

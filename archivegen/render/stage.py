@@ -148,8 +148,11 @@ class DaskCluster:
         try:
             if not self.workers():
                 self.client.wait_for_workers(1, timeout=timeout)
-        except (OSError, TimeoutError) as exc:
+            self._check_versions()
+        except (OSError, TimeoutError, ExecutorError) as exc:
             self.client.close()
+            if isinstance(exc, ExecutorError):
+                raise
             raise self._error(f"no Dask worker joined the scheduler within {timeout:g} s"
                               if isinstance(exc, TimeoutError) else
                               f"lost the Dask scheduler: {self._first_line(exc)}") from None
@@ -164,6 +167,24 @@ class DaskCluster:
         get_backend(scheme)
         if scheme in ("tcp", "tls", "ws", "wss"):
             get_address_host_port(address)
+
+    def _check_versions(self) -> None:
+        """Workers must run this archivegen (its theme and renderer), or pages would differ."""
+        from archivegen import __version__
+
+        def worker_version() -> str:  # nested: pickled by value, runs where archivegen may be missing
+            try:
+                import archivegen
+            except ImportError:
+                return "none"
+            return str(archivegen.__version__)
+
+        versions = self.client.run(worker_version)
+        wrong = {worker: version for worker, version in sorted(versions.items()) if version != __version__}
+        if wrong:
+            worker, version = next(iter(wrong.items()))
+            raise self._error(f"{len(wrong)} of {len(versions)} Dask workers run another archivegen "
+                              f"(e.g. {worker}: {version}; this build: {__version__})")
 
     def _error(self, message: str) -> ExecutorError:
         return ExecutorError([Problem(f"--dask {self.address}", message)])
