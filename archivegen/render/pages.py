@@ -16,7 +16,12 @@ from archivegen import __version__
 from archivegen.config.schema import SiteConfig
 from archivegen.render.markdown_cache import HtmlSource
 from archivegen.render.recorder import recording
-from archivegen.render.templates import describe_template_error, make_environment
+from archivegen.render.templates import (
+    TemplateSnapshot,
+    describe_template_error,
+    make_environment,
+    snapshot_templates,
+)
 from archivegen.render.views import (
     ArticleView,
     Links,
@@ -55,6 +60,7 @@ class PageRenderer:
         self.config, self.site, self.summaries = config, site, summaries
         self.bodies = bodies
         self.links = Links.of(config)
+        self._templates: TemplateSnapshot | None = None
         self._setup()
 
     def _setup(self) -> None:
@@ -67,6 +73,7 @@ class PageRenderer:
             filters={"date": format_date, "rfc3339": rfc3339, "rfc822": rfc822},
             globals_={"url": self.links.url, "abs_url": self.links.abs_url,
                       "version": __version__, "site": self._site_info()},
+            snapshot=self._templates,
         )
         self._families: dict[str, Callable[[Page], dict[str, Any]]] = {
             "home": self._listing, "tag": self._tag, "tag_index": self._tag_index,
@@ -78,8 +85,16 @@ class PageRenderer:
         }
 
     def __getstate__(self) -> dict[str, Any]:
+        """What a renderer in another process (or on another machine) needs.
+
+        The project's templates travel as text: a Dask worker on another machine has no
+        templates/ folder, and falling back to the packaged theme would silently change pages.
+        """
+        templates = self._templates
+        if templates is None:
+            templates = snapshot_templates(self.config.templates_dir)
         return {"config": self.config, "site": self.site, "summaries": self.summaries,
-                "bodies": self.bodies, "links": self.links}
+                "bodies": self.bodies, "links": self.links, "_templates": templates}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)

@@ -17,13 +17,43 @@ import jinja2
 
 from archivegen.errors import Problem, TemplateError
 from archivegen.render.recorder import RecordingEnvironment
-from archivegen.render.theme import THEME_DIR, template_dirs
+from archivegen.render.theme import THEME_DIR, THEME_TEMPLATES, template_dirs
+
+TemplateSnapshot = dict[str, tuple[str, str]]  # name -> (source, file it was read from)
+
+
+def snapshot_templates(project_templates: Path) -> TemplateSnapshot:
+    """The project's template overrides as text, for renderers on machines without the project."""
+    if not project_templates.is_dir():
+        return {}
+    return {path.relative_to(project_templates).as_posix(): (path.read_text(encoding="utf-8"), str(path))
+            for path in sorted(project_templates.rglob("*")) if path.is_file()}
+
+
+class SnapshotLoader(jinja2.BaseLoader):
+    """Serves templates from a snapshot, naming their original files in errors and tracebacks."""
+
+    def __init__(self, snapshot: TemplateSnapshot) -> None:
+        self.snapshot = snapshot
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        if template not in self.snapshot:
+            raise jinja2.TemplateNotFound(template)
+        source, filename = self.snapshot[template]
+        return source, filename, lambda: True
 
 
 def make_environment(project_templates: Path, filters: dict[str, Callable[..., Any]],
-                     globals_: dict[str, Any]) -> RecordingEnvironment:
+                     globals_: dict[str, Any],
+                     snapshot: TemplateSnapshot | None = None) -> RecordingEnvironment:
+    """The environment; with a ``snapshot``, project templates come from it instead of the disk."""
+    loader: jinja2.BaseLoader = jinja2.FileSystemLoader([str(d) for d in template_dirs(project_templates)])
+    if snapshot is not None:
+        theme = jinja2.FileSystemLoader(str(THEME_TEMPLATES))
+        loader = jinja2.ChoiceLoader([SnapshotLoader(snapshot), theme])
     env = RecordingEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_templates)]),
+        loader=loader,
         autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True,
                                             default_for_string=True),
         undefined=jinja2.StrictUndefined,
