@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -36,7 +37,7 @@ from archivegen.parallel import cpu_count
 from archivegen.search.report import SearchReport
 from archivegen.state.store import BuildState
 
-STATE_FORMAT = "build-1"  # bump when what the state records changes meaning
+STATE_FORMAT = "build-2"  # bump when what the state records changes meaning
 
 
 @dataclass
@@ -117,9 +118,12 @@ def settings_digest(config: SiteConfig, output: Path, drafts: bool) -> str:
 
 
 def reader_digest(config: SiteConfig) -> str:
-    """What parsed articles depend on besides their files (dates are read in the site's zone)."""
-    return hashlib.sha256(f"{STATE_FORMAT}\0{__version__}\0{config.timezone}\0{config.content_dir}"
-                          .encode()).hexdigest()
+    """What parsed articles depend on besides their files (dates are read in the site's zone).
+
+    The Python version counts because records are ``marshal``-ed, whose format may change.
+    """
+    return hashlib.sha256(f"{STATE_FORMAT}\0{__version__}\0{sys.version_info[:2]}\0{config.timezone}\0"
+                          f"{config.content_dir}".encode()).hexdigest()
 
 
 def remembered_warnings(state: BuildState) -> list[Problem]:

@@ -36,6 +36,11 @@ from archivegen.state.store import BuildState, OutputRow
 BUNDLE_PREFIX = "pagefind/"
 
 
+def _no_records(keys: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+    """The state's records when they were made under other reader settings: none to trust."""
+    return {}
+
+
 def run_build(config: SiteConfig, options: BuildOptions, output: Path, state_dir: Path, steps: _Steps,
               report: BuildReport) -> None:
     state = BuildState(state_dir)
@@ -79,8 +84,9 @@ class _Build:
                 return
             from archivegen.render.markdown_cache import BodyCache
 
-            read = incremental.read(scanned, self.config.tzinfo, self.config.project_dir,
-                                    self.state.source_records, self.workers, BodyCache(self.state_dir))
+            records = self.state.source_records if same_reader else _no_records
+            read = incremental.read(scanned, self.config.tzinfo, self.config.project_dir, records,
+                                    self.workers, BodyCache(self.state_dir))
             self.report.warnings.extend(read.result.warnings)
             if read.result.problems:
                 raise ContentError(read.result.problems)

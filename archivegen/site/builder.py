@@ -26,10 +26,11 @@ def build_site(config: SiteConfig, articles: list[Article], include_drafts: bool
     """Build the model; raise SiteError listing every path collision."""
     published = [a for a in articles if include_drafts or not a.draft]
     published.sort(key=lambda a: a.sort_key)
-    tag_names = _canonical_tag_names(published)
+    slug_of = _TagSlugs()
+    tag_names = _canonical_tag_names(published, slug_of)
     entries = tuple(
         Entry(index=i, article=a, path=article_path(a, config.permalinks),
-              tag_slugs=tuple(dict.fromkeys(make_slug(t) for t in a.tags)))
+              tag_slugs=tuple(dict.fromkeys(slug_of[t] for t in a.tags)))
         for i, a in enumerate(published)
     )
 
@@ -57,12 +58,20 @@ def build_site(config: SiteConfig, articles: list[Article], include_drafts: bool
                 drafts_included=include_drafts)
 
 
-def _canonical_tag_names(articles: list[Article]) -> dict[str, str]:
+class _TagSlugs(dict[str, str]):
+    """Tag name -> slug, computed once per distinct name (slugifying is slow; names repeat)."""
+
+    def __missing__(self, name: str) -> str:
+        slug = self[name] = make_slug(name)
+        return slug
+
+
+def _canonical_tag_names(articles: list[Article], slug_of: _TagSlugs) -> dict[str, str]:
     """Display name per tag slug: the most used spelling, ties broken alphabetically."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
         for tag in article.tags:
-            spellings[make_slug(tag)][tag] += 1
+            spellings[slug_of[tag]][tag] += 1
     return {slug: min(counts, key=lambda name: (-counts[name], name))
             for slug, counts in spellings.items()}
 
