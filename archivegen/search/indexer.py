@@ -1,16 +1,17 @@
-"""Index the rendered article pages with Pagefind, one bundle per year, re-indexing only what changed.
+"""Index the archive with Pagefind, one bundle per year, re-indexing only years whose articles changed.
 
 One Pagefind bundle for a whole archive stops scaling near 80-90k pages (memory while indexing,
 slow common-word queries), and Pagefind cannot update a bundle incrementally. Bundles per year
 fix both: each stays small, the search page merges them (or loads only the years a reader
-picks), and a build re-runs Pagefind only for years whose article pages changed.
+picks), and a build re-runs Pagefind only for years whose searchable content changed.
 
-How a year is indexed: its article pages are hard-linked into a private folder with the same
-relative paths (so result URLs are right whatever the permalink pattern) and Pagefind runs on
-that folder alone. The bundle is kept in ``.archivegen/search/YEAR/`` with a fingerprint of
-everything it was made from (the bytes of the year's pages, Pagefind's version, our settings);
-a later build whose fingerprint matches links the kept bundle into the new site instead of
-running Pagefind again.
+What Pagefind reads is not the rendered page but a *search record* per article
+(``records.py``), written at the page's own path into a private folder, so result URLs are the
+pages' URLs under any permalink pattern. A year's fingerprint covers exactly what its records
+are made from (each article's file hash, URL, summary and tag names; Pagefind's version; our
+settings), so neither a template edit nor a new neighbour's previous/next link re-indexes a
+year. Bundles are kept in ``.archivegen/search/YEAR/`` with their fingerprint, and a matching
+kept bundle is hard-linked into the site instead of running Pagefind again.
 """
 
 from __future__ import annotations
