@@ -51,6 +51,7 @@ class BuildReport:
     rendered: int = 0  # pages rendered (some may have come out unchanged)
     bytes_written: int = 0
     full: bool = True  # a full build (everything rendered) rather than an incremental one
+    changed: list[str] = field(default_factory=list)  # outputs written or removed
     steps: list[tuple[str, float]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     search: SearchReport = field(default_factory=SearchReport)
@@ -69,6 +70,7 @@ class BuildOptions:
     executor: Executor | None = None  # render on this instead of forked workers
     dask: str = ""  # address of a Dask scheduler to render on
     full: bool = False  # ignore the build state: render everything
+    search: bool = True  # False: leave stale search bundles for the next build (live preview)
 
 
 class _Steps:

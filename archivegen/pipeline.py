@@ -113,6 +113,8 @@ class _Build:
             recorded = {} if full else self.state.outputs()
             indexer = SearchIndexer(config, site, keys.entries, self.state_dir)
             plan = self._plan(site, keys, recorded, indexer.fingerprints, file_digest, full)
+            if not self.options.search:  # left stale in the state: the next build indexes them
+                report.search.pending, plan.years = plan.years, []
 
         staging = Staging(self.output)
         staging.clean_stale()
@@ -126,12 +128,14 @@ class _Build:
             with steps.step("copy static files"):
                 copy_files({f"static/{rel}": path for rel, path in plan.statics.items()}, root)
             with steps.step("index search"):
-                report.search = indexer.place(plan.years, root, summaries, bodies, self.workers)
-                report.search.reused = sorted({*report.search.reused,
-                                               *(set(indexer.fingerprints) - set(plan.years))})
+                placed = indexer.place(plan.years, root, summaries, bodies, self.workers)
+                report.search.indexed = placed.indexed
+                untouched = set(indexer.fingerprints) - set(plan.years) - set(report.search.pending)
+                report.search.reused = sorted({*placed.reused, *untouched})
             written = [site.pages[r.index].output for r in results if r.written]
             report.rendered = len(results)
             report.files = len(written) + len(plan.statics)
+            report.changed = sorted([*written, *(f"static/{rel}" for rel in plan.statics), *plan.removed])
             report.deleted = len(plan.removed)
             report.bytes_written = sum(r.size for r in results if r.written)
             rows = [OutputRow(site.pages[r.index].output,

@@ -237,3 +237,16 @@ def test_a_corrupt_state_costs_a_full_build(project: Path, tmp_path: Path) -> No
     report = run(project)
     assert report.full
     assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
+
+
+def test_a_build_without_search_leaves_stale_years_to_the_next_build(project: Path) -> None:
+    """The live preview publishes pages first and re-indexes in a second build."""
+    bundle = project / "site" / "pagefind" / "2020"
+    before = tree_bytes(bundle)
+    edit(project / "content" / "story-3.md", "Paragraph two.", "Paragraph two, searchable now.")
+    report = run(project, search=False)
+    assert report.search.pending == [2020] and report.search.indexed == []
+    assert "searchable" in (project / "site" / "2020" / "04" / "story-3" / "index.html").read_text()
+    assert tree_bytes(bundle) == before
+    assert run(project).search.indexed == [2020]
+    assert tree_bytes(bundle) != before

@@ -9,3 +9,4 @@ from dataclasses import dataclass, field
 class SearchReport:
     indexed: list[int] = field(default_factory=list)  # years Pagefind ran for
     reused: list[int] = field(default_factory=list)  # years whose bundle was still right
+    pending: list[int] = field(default_factory=list)  # stale years left for a later build
