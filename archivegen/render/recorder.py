@@ -52,17 +52,37 @@ class RecordingEnvironment(jinja2.Environment):
 
     ``extends``, ``include`` and ``import`` all go through ``get_template``/``select_template``
     at render time, even when the template is already compiled, so this sees each page's
-    real template set, including names computed at render time.
+    real template set, including names computed at render time. Names looked for and not
+    found count too (``include ... ignore missing``, a list of fallbacks): creating one of
+    them later must re-render the page.
     """
 
     def get_template(self, name: str | jinja2.Template, parent: str | None = None,
                      globals: Any = None) -> jinja2.Template:
-        template = super().get_template(name, parent, globals)
+        try:
+            template = super().get_template(name, parent, globals)
+        except jinja2.TemplateNotFound:
+            if isinstance(name, str):
+                template_loaded(self.join_path(name, parent) if parent else name)
+            raise
         template_loaded(template.name)
         return template
 
     def select_template(self, names: Sequence[str | jinja2.Template], parent: str | None = None,
                         globals: Any = None) -> jinja2.Template:
-        template = super().select_template(names, parent, globals)
+        try:
+            template = super().select_template(names, parent, globals)
+        except jinja2.TemplatesNotFound:
+            for name in names:
+                if isinstance(name, str):
+                    template_loaded(self.join_path(name, parent) if parent else name)
+            raise
+        for name in names:  # the fallbacks tried before the one found
+            if not isinstance(name, str):
+                break
+            found = self.join_path(name, parent) if parent else name
+            template_loaded(found)
+            if found == template.name:
+                break
         template_loaded(template.name)
         return template

@@ -1,0 +1,515 @@
+"""Incremental builds are indistinguishable from clean builds: a stateful property test.
+
+One project is built incrementally after every change a Hypothesis state machine makes to it
+(articles added, edited, retagged, redated, renamed, deleted; templates overridden, edited,
+removed; the config changed), and after every step its output is compared with a clean build
+of the same inputs in a fresh folder: the same files with the same bytes (Pagefind bundles
+aside, which separate clean builds do not write byte-identically), and the same search bundle
+years with the same page counts. Failed builds (a bad article, a broken template) must leave
+the output byte-identical, bundles included, and the next build must recover; a build with
+nothing to do must not write at all.
+
+Failures the machine found are pinned below it as plain reproductions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+
+import archivegen
+from archivegen.build import BuildOptions, BuildReport, build
+from archivegen.errors import ArchivegenError
+from tests.conftest import pages_bytes, tree_bytes
+
+THEME_TEMPLATES = Path(archivegen.__file__).resolve().parent / "theme" / "templates"
+
+WORDS = ["harbour", "council", "ferry", "budget", "storm", "school", "bridge", "market", "river"]
+TAGS = ["Rail", "rail", "Harbour", "Council", "Økonomi"]  # "Rail" and "rail" are one tag
+FOLDERS = ["", "2020/", "misc/deep/"]
+MAX_ARTICLES = 10
+START = datetime(2019, 1, 1, tzinfo=UTC)
+# Instants next to year and month boundaries, which a time zone change moves across them.
+EDGE_DATES = [datetime(2019, 12, 31, 23, 30, tzinfo=UTC),
+              datetime(2020, 1, 1, 0, 30, tzinfo=UTC),
+              datetime(2020, 6, 30, 22, 0, tzinfo=UTC),
+              datetime(2021, 12, 31, 20, 0, tzinfo=UTC)]
+ZONES = ["UTC", "Pacific/Auckland", "America/New_York"]
+
+words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
+bodies = st.lists(st.lists(st.sampled_from(WORDS), min_size=3, max_size=12).map(" ".join),
+                  min_size=1, max_size=3).map(lambda paragraphs: "\n\n".join(p.capitalize() + "."
+                                                                          for p in paragraphs))
+# ~3 years, whole hours (so equal instants, ordered by file name, happen now and then)
+dates = st.one_of(st.integers(0, 3 * 365 * 24 - 1).map(lambda hours: START + timedelta(hours=hours)),
+                  st.sampled_from(EDGE_DATES))
+tag_lists = st.lists(st.sampled_from(TAGS), max_size=3, unique=True)
+summaries = st.none() | words
+
+
+@dataclass(frozen=True)
+class Spec:
+    title: str
+    date: datetime
+    tags: tuple[str, ...]
+    summary: str | None
+    body: str
+
+    def text(self) -> str:
+        lines = ["---", f"title: {self.title}", f"date: {self.date:%Y-%m-%dT%H:%M:%SZ}",
+                 f"tags: [{', '.join(self.tags)}]"]
+        if self.summary is not None:
+            lines.append(f"summary: {self.summary}")
+        return "\n".join([*lines, "---", "", self.body, ""])
+
+
+def config_text(values: dict[str, object]) -> str:
+    return "".join(f"{key}: {value}\n" for key, value in values.items() if value != "")
+
+
+# -- template overrides: each is a transformation of the current text (override or theme) ----
+
+PROBE_LINE = re.compile(r'<p class="probe">Probe \d+</p>\n')
+
+
+def theme_text(name: str) -> str:
+    return (THEME_TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def _insert(text: str, anchor: str, addition: str, once: str | None = None) -> str:
+    assert anchor in text, f"the theme changed: {anchor!r} is gone"
+    if once is not None and once in text:
+        return text
+    return text.replace(anchor, anchor + addition, 1)
+
+
+def _probe(text: str, anchor: str, serial: int) -> str:
+    line = f'<p class="probe">Probe {serial:03d}</p>\n'  # same size from edit to edit
+    if PROBE_LINE.search(text):
+        return PROBE_LINE.sub(line, text, count=1)
+    return _insert(text, anchor, line)
+
+
+def _swap(text: str, old: str, new: str) -> str:
+    if new in text:
+        return text
+    assert old in text, f"the theme changed: {old!r} is gone"
+    return text.replace(old, new, 1)
+
+
+# name -> (template file, transformation(text, serial))
+TEMPLATE_EDITS = {
+    "article line": ("article.html", lambda t, n: _probe(t, "{% block main %}\n", n)),
+    "article tag counts": ("article.html", lambda t, n: _swap(
+        t, 'data-pagefind-filter="tag">{{ tag.name }}</a>',
+        'data-pagefind-filter="tag">{{ tag.name }} ({{ tag.count }})</a>')),
+    "neighbour tag counts": ("article.html", lambda t, n: _swap(
+        t, "← {{ previous.title }}</a>",
+        "← {{ previous.title }} [{{ previous.tags|map(attribute='count')|join(',') }}]</a>")),
+    "listing line": ("_macros.html", lambda t, n: _probe(t, '<ol class="article-list">\n', n)),
+    "listing tag counts": ("_macros.html", lambda t, n: _swap(
+        t, '<a class="tag" href="{{ tag.url }}">{{ tag.name }}</a>',
+        '<a class="tag" href="{{ tag.url }}">{{ tag.name }} ({{ tag.count }})</a>')),
+    "footer line": ("base.html", lambda t, n: _probe(t, '<footer class="site-footer">\n', n)),
+    "tag page line": ("tag.html", lambda t, n: _probe(t, "{% block main %}\n", n)),
+    "optional template": ("probe.html", lambda t, n: f'<p class="optional">Optional {n:03d}</p>\n'),
+    # an include of a template that may not exist, which "optional template" creates and changes
+    "optional include": ("article.html", lambda t, n: _insert(
+        t, "{% block main %}\n", '{% include "probe.html" ignore missing %}\n',
+        once='{% include "probe.html"')),
+}
+
+# name -> (template file, broken text): each fails every build that renders a page with it
+TEMPLATE_BREAKAGES = {
+    "syntax error in base.html": ("base.html", lambda t: t.replace("<body>\n", "<body>\n{% if %}\n", 1)),
+    "undefined name in base.html": ("base.html", lambda t: t.replace("<body>\n", "<body>\n{{ nope }}\n", 1)),
+    "syntax error in _macros.html": ("_macros.html", lambda t: "{% if %}\n" + t),
+    "syntax error in article.html": ("article.html", lambda t: t + "{% for %}\n"),
+}
+
+
+# -- comparing outputs ------------------------------------------------------------------------
+
+def search_years(site: Path) -> dict[str, int]:
+    """Year folder -> number of pages in its Pagefind bundle (each must be a loadable bundle)."""
+    folder = site / "pagefind"
+    years: dict[str, int] = {}
+    if not folder.is_dir():
+        return years
+    for year in sorted(folder.iterdir()):
+        assert (year / "pagefind.js").is_file(), f"pagefind/{year.name} has no pagefind.js"
+        entry = json.loads((year / "pagefind-entry.json").read_text(encoding="utf-8"))
+        years[year.name] = sum(language["page_count"] for language in entry["languages"].values())
+    return years
+
+
+def assert_same_pages(built: dict[str, bytes], expected: dict[str, bytes], what: str) -> None:
+    if built == expected:
+        return
+    problems = []
+    if missing := sorted(set(expected) - set(built)):
+        problems.append(f"missing from the {what} build: {missing}")
+    if extra := sorted(set(built) - set(expected)):
+        problems.append(f"only in the {what} build: {extra}")
+    differing = sorted(name for name in set(built) & set(expected) if built[name] != expected[name])
+    if differing:
+        problems.append(f"different bytes: {differing}")
+        name = differing[0]
+        diff = "\n".join(difflib.unified_diff(
+            expected[name].decode(errors="replace").splitlines(),
+            built[name].decode(errors="replace").splitlines(),
+            f"clean/{name}", f"{what}/{name}", lineterm="", n=1))
+        problems.append(diff[:3000])
+    raise AssertionError("\n".join(problems))
+
+
+def write_snapshot(site: Path) -> dict[str, tuple[int, int]]:
+    """path -> (inode, mtime) of everything in the output, folders included."""
+    return {path.relative_to(site).as_posix(): (stat.st_ino, stat.st_mtime_ns)
+            for path in [site, *site.rglob("*")] for stat in [path.lstat()]}
+
+
+def build_project(project: Path, workers: int = 1) -> BuildReport:
+    return build(BuildOptions(config_path=project / "site_config.yaml", workers=workers))
+
+
+def clean_copy(project: Path, target: Path) -> Path:
+    """A fresh project with the inputs of ``project`` (no build state, no output)."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copy2(project / "site_config.yaml", target / "site_config.yaml")
+    for folder in ("content", "templates"):
+        if (project / folder).is_dir():
+            shutil.copytree(project / folder, target / folder)
+    return target
+
+
+def assert_matches_clean_build(project: Path, scratch: Path) -> None:
+    clean = clean_copy(project, scratch)
+    report = build_project(clean)
+    assert report.full
+    assert_same_pages(pages_bytes(project / "site"), pages_bytes(clean / "site"), "incremental")
+    assert search_years(project / "site") == search_years(clean / "site")
+    shutil.rmtree(clean)
+
+
+# -- the machine ------------------------------------------------------------------------------
+
+class IncrementalBuilds(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="archivegen-incremental-"))
+        self.project = self.root / "project"
+        (self.project / "content").mkdir(parents=True)
+        (self.project / "templates").mkdir()
+        self.articles: dict[str, Spec] = {}  # content-relative path -> what the file says
+        self.overrides: dict[str, str] = {}  # project template name -> its text
+        self.config: dict[str, object] = {
+            "title": "T", "base_url": "https://example.org/archive/", "timezone": "UTC",
+            "per_page": 2, "feed_items": 3, "description": ""}
+        self.serial = 0
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def next_serial(self) -> int:
+        self.serial += 1
+        return self.serial
+
+    def new_title(self, text: str) -> str:
+        return f"{text.capitalize()} {self.next_serial()}"  # unique: no two articles share a URL
+
+    def write_article(self, name: str, spec: Spec) -> None:
+        self.articles[name] = spec
+        path = self.project / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(spec.text(), encoding="utf-8")
+
+    def write_config(self) -> None:
+        (self.project / "site_config.yaml").write_text(config_text(self.config), encoding="utf-8")
+
+    def write_override(self, name: str, text: str) -> None:
+        self.overrides[name] = text
+        (self.project / "templates" / name).write_text(text, encoding="utf-8")
+
+    def restore_template(self, name: str) -> None:
+        path = self.project / "templates" / name
+        if name in self.overrides:
+            path.write_text(self.overrides[name], encoding="utf-8")
+        else:
+            path.unlink()
+
+    def apply_template_edit(self, edit: str) -> None:
+        name, transform = TEMPLATE_EDITS[edit]
+        current = self.overrides.get(name) or (theme_text(name) if (THEME_TEMPLATES / name).exists() else "")
+        self.write_override(name, transform(current, self.next_serial()))
+
+    def pick(self, data: st.DataObject) -> str:
+        return data.draw(st.sampled_from(sorted(self.articles)), label="article")
+
+    def build_and_compare(self, workers: int = 1) -> BuildReport:
+        report = build_project(self.project, workers)
+        assert_matches_clean_build(self.project, self.root / "clean")
+        return report
+
+    # -- rules ----------------------------------------------------------------------------------
+
+    @initialize(specs=st.lists(st.tuples(words, dates, tag_lists, summaries, bodies), min_size=1, max_size=3),
+                edits=st.lists(st.sampled_from(sorted(TEMPLATE_EDITS)), max_size=3, unique=True))
+    def start(self, specs: list[tuple[str, datetime, list[str], str | None, str]], edits: list[str]) -> None:
+        """A first (full) build, often with overridden templates already in place."""
+        self.write_config()
+        for edit in edits:
+            self.apply_template_edit(edit)
+        for title, date, tags, summary, body in specs:
+            self.write_article(f"{self.next_serial()}.md",
+                               Spec(self.new_title(title), date, tuple(tags), summary, body))
+        report = self.build_and_compare()
+        assert report.full
+
+    @precondition(lambda self: len(self.articles) < MAX_ARTICLES)
+    @rule(title=words, date=dates, tags=tag_lists, summary=summaries, body=bodies,
+          folder=st.sampled_from(FOLDERS))
+    def add_article(self, title: str, date: datetime, tags: list[str], summary: str | None, body: str,
+                    folder: str) -> None:
+        self.write_article(f"{folder}{self.next_serial()}.md",
+                           Spec(self.new_title(title), date, tuple(tags), summary, body))
+        self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), body=bodies)
+    def edit_body(self, data: st.DataObject, body: str) -> None:
+        name = self.pick(data)
+        self.write_article(name, replace(self.articles[name], body=body))
+        self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), keep_mtime=st.booleans(), twice=st.booleans())
+    def same_size_edit(self, data: st.DataObject, keep_mtime: bool, twice: bool) -> None:
+        """Change one letter of a body right after a build, within the same second."""
+        for _ in range(2 if twice else 1):
+            name = self.pick(data)
+            spec = self.articles[name]
+            position = data.draw(st.integers(0, len(spec.body) - 1), label="position")
+            old = spec.body[position]
+            new = data.draw(st.sampled_from([c for c in "xyz" if c != old]), label="letter")
+            path = self.project / "content" / name
+            before = path.stat()
+            body = spec.body[:position] + new + spec.body[position + 1:]
+            self.write_article(name, replace(spec, body=body))
+            assert path.stat().st_size == before.st_size
+            if keep_mtime:  # as `touch -d` would: only the ctime tells
+                os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+            self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), title=words)
+    def edit_title(self, data: st.DataObject, title: str) -> None:
+        name = self.pick(data)
+        self.write_article(name, replace(self.articles[name], title=self.new_title(title)))
+        self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), summary=summaries)
+    def edit_summary(self, data: st.DataObject, summary: str | None) -> None:
+        name = self.pick(data)
+        self.write_article(name, replace(self.articles[name], summary=summary))
+        self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), tags=tag_lists)
+    def retag(self, data: st.DataObject, tags: list[str]) -> None:
+        name = self.pick(data)
+        self.write_article(name, replace(self.articles[name], tags=tuple(tags)))
+        self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), date=dates)
+    def redate(self, data: st.DataObject, date: datetime) -> None:
+        name = self.pick(data)
+        self.write_article(name, replace(self.articles[name], date=date))
+        self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data())
+    def delete_article(self, data: st.DataObject) -> None:
+        name = self.pick(data)
+        del self.articles[name]
+        (self.project / "content" / name).unlink()
+        self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), folder=st.sampled_from(FOLDERS))
+    def rename_article(self, data: st.DataObject, folder: str) -> None:
+        name = self.pick(data)
+        new_name = f"{folder}{self.next_serial()}.md"
+        target = self.project / "content" / new_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (self.project / "content" / name).rename(target)
+        self.articles[new_name] = self.articles.pop(name)
+        self.build_and_compare()
+
+    @rule(edit=st.sampled_from(sorted(TEMPLATE_EDITS)))
+    def edit_template(self, edit: str) -> None:
+        self.apply_template_edit(edit)
+        self.build_and_compare()
+
+    @precondition(lambda self: self.overrides)
+    @rule(data=st.data())
+    def remove_template_override(self, data: st.DataObject) -> None:
+        name = data.draw(st.sampled_from(sorted(self.overrides)), label="override")
+        del self.overrides[name]
+        (self.project / "templates" / name).unlink()
+        self.build_and_compare()
+
+    @rule(per_page=st.integers(1, 4), feed_items=st.integers(1, 5), title=words,
+          description=st.just("") | words, zone=st.sampled_from(ZONES))
+    def edit_config(self, per_page: int, feed_items: int, title: str, description: str, zone: str) -> None:
+        self.config.update(per_page=per_page, feed_items=feed_items, title=title, description=description,
+                           timezone=zone)
+        self.write_config()
+        self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), body=bodies)
+    def parallel_build(self, data: st.DataObject, body: str) -> None:
+        """An edit built by two forked workers (tiny chunks, so the render really is split)."""
+        name = self.pick(data)
+        self.write_article(name, replace(self.articles[name], body=body))
+        with mock.patch("archivegen.render.stage.CHUNK_SIZE", 2):
+            self.build_and_compare(workers=2)
+
+    @rule(data=st.data(), also_edit=st.booleans(),
+          breakage=st.sampled_from(["new article with a bad date", "existing article with a bad date",
+                                    *sorted(TEMPLATE_BREAKAGES)]))
+    def failed_build(self, data: st.DataObject, also_edit: bool, breakage: str) -> None:
+        """A build that fails leaves the output byte-identical; once fixed, the next one catches up."""
+        if also_edit and self.articles:  # a real change waiting behind the failure
+            name = self.pick(data)
+            spec = self.articles[name]
+            self.write_article(name, replace(spec, body=spec.body + "\n\nAmended."))
+        if breakage == "existing article with a bad date" and not self.articles:
+            breakage = "new article with a bad date"
+        if breakage == "syntax error in article.html" and not self.articles:
+            breakage = "syntax error in base.html"  # no article page renders article.html
+        site = self.project / "site"
+        before = tree_bytes(site)
+        if breakage == "new article with a bad date":
+            broken = self.project / "content" / "broken.md"
+            broken.write_text("---\ntitle: Broken\ndate: not a date\n---\n\nBody.\n", encoding="utf-8")
+            fix = broken.unlink
+        elif breakage == "existing article with a bad date":
+            name = self.pick(data)
+            path = self.project / "content" / name
+            path.write_text(path.read_text(encoding="utf-8").replace(
+                f"date: {self.articles[name].date:%Y-%m-%dT%H:%M:%SZ}", "date: not a date"), encoding="utf-8")
+            fix = lambda: path.write_text(self.articles[name].text(), encoding="utf-8")  # noqa: E731
+        else:
+            template, breaking = TEMPLATE_BREAKAGES[breakage]
+            current = self.overrides.get(template) or theme_text(template)
+            (self.project / "templates" / template).write_text(breaking(current), encoding="utf-8")
+            fix = lambda: self.restore_template(template)  # noqa: E731
+        with pytest.raises(ArchivegenError):
+            build_project(self.project)
+        assert tree_bytes(site) == before, "a failed build changed the output"
+        fix()
+        self.build_and_compare()
+
+    @rule()
+    def nothing_changed(self) -> None:
+        """A build with nothing to do writes nothing (no file replaced, no folder touched)."""
+        site = self.project / "site"
+        before = write_snapshot(site)
+        report = build_project(self.project)
+        assert report.files == 0 and report.deleted == 0
+        assert write_snapshot(site) == before, "a build with nothing to do wrote to the output"
+
+
+IncrementalBuilds.TestCase.settings = settings(
+    max_examples=12, stateful_step_count=10, deadline=None, database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.filter_too_much])
+test_incremental_builds_match_clean_builds = IncrementalBuilds.TestCase
+
+
+def test_a_printed_tag_count_follows_articles_joining_the_tag_far_away(tmp_path: Path) -> None:
+    """The machine's tag-count check made deterministic: only the recorded count read re-renders."""
+    def article(title: str, date: str, tags: str) -> str:
+        return f"---\ntitle: {title}\ndate: {date}\ntags: [{tags}]\n---\n\nBody.\n"
+
+    project = small_project(tmp_path / "project", {
+        "a.md": article("Old", "2019-01-07T15:00:00Z", "Rail"),
+        "b.md": article("Middle", "2020-01-07T15:00:00Z", "Harbour"),
+        "c.md": article("New", "2021-01-07T15:00:00Z", "Harbour")})
+    _, transform = TEMPLATE_EDITS["article tag counts"]
+    (project / "templates").mkdir()
+    (project / "templates" / "article.html").write_text(transform(theme_text("article.html"), 0),
+                                                        encoding="utf-8")
+    build_project(project)
+    old_page = project / "site" / "2019" / "01" / "old" / "index.html"
+    assert "Rail (1)</a>" in old_page.read_text(encoding="utf-8")
+    newest = article("Newest", "2022-01-07T15:00:00Z", "Rail")
+    (project / "content" / "d.md").write_text(newest, encoding="utf-8")
+    build_project(project)  # "Old" is no neighbour of "Newest": only its recorded count read says so
+    assert "Rail (2)</a>" in old_page.read_text(encoding="utf-8")
+    assert_matches_clean_build(project, tmp_path / "clean")
+
+
+# -- reproductions of what the machine found ------------------------------------------------
+
+def small_project(root: Path, articles: dict[str, str], **config: object) -> Path:
+    (root / "content").mkdir(parents=True)
+    values: dict[str, object] = {"title": "T", "base_url": "https://example.org/archive/",
+                                 "timezone": "UTC", "per_page": 2, "feed_items": 3, **config}
+    (root / "site_config.yaml").write_text(config_text(values), encoding="utf-8")
+    for name, text in articles.items():
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_time_zone_change_redates_unchanged_articles(tmp_path: Path) -> None:
+    """Found by the machine (records were reused by sha256 across a zone change); fixed since."""
+    project = small_project(tmp_path / "project", {
+        "1.md": "---\ntitle: One\ndate: 2019-01-07T15:00:00Z\ntags: [A]\n---\n\nBody.\n"})
+    build_project(project)
+    config = project / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("UTC", "Pacific/Auckland"), encoding="utf-8")
+    build_project(project)
+    page = (project / "site" / "2019" / "01" / "one" / "index.html").read_text(encoding="utf-8")
+    assert 'content="2019-01-08T04:00:00+13:00"' in page  # a clean build's date, not ...15:00:00+00:00
+    assert_matches_clean_build(project, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("include", ['{% include "probe.html" ignore missing %}',
+                                     '{% include ["probe.html", "empty.html"] %}'])
+def test_creating_a_template_a_page_tried_to_load_rerenders_it(tmp_path: Path, include: str) -> None:
+    project = small_project(tmp_path / "project", {
+        "1.md": "---\ntitle: One\ndate: 2019-01-07T15:00:00Z\n---\n\nBody.\n"})
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text(
+        theme_text("article.html").replace("{% block main %}\n", "{% block main %}\n" + include + "\n", 1),
+        encoding="utf-8")
+    (templates / "empty.html").write_text("", encoding="utf-8")
+    build_project(project)
+    (templates / "probe.html").write_text("<p>Probe</p>\n", encoding="utf-8")
+    build_project(project)
+    page = project / "site" / "2019" / "01" / "one" / "index.html"
+    assert "<p>Probe</p>" in page.read_text(encoding="utf-8")
+    assert_matches_clean_build(project, tmp_path / "clean")
