@@ -126,6 +126,53 @@ def init(directory: Path, debug: bool) -> None:
     click.echo(f"Next: cd {directory} && archivegen build")
 
 
+@main.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              default=Path("site_config.yaml"), show_default=True,
+              help="The archive's configuration file.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port, printed at start).")
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback is reachable by others (warned).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
+@click.option("--drafts", is_flag=True,
+              help="Include drafts (built into .archivegen/, never into the output folder).")
+@click.option("--poll", is_flag=True,
+              help="Watch by polling (network mounts, containers where inotify is silent).")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Render processes (0: one per CPU core).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def serve(config_path: Path, port: int, bind: str, open_browser: bool, drafts: bool, poll: bool,
+          workers: int, debug: bool) -> None:
+    """Preview the archive: build, serve, rebuild what changed and reload the browser.
+
+    Serves the built site under base_url's path at http://127.0.0.1:PORT/, watches content/,
+    templates/, static/ and the config, rebuilds incrementally after each burst of changes
+    and reloads the open pages that changed. A failing build keeps the server up and shows its
+    error over the last good page.
+    """
+    from archivegen.serve.session import ServeOptions
+    from archivegen.serve.session import serve as run_serve
+
+    options = ServeOptions(config_path=config_path, bind=bind, port=port, open_browser=open_browser,
+                           drafts=drafts, poll=poll, workers=workers)
+
+    def echo(line: str, err: bool = False) -> None:
+        click.echo(line, err=err)
+
+    try:
+        run_serve(options, echo)
+    except ArchivegenError as exc:
+        if debug:
+            traceback.print_exc()
+        for line in exc.lines():
+            click.echo(line, err=True)
+        sys.exit(1)
+    except OSError as exc:  # the port is taken, or the address is not ours
+        click.echo(f"archivegen: cannot serve on {bind}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
 @main.command(name="import")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--config", "config_path", type=click.Path(path_type=Path),

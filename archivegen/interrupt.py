@@ -21,6 +21,14 @@ def request(signum: int, frame: object = None) -> None:
     _requested.append(signum)
 
 
+PREEMPT = 0  # not a signal: another thread wants the build stopped (the live preview)
+
+
+def preempt() -> None:
+    """Ask the running build to stop at its next safe point, from another thread."""
+    _requested.append(PREEMPT)
+
+
 def clear() -> None:
     _requested.clear()
 
@@ -31,5 +39,7 @@ def check() -> None:
         return
     if _requested[0] == signal.SIGINT:
         raise KeyboardInterrupt
+    if _requested[0] == PREEMPT:
+        raise BuildInterrupted([Problem("archivegen", "build stopped for a newer change")])
     raise BuildInterrupted([Problem("archivegen", f"interrupted by signal {_requested[0]}; "
                                                   "the previous output is unchanged")])

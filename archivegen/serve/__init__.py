@@ -1,0 +1,1 @@
+"""archivegen serve: the live preview (watch, rebuild incrementally, reload the browser)."""

@@ -1,0 +1,192 @@
+"""``archivegen serve``: build, serve, watch, rebuild what changed, tell the browsers.
+
+One loop thread does all building, so builds never overlap; the HTTP server answers from its
+own threads. After a burst of file events the loop runs an incremental build *without* the
+search step, publishes the changed pages (open tabs showing one of them reload), and only
+then brings the search bundles up to date in a second build. A new change arriving during that
+search build stops it at its next safe point (it is atomic, so nothing is lost) and is built
+first; the search catches up afterwards.
+
+A failing build never stops the server: its one-line error goes to the terminal and, as an
+overlay, to every open tab, which keeps showing the last good page.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from archivegen import interrupt
+from archivegen.build import BuildOptions, BuildReport, build
+from archivegen.config import SiteConfig, load_config
+from archivegen.errors import ArchivegenError, BuildInterrupted
+from archivegen.output.lock import STATE_DIR_NAME
+from archivegen.serve.changes import Batch, Debouncer
+from archivegen.serve.server import Broadcaster, BuildGate, PreviewServer, is_loopback, output_url_paths
+from archivegen.serve.watcher import Watcher
+
+DRAFTS_OUTPUT = "preview-with-drafts"  # below .archivegen/: drafts never reach site/
+
+
+class Echo(Protocol):
+    def __call__(self, line: str, err: bool = False) -> None: ...
+
+
+def _print(line: str, err: bool = False) -> None:
+    print(line, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+@dataclass
+class ServeOptions:
+    config_path: Path = Path("site_config.yaml")
+    bind: str = "127.0.0.1"
+    port: int = 8000
+    open_browser: bool = False
+    drafts: bool = False
+    poll: bool = False
+    workers: int = 0
+
+
+class PreviewSession:
+    def __init__(self, options: ServeOptions, echo: Echo = _print) -> None:
+        self.options, self.echo = options, echo
+        self.config: SiteConfig = load_config(options.config_path)
+        self.output = (self.config.project_dir / STATE_DIR_NAME / DRAFTS_OUTPUT / "site" if options.drafts
+                       else self.config.output_dir)
+        self.news = Broadcaster()
+        self.gate = BuildGate()
+        self.debouncer = Debouncer(on_event=self._on_event)
+        self.stop = threading.Event()
+        self.builds = 0
+        self._search_due = False
+        self._searching = threading.Event()
+        self.server: PreviewServer | None = None
+        self.watcher: Watcher | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> str:
+        """Build once, start serving and watching; return the preview's URL."""
+        if not is_loopback(self.options.bind):
+            self.echo(f"warning: serving on {self.options.bind}, reachable from other machines; "
+                      "the preview is meant for 127.0.0.1", err=True)
+        self._build_pages(first=True)
+        self.output.mkdir(parents=True, exist_ok=True)
+        self.server = PreviewServer((self.options.bind, self.options.port), self.output,
+                                    self.config.base_path, self.news, self.gate)
+        threading.Thread(target=self.server.serve_forever, name="archivegen-http", daemon=True).start()
+        self.watcher = Watcher(self.config, self.output, self.debouncer, poll=self.options.poll,
+                               warn=self.echo, clock=time.monotonic)
+        self.watcher.start()
+        url = self.server.url
+        self.echo(f"Serving {url} (watching {'by polling' if self.watcher.poll else 'for changes'}; "
+                  "Ctrl-C to stop)")
+        if self.options.open_browser:
+            webbrowser.open(url)
+        return url
+
+    def run_forever(self) -> None:
+        """The loop: wait for a burst of changes, rebuild, repeat, until ``stop`` is set."""
+        while not self.stop.is_set():
+            batch = self.debouncer.wait(time.monotonic, self.stop, idle=self._idle_work)
+            if batch is not None:
+                self.rebuild(batch)
+
+    def close(self) -> None:
+        self.stop.set()
+        interrupt.preempt()
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def rebuild(self, batch: Batch) -> None:
+        kinds = ", ".join(sorted(batch.kinds)) or "files"
+        self._build_pages(reason=f"{kinds} changed" + (" (rescan)" if batch.rescan else ""))
+        if self.watcher is not None:
+            self.watcher.check()
+
+    def _build_pages(self, first: bool = False, reason: str = "") -> None:
+        started = time.perf_counter()
+        interrupt.clear()
+        try:
+            with self.gate.closed():
+                report = build(self._options(search=first))
+        except ArchivegenError as exc:
+            message = "\n".join(exc.lines())
+            self.echo(message, err=True)
+            self.news.publish([], error=message)
+            return
+        self.builds += 1
+        seconds = time.perf_counter() - started
+        changed = output_url_paths([p for p in report.changed if not p.startswith("static/")],
+                                   self.config.base_path)
+        if report.full or any(p.startswith("static/") for p in report.changed):
+            changed.append("*")  # a stylesheet or every page: reload all tabs
+        self.news.publish(changed)
+        self._search_due = bool(report.search.pending)
+        self.echo(self._summary(report, seconds, reason, first))
+
+    def _idle_work(self) -> None:
+        """Bring the search bundles up to date while nothing else is waiting."""
+        if not self._search_due:
+            return
+        self._search_due = False
+        interrupt.clear()
+        self._searching.set()
+        started = time.perf_counter()
+        try:
+            with self.gate.closed():
+                report = build(self._options(search=True))
+            if report.search.indexed:
+                years = ", ".join(map(str, report.search.indexed))
+                self.echo(f"  search re-indexed ({years}) in {time.perf_counter() - started:.2f} s")
+        except BuildInterrupted:
+            self._search_due = True  # a newer change came first; index after it
+        except ArchivegenError as exc:
+            self.echo("\n".join(exc.lines()), err=True)
+        finally:
+            self._searching.clear()
+            interrupt.clear()
+
+    def _on_event(self) -> None:
+        """From the watcher thread: a change arrived; a running search build gives way."""
+        if self._searching.is_set():
+            interrupt.preempt()
+
+    def _options(self, search: bool) -> BuildOptions:
+        return BuildOptions(config_path=self.options.config_path, output_dir=self.output,
+                            drafts=self.options.drafts, workers=self.options.workers, search=search)
+
+    def _summary(self, report: BuildReport, seconds: float, reason: str, first: bool) -> str:
+        if first:
+            return (f"Built {report.articles} articles, {report.tags} tags in {seconds:.2f} s")
+        pages = len([p for p in report.changed if not p.startswith("static/")])
+        return f"Rebuilt ({reason}) in {seconds:.2f} s: {pages} file(s) changed"
+
+
+def serve(options: ServeOptions, echo: Echo = _print) -> None:
+    """Run the preview until Ctrl-C (or SIGTERM)."""
+    session = PreviewSession(options, echo)
+
+    def stop(signum: int, frame: object) -> None:
+        session.stop.set()
+        interrupt.preempt()
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        session.start()
+        session.run_forever()
+    finally:
+        session.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
