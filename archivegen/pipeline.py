@@ -124,9 +124,9 @@ class _Build:
         try:
             with steps.step("render pages"):
                 renderer = PageRenderer(config, site, summaries, bodies)
-                results = self._render(renderer, plan.jobs, root)
+                results = self._render(renderer, plan.jobs, root, flat=not full)
             with steps.step("copy static files"):
-                copy_files({f"static/{rel}": path for rel, path in plan.statics.items()}, root)
+                copy_files({f"static/{rel}": path for rel, path in plan.statics.items()}, root, flat=not full)
             with steps.step("index search"):
                 placed = indexer.place(plan.years, root, summaries, bodies, self.workers)
                 report.search.indexed = placed.indexed
@@ -191,16 +191,17 @@ class _Build:
         removed = sorted(path for path in recorded if path not in planned)
         return _Plan(jobs, statics, static_keys, years, removed)
 
-    def _render(self, renderer, jobs: Sequence[tuple[int, str]], root: Path):  # type: ignore[no-untyped-def]
+    def _render(self, renderer, jobs: Sequence[tuple[int, str]], root: Path,  # type: ignore[no-untyped-def]
+                flat: bool):
         from archivegen.render.stage import DaskCluster, render_pages
 
         if self.options.dask:
             cluster = DaskCluster(self.options.dask)
             try:
-                return render_pages(renderer, jobs, root, self.workers, cluster)
+                return render_pages(renderer, jobs, root, self.workers, cluster, flat)
             finally:
                 cluster.close()
-        return render_pages(renderer, jobs, root, self.workers, self.options.executor)
+        return render_pages(renderer, jobs, root, self.workers, self.options.executor, flat)
 
     # -- state --------------------------------------------------------------------------------
 

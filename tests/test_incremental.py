@@ -208,7 +208,7 @@ def test_a_crash_after_the_commit_is_rolled_forward(project: Path, tmp_path: Pat
         for relative in entry.files[: len(entry.files) // 2]:
             target = Path(entry.output) / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(Path(entry.pending) / relative, target)
+            os.replace(Path(entry.pending) / journal.pending_name(relative), target)
         raise SystemExit("power lost")
 
     for n in (3, 5, 7):

@@ -17,6 +17,7 @@ the next build, which finds the journal and rolls it forward; every step can be 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import uuid
@@ -26,11 +27,17 @@ from pathlib import Path
 from archivegen.errors import OutputError, Problem
 
 
+def pending_name(relative: str) -> str:
+    """A changed file's name in the pending folder: flat, because creating (and afterwards
+    removing) a folder per page costs more than writing the page."""
+    return hashlib.blake2b(relative.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
 @dataclass
 class Journal:
     output: str
     pending: str
-    files: list[str] = field(default_factory=list)  # written into pending, to move in
+    files: list[str] = field(default_factory=list)  # written into pending (flat), to move in
     folders: list[str] = field(default_factory=list)  # folders to replace whole (search bundles)
     deletes: list[str] = field(default_factory=list)  # output files to remove
     drop_folders: list[str] = field(default_factory=list)  # output folders to remove
@@ -62,11 +69,14 @@ def apply(journal: Journal) -> None:
             _remove(output, output / relative, folder=False)
         for relative in journal.drop_folders:
             _remove(output, output / relative, folder=True)
+        folders: set[Path] = set()
         for relative in journal.files:
-            source = pending / relative
-            if source.exists() or source.is_symlink():
+            source = pending / pending_name(relative)
+            if source.exists():  # else moved in before a crash
                 target = output / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
                 os.replace(source, target)
         retired = pending / ".replaced"
         for relative in journal.folders:

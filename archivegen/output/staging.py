@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 from archivegen.errors import OutputError, Problem
+from archivegen.output.journal import pending_name
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -103,8 +104,8 @@ class FileWriter:
     the filesystem again for every file costs as much as the write.
     """
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path, flat: bool = False) -> None:
+        self.root, self.flat = root, flat  # flat: the pending folder of an incremental build
         self._folders: set[Path] = set()
 
     def write(self, relative: str, data: bytes) -> None:
@@ -112,7 +113,7 @@ class FileWriter:
         if relative.startswith("/") or any(p in ("", ".", "..") or "\\" in p or "\x00" in p
                                            for p in parts):
             raise OutputError([Problem(relative, "refusing to write outside the output folder")])
-        target = self.root.joinpath(*parts)
+        target = self.root / pending_name(relative) if self.flat else self.root.joinpath(*parts)
         try:
             if target.parent not in self._folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -135,10 +136,10 @@ def static_files(sources: list[Path]) -> dict[str, Path]:
     return found
 
 
-def copy_files(files: dict[str, Path], destination: Path) -> int:
+def copy_files(files: dict[str, Path], destination: Path, flat: bool = False) -> int:
     """Copy ``relative path -> source file`` below destination; return files copied."""
     for relative, path in files.items():
-        target = destination / relative
+        target = destination / pending_name(relative) if flat else destination / relative
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)

@@ -54,9 +54,10 @@ def page_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def render_chunk(renderer: PageRenderer, items: Sequence[WorkItem], root: Path | None) -> list[PageResult]:
+def render_chunk(renderer: PageRenderer, items: Sequence[WorkItem], root: Path | None,
+                 flat: bool = False) -> list[PageResult]:
     """Render pages; write changed ones below ``root``, or return their bytes when it is None."""
-    writer = FileWriter(root) if root is not None else None
+    writer = FileWriter(root, flat) if root is not None else None
     results = []
     for index, old_digest, html in items:
         interrupt.check()
@@ -75,18 +76,21 @@ def render_chunk(renderer: PageRenderer, items: Sequence[WorkItem], root: Path |
 
 
 def _render_inherited(items: Sequence[WorkItem]) -> list[PageResult]:
-    return render_chunk(inherited("renderer"), items, inherited("root"))
+    return render_chunk(inherited("renderer"), items, inherited("root"), inherited("flat"))
 
 
 def render_pages(renderer: PageRenderer, jobs: Sequence[tuple[int, str]], root: Path, workers: int,
-                 executor: Executor | DaskCluster | None = None) -> list[PageResult]:
-    """Render ``jobs`` (page index, current output hash) into ``root``; results in job order."""
+                 executor: Executor | DaskCluster | None = None, flat: bool = False) -> list[PageResult]:
+    """Render ``jobs`` (page index, current output hash) into ``root``; results in job order.
+
+    ``flat``: ``root`` is an incremental build's pending folder (see ``output/journal.py``).
+    """
     if executor is None:
         items: list[WorkItem] = [(index, digest, None) for index, digest in jobs]
-        chunks = fork_imap(_render_inherited, items, workers, {"renderer": renderer, "root": root},
-                           chunk_size=CHUNK_SIZE)
+        chunks = fork_imap(_render_inherited, items, workers,
+                           {"renderer": renderer, "root": root, "flat": flat}, chunk_size=CHUNK_SIZE)
         return [result for chunk in chunks for result in chunk]
-    writer = FileWriter(root)
+    writer = FileWriter(root, flat)
     results = []
     for chunk in _remote_chunks(renderer, jobs, executor, workers):
         for result in chunk:
