@@ -73,7 +73,9 @@ class BuildOptions:
     search: bool = True  # False: leave stale search bundles for the next build (live preview)
 
 
-class _Steps:
+class Steps:
+    """Times named build steps and reports each as it ends (``-v`` prints them)."""
+
     def __init__(self, report: BuildReport, on_step: Callable[[str, float], None] | None):
         self.report, self.on_step = report, on_step
 
@@ -97,7 +99,7 @@ def build(options: BuildOptions,
     config = load_config(options.config_path)
     output = (options.output_dir.resolve() if options.output_dir else config.output_dir)
     report = BuildReport(output_dir=output)
-    steps = _Steps(report, on_step)
+    steps = Steps(report, on_step)
     steps.record("load config", time.perf_counter() - started)
     check_output_dir(config, output, from_command_line=options.output_dir is not None)
 

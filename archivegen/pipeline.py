@@ -15,11 +15,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archivegen.build import (
     BuildOptions,
     BuildReport,
-    _Steps,
+    Steps,
     reader_digest,
     remembered_warnings,
     settings_digest,
@@ -31,7 +32,14 @@ from archivegen.errors import ContentError
 from archivegen.output import journal
 from archivegen.output.staging import Staging, copy_files, static_files
 from archivegen.render.theme import THEME_STATIC, template_dirs
-from archivegen.state.store import BuildState, OutputRow
+from archivegen.state.store import BuildState, OutputRow, SourceRow
+
+if TYPE_CHECKING:  # the render stack is imported only when a build has work to do
+    from archivegen.content.article import Article
+    from archivegen.render.inputs import PageKeys
+    from archivegen.render.pages import PageRenderer
+    from archivegen.render.stage import PageResult
+    from archivegen.site.model import Site
 
 BUNDLE_PREFIX = "pagefind/"
 
@@ -41,7 +49,7 @@ def _no_records(keys: Sequence[str]) -> dict[str, tuple[str, bytes]]:
     return {}
 
 
-def run_build(config: SiteConfig, options: BuildOptions, output: Path, state_dir: Path, steps: _Steps,
+def run_build(config: SiteConfig, options: BuildOptions, output: Path, state_dir: Path, steps: Steps,
               report: BuildReport) -> None:
     state = BuildState(state_dir)
     try:
@@ -61,7 +69,7 @@ class _Plan:
 
 class _Build:
     def __init__(self, config: SiteConfig, options: BuildOptions, output: Path, state_dir: Path,
-                 state: BuildState, steps: _Steps, report: BuildReport) -> None:
+                 state: BuildState, steps: Steps, report: BuildReport) -> None:
         self.config, self.options, self.output, self.state_dir = config, options, output, state_dir
         self.state, self.steps, self.report = state, steps, report
         self.workers = workers_for(options)
@@ -96,7 +104,7 @@ class _Build:
 
     def _build(self, read: incremental.IncrementalRead, full: bool, settings: str, reader: str,
                inputs_signature: str, same_reader: bool) -> None:
-        from archivegen.render.inputs import PageKeys, TemplateDigests, file_digest
+        from archivegen.render.inputs import PageKeys, TemplateDigests
         from archivegen.render.markdown_cache import HtmlSource
         from archivegen.render.pages import PageRenderer
         from archivegen.search.indexer import SearchIndexer
@@ -112,7 +120,7 @@ class _Build:
             keys = PageKeys(config, site, summaries, TemplateDigests(config.templates_dir))
             recorded = {} if full else self.state.outputs()
             indexer = SearchIndexer(config, site, keys.entries, self.state_dir)
-            plan = self._plan(site, keys, recorded, indexer.fingerprints, file_digest, full)
+            plan = self._plan(site, keys, recorded, indexer.fingerprints)
             if not self.options.search:  # left stale in the state: the next build indexes them
                 report.search.pending, plan.years = plan.years, []
 
@@ -170,8 +178,8 @@ class _Build:
         indexer.forget_other_years()
         self._forget_markdown(read, articles)
 
-    def _plan(self, site, keys, recorded: dict[str, OutputRow], fingerprints: dict[int, str],
-              file_digest, full: bool) -> _Plan:  # type: ignore[no-untyped-def]
+    def _plan(self, site: Site, keys: PageKeys, recorded: dict[str, OutputRow],
+              fingerprints: dict[int, str]) -> _Plan:
         jobs: list[tuple[int, str]] = []
         for index, page in enumerate(site.pages):
             old = recorded.get(page.output)
@@ -179,6 +187,8 @@ class _Build:
                 jobs.append((index, ""))
             elif keys.key(page, old.templates, old.reads) != old.inputs:
                 jobs.append((index, old.digest))
+        from archivegen.render.inputs import file_digest
+
         sources = static_files([THEME_STATIC, self.config.static_dir])
         static_keys = {rel: file_digest(path) for rel, path in sources.items()}
         statics = {rel: sources[rel] for rel, digest in static_keys.items()
@@ -191,8 +201,8 @@ class _Build:
         removed = sorted(path for path in recorded if path not in planned)
         return _Plan(jobs, statics, static_keys, years, removed)
 
-    def _render(self, renderer, jobs: Sequence[tuple[int, str]], root: Path,  # type: ignore[no-untyped-def]
-                flat: bool):
+    def _render(self, renderer: PageRenderer, jobs: Sequence[tuple[int, str]], root: Path,
+                flat: bool) -> list[PageResult]:
         from archivegen.render.stage import DaskCluster, render_pages
 
         if self.options.dask:
@@ -205,7 +215,7 @@ class _Build:
 
     # -- state --------------------------------------------------------------------------------
 
-    def _save(self, rows: list[OutputRow], source_rows: list, read: incremental.IncrementalRead,
+    def _save(self, rows: list[OutputRow], source_rows: list[SourceRow], read: incremental.IncrementalRead,
               settings: str, reader: str, inputs_signature: str, same_reader: bool, clear_outputs: bool,
               removed: Sequence[str] = (), entry: journal.Journal | None = None) -> None:
         state, report = self.state, self.report
@@ -260,7 +270,7 @@ class _Build:
                               f"{stat.st_ino}\n".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
-    def _forget_markdown(self, read: incremental.IncrementalRead, articles: Sequence) -> None:  # type: ignore[type-arg]
+    def _forget_markdown(self, read: incremental.IncrementalRead, articles: Sequence[Article]) -> None:
         """Drop cached bodies that only replaced or deleted versions of articles used."""
         from archivegen.render.markdown_cache import markdown_key
 
