@@ -168,8 +168,10 @@ def serve(config_path: Path, port: int, bind: str, open_browser: bool, drafts: b
         for line in exc.lines():
             click.echo(line, err=True)
         sys.exit(1)
-    except OSError as exc:  # the port is taken, or the address is not ours
-        click.echo(f"archivegen: cannot serve on {bind}:{port}: {exc.strerror or exc}", err=True)
+    except OSError as exc:  # the output or a watched folder became unreadable
+        if debug:
+            traceback.print_exc()
+        click.echo(f"archivegen: {exc.filename or 'serve'}: {exc.strerror or exc}", err=True)
         sys.exit(1)
 
 

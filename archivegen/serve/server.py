@@ -97,28 +97,31 @@ class Broadcaster:
 
 
 class BuildGate:
-    """Requests wait while a build changes the output (bounded), so no one sees half a build."""
+    """Requests wait while a build moves files into the output (bounded), so no one sees half a build.
+
+    The builder closes the gate only for the moment the output changes (the commit step) and
+    opens it once the build's news is published, so a page served after the gate opens carries
+    the new build number; while pages are parsed and rendered, requests get the last complete
+    version without waiting.
+    """
 
     def __init__(self) -> None:
         self._idle = threading.Event()
         self._idle.set()
 
-    def closed(self) -> _Closed:
-        return _Closed(self._idle)
+    def close(self) -> None:
+        self._idle.clear()
 
-    def wait(self, timeout: float = BUILD_WAIT_SECONDS) -> None:
-        self._idle.wait(timeout)
+    def open(self) -> None:
+        self._idle.set()
 
+    @property
+    def is_open(self) -> bool:
+        return self._idle.is_set()
 
-class _Closed:
-    def __init__(self, idle: threading.Event) -> None:
-        self.idle = idle
-
-    def __enter__(self) -> None:
-        self.idle.clear()
-
-    def __exit__(self, *exc: object) -> None:
-        self.idle.set()
+    def wait(self, timeout: float = BUILD_WAIT_SECONDS) -> bool:
+        """Wait until the gate is open (at most ``timeout``); False if it stayed closed."""
+        return self._idle.wait(timeout)
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -131,6 +134,12 @@ class PreviewServer(ThreadingHTTPServer):
         self.root, self.news, self.gate = root.resolve(), news, gate
         self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
         self.stopping = threading.Event()
+
+    def set_base_path(self, base_path: str) -> bool:
+        """Serve under another path (base_url was edited); True if it changed."""
+        new = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+        changed, self.base_path = new != self.base_path, new
+        return changed
 
     @property
     def url(self) -> str:
@@ -187,7 +196,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         if path.is_dir():
             if not url_path.endswith("/"):
-                self._redirect(url_path + "/")
+                query = urllib.parse.urlsplit(self.path).query
+                self._redirect(url_path + "/" + (f"?{query}" if query else ""))
                 return
             path = path / "index.html"
             if not path.is_file():
@@ -200,12 +210,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._not_found(head)
             return
         if content_type == "text/html":
-            data = self._with_reload(data, url_path)
+            data = self._with_reload(data)
         self._send(HTTPStatus.OK, data, content_type, head)
 
     def _resolve(self, relative: str) -> Path | None:
         """The file for a URL path below the base path, or None if it would leave the site."""
-        decoded = urllib.parse.unquote(relative, errors="strict") if relative else ""
+        try:
+            decoded = urllib.parse.unquote(relative, errors="strict")
+        except UnicodeDecodeError:  # %ff: no file of ours has such a name
+            return None
         segments = decoded.split("/")
         if any(s in (".", "..") or "\x00" in s or "\\" in s for s in segments):
             return None
@@ -219,9 +232,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return None  # a symlink out of the site
         return resolved
 
-    def _with_reload(self, data: bytes, url_path: str) -> bytes:
+    def _with_reload(self, data: bytes, missing: bool = False) -> bytes:
+        """``data`` with the reload script before ``</body>`` (the build number it was served at)."""
         news = self.server.news
-        query = urllib.parse.urlencode({"build": news.number, "session": news.session})
+        fields = {"build": news.number, "session": news.session, **({"missing": 1} if missing else {})}
+        query = urllib.parse.urlencode(fields)
         tag = (f'<script type="module" src="{self.server.base_path}{RELOAD_DIR}/reload.js?{query}" '
                'data-archivegen-reload></script>').encode()
         index = data.rfind(b"</body>")
@@ -230,7 +245,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _not_found(self, head: bool) -> None:
         page = self.server.root / "404.html"
         data = page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>Not found</title>Not found\n"
-        self._send(HTTPStatus.NOT_FOUND, self._with_reload(data, ""), "text/html", head)
+        self._send(HTTPStatus.NOT_FOUND, self._with_reload(data, missing=True), "text/html", head)
 
     def _redirect(self, location: str) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -32,6 +33,11 @@ from archivegen.serve.server import Broadcaster, BuildGate, PreviewServer, is_lo
 from archivegen.serve.watcher import Watcher
 
 DRAFTS_OUTPUT = "preview-with-drafts"  # below .archivegen/: drafts never reach site/
+COMMIT_FOLLOWS = "index search"  # the build step after which the output changes (pipeline.py)
+
+
+class BindError(ArchivegenError):
+    """The preview cannot listen where it was asked to."""
 
 
 class Echo(Protocol):
@@ -54,6 +60,8 @@ class ServeOptions:
 
 
 class PreviewSession:
+    """One preview: the server, the watcher and the loop that rebuilds, wired together."""
+
     def __init__(self, options: ServeOptions, echo: Echo = _print) -> None:
         self.options, self.echo = options, echo
         self.config: SiteConfig = load_config(options.config_path)
@@ -63,24 +71,33 @@ class PreviewSession:
         self.gate = BuildGate()
         self.debouncer = Debouncer(on_event=self._on_event)
         self.stop = threading.Event()
-        self.builds = 0
+        self.builds = 0  # successful builds of pages (the first one included)
         self._search_due = False
         self._searching = threading.Event()
         self.server: PreviewServer | None = None
         self.watcher: Watcher | None = None
+        self._threads: list[threading.Thread] = []
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> str:
-        """Build once, start serving and watching; return the preview's URL."""
+        """Bind, build once, start serving and watching; return the preview's URL.
+
+        The port is bound before the first build, so a taken port fails at once rather than
+        after a long build.
+        """
         if not is_loopback(self.options.bind):
             self.echo(f"warning: serving on {self.options.bind}, reachable from other machines; "
                       "the preview is meant for 127.0.0.1", err=True)
+        try:
+            self.server = PreviewServer((self.options.bind, self.options.port), self.output,
+                                        self.config.base_path, self.news, self.gate)
+        except OSError as exc:  # the port is taken, or the address is not this machine's
+            raise BindError(f"cannot serve on {self.options.bind}:{self.options.port}: "
+                            f"{exc.strerror or exc}") from exc
         self._build_pages(first=True)
         self.output.mkdir(parents=True, exist_ok=True)
-        self.server = PreviewServer((self.options.bind, self.options.port), self.output,
-                                    self.config.base_path, self.news, self.gate)
-        threading.Thread(target=self.server.serve_forever, name="archivegen-http", daemon=True).start()
+        self._spawn(self.server.serve_forever, "archivegen-http")
         self.watcher = Watcher(self.config, self.output, self.debouncer, poll=self.options.poll,
                                warn=self.echo, clock=time.monotonic)
         self.watcher.start()
@@ -95,63 +112,100 @@ class PreviewSession:
         """The loop: wait for a burst of changes, rebuild, repeat, until ``stop`` is set."""
         while not self.stop.is_set():
             batch = self.debouncer.wait(time.monotonic, self.stop, idle=self._idle_work)
-            if batch is not None:
+            if batch is not None and not self.stop.is_set():
                 self.rebuild(batch)
 
+    def run_in_background(self) -> None:
+        """Run the loop in a thread (tests, benchmarks); ``close()`` stops and joins it."""
+        self._spawn(self.run_forever, "archivegen-serve-loop")
+
     def close(self) -> None:
+        """Stop the loop (a running build stops at its next safe point), the watcher and the server."""
         self.stop.set()
         interrupt.preempt()
         if self.watcher is not None:
             self.watcher.stop()
         if self.server is not None:
-            self.server.shutdown()
+            if any(t.name == "archivegen-http" for t in self._threads):
+                self.server.shutdown()
             self.server.server_close()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=60)
+        interrupt.clear()  # the request was for this session's builds, not for later ones
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
 
     # -- building -----------------------------------------------------------------------------
 
     def rebuild(self, batch: Batch) -> None:
+        """Build after one burst of events; the build itself finds out what changed."""
         kinds = ", ".join(sorted(batch.kinds)) or "files"
+        if "config" in batch.kinds:
+            self._reload_config()
         self._build_pages(reason=f"{kinds} changed" + (" (rescan)" if batch.rescan else ""))
         if self.watcher is not None:
             self.watcher.check()
 
     def _build_pages(self, first: bool = False, reason: str = "") -> None:
+        """Build the pages (the search too only the first time) and tell the browsers."""
         started = time.perf_counter()
         interrupt.clear()
         try:
-            with self.gate.closed():
-                report = build(self._options(search=first))
+            report = self._gated_build(search=first, publish=self._publish)
         except ArchivegenError as exc:
             message = "\n".join(exc.lines())
             self.echo(message, err=True)
             self.news.publish([], error=message)
             return
         self.builds += 1
-        seconds = time.perf_counter() - started
+        self._search_due = bool(report.search.pending)
+        self.echo(self._summary(report, time.perf_counter() - started, reason, first))
+
+    def _gated_build(self, search: bool, publish: Callable[[BuildReport], None] | None = None) -> BuildReport:
+        """Run one build with the gate closed from its commit step until its news is published.
+
+        ``build()`` reports each step once it is done; the step before the commit is "index
+        search", so the gate closes when that one is reported. Requests meanwhile get the last
+        complete version; during the commit they wait, and after it they carry the new number.
+        """
+        def on_step(name: str, seconds: float) -> None:
+            if name == COMMIT_FOLLOWS:
+                self.gate.close()
+
+        try:
+            report = build(self._options(search=search), on_step)
+            if publish is not None:
+                publish(report)
+            return report
+        finally:
+            self.gate.open()
+
+    def _publish(self, report: BuildReport) -> None:
         changed = output_url_paths([p for p in report.changed if not p.startswith("static/")],
                                    self.config.base_path)
         if report.full or any(p.startswith("static/") for p in report.changed):
             changed.append("*")  # a stylesheet or every page: reload all tabs
         self.news.publish(changed)
-        self._search_due = bool(report.search.pending)
-        self.echo(self._summary(report, seconds, reason, first))
 
     def _idle_work(self) -> None:
         """Bring the search bundles up to date while nothing else is waiting."""
-        if not self._search_due:
+        if not self._search_due or self.stop.is_set():
             return
         self._search_due = False
         interrupt.clear()
         self._searching.set()
         started = time.perf_counter()
         try:
-            with self.gate.closed():
-                report = build(self._options(search=True))
+            report = self._gated_build(search=True)
             if report.search.indexed:
                 years = ", ".join(map(str, report.search.indexed))
                 self.echo(f"  search re-indexed ({years}) in {time.perf_counter() - started:.2f} s")
         except BuildInterrupted:
-            self._search_due = True  # a newer change came first; index after it
+            self._search_due = not self.stop.is_set()  # a newer change came first; index after it
         except ArchivegenError as exc:
             self.echo("\n".join(exc.lines()), err=True)
         finally:
@@ -163,13 +217,28 @@ class PreviewSession:
         if self._searching.is_set():
             interrupt.preempt()
 
+    def _reload_config(self) -> None:
+        """Follow a config edit: what is watched and the URL path may have changed.
+
+        An invalid config is left to the build, which reports it with file and line.
+        """
+        try:
+            config = load_config(self.options.config_path)
+        except ArchivegenError:
+            return
+        self.config = config
+        if self.watcher is not None:
+            self.watcher.config = config
+        if self.server is not None and self.server.set_base_path(config.base_path):
+            self.echo(f"Serving {self.server.url} (base_url changed)")
+
     def _options(self, search: bool) -> BuildOptions:
         return BuildOptions(config_path=self.options.config_path, output_dir=self.output,
                             drafts=self.options.drafts, workers=self.options.workers, search=search)
 
     def _summary(self, report: BuildReport, seconds: float, reason: str, first: bool) -> str:
         if first:
-            return (f"Built {report.articles} articles, {report.tags} tags in {seconds:.2f} s")
+            return f"Built {report.articles} articles, {report.tags} tags in {seconds:.2f} s"
         pages = len([p for p in report.changed if not p.startswith("static/")])
         return f"Rebuilt ({reason}) in {seconds:.2f} s: {pages} file(s) changed"
 
@@ -185,7 +254,8 @@ def serve(options: ServeOptions, echo: Echo = _print) -> None:
     previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         session.start()
-        session.run_forever()
+        if not session.stop.is_set():  # Ctrl-C during the first build
+            session.run_forever()
     finally:
         session.close()
         for signum, handler in previous.items():

@@ -14,6 +14,8 @@ asks for a full rescan, since events may have been lost.
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,19 +24,31 @@ from archivegen.config.schema import SiteConfig
 from archivegen.serve.changes import Debouncer, classify
 
 POLL_INTERVAL = 0.5  # seconds between scans of the polling observer
+# watchdog (>= 6) survives an inotify queue overflow by itself and only logs it here; events are
+# lost all the same, so the watcher listens to this logger to ask for a rescan.
+_INOTIFY_LOGGERS = ("watchdog.observers.inotify_c", "watchdog.observers.inotify",
+                    "watchdog.observers.inotify_buffer")
+
+
+def _to_stderr(line: str, err: bool = True) -> None:
+    print(line, file=sys.stderr if err else sys.stdout, flush=True)
 
 
 class Watcher:
+    """Feeds the debouncer from a watchdog observer; survives a dead or impossible inotify."""
+
     def __init__(self, config: SiteConfig, output: Path, debouncer: Debouncer, poll: bool = False,
-                 warn: Callable[..., None] = print, clock: Callable[[], float] = time.monotonic) -> None:
+                 warn: Callable[..., None] = _to_stderr, clock: Callable[[], float] = time.monotonic) -> None:
         self.config, self.output, self.debouncer = config, output, debouncer
         self.poll, self.warn, self.clock = poll, warn, clock
         self._observer: object | None = None
         self._watched: set[Path] = set()
+        self._overflow = _OverflowListener(self)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Start watching (inotify unless ``poll``); an inotify limit falls back to polling."""
         try:
             self._observer = self._make_observer(self.poll)
             self.refresh()
@@ -42,25 +56,36 @@ class Watcher:
         except OSError as exc:
             if self.poll:
                 raise
-            self.warn(f"warning: cannot watch files with inotify ({exc.strerror or exc}); "
-                      "falling back to polling (raise fs.inotify.max_user_watches, or use --poll)", err=True)
-            self._switch_to_polling()
+            self._native_failed(f"cannot watch files with inotify ({exc.strerror or exc})")
+            return
+        if not self.poll:
+            self._overflow.attach()
 
     def stop(self) -> None:
+        self._overflow.detach()
         observer = self._observer
         if observer is not None:
             observer.stop()  # type: ignore[attr-defined]
-            observer.join(timeout=5)  # type: ignore[attr-defined]
+            if observer.is_alive():  # type: ignore[attr-defined]
+                observer.join(timeout=5)  # type: ignore[attr-defined]
 
     def check(self) -> None:
         """Called between builds: watch newly created roots; replace a dead native observer."""
         observer = self._observer
         if observer is not None and not observer.is_alive() and not self.poll:  # type: ignore[attr-defined]
-            self.warn("warning: the file watcher stopped (event queue overflow?); "
-                      "falling back to polling and rescanning", err=True)
-            self._switch_to_polling()
+            self._native_failed("the file watcher stopped")
             return
-        self.refresh()
+        try:
+            self.refresh()
+        except OSError as exc:  # a new folder hit the inotify watch limit
+            if self.poll:
+                raise
+            self._native_failed(f"cannot watch a new folder with inotify ({exc.strerror or exc})")
+
+    def overflowed(self) -> None:
+        """The kernel dropped events: nothing tells which files changed, so a build looks at all."""
+        self.warn("warning: the file watcher lost events (inotify queue overflow); rescanning", err=True)
+        self.debouncer.rescan(self.clock())
 
     def refresh(self) -> None:
         """Schedule watches on the roots that exist now (templates/ may appear later)."""
@@ -86,6 +111,11 @@ class Watcher:
 
         return Observer()
 
+    def _native_failed(self, why: str) -> None:
+        self.warn(f"warning: {why}; falling back to polling and rescanning "
+                  "(raise fs.inotify.max_user_watches, or use --poll)", err=True)
+        self._switch_to_polling()
+
     def _switch_to_polling(self) -> None:
         self.stop()
         self.poll = True
@@ -96,6 +126,7 @@ class Watcher:
         self.debouncer.rescan(self.clock())
 
     def event(self, path: str) -> None:
+        """One path an event named: relevant ones go to the debouncer, the rest are dropped."""
         kind = classify(Path(path), self.config, self.output)
         if kind is not None:
             self.debouncer.add(kind, Path(path), self.clock())
@@ -111,7 +142,29 @@ class _Handler:
         kind = getattr(event, "event_type", "")
         if kind in ("opened", "closed_no_write"):  # reading a file changes nothing
             return
+        if kind == "modified" and getattr(event, "is_directory", False):
+            return  # only echoes a change of an entry, which has its own event (maybe a swap file)
         self.watcher.event(str(getattr(event, "src_path", "")))
         destination = getattr(event, "dest_path", "")
         if destination:  # a rename-over save: the new name is what matters
             self.watcher.event(str(destination))
+
+
+class _OverflowListener(logging.Handler):
+    """Turns watchdog's "queue overflowed" log record into a rescan (watchdog has no callback)."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        super().__init__(level=logging.WARNING)
+        self.watcher = watcher
+
+    def attach(self) -> None:
+        for name in _INOTIFY_LOGGERS:
+            logging.getLogger(name).addHandler(self)
+
+    def detach(self) -> None:
+        for name in _INOTIFY_LOGGERS:
+            logging.getLogger(name).removeHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            self.watcher.overflowed()

@@ -9,13 +9,14 @@ const script = document.querySelector("script[data-archivegen-reload]");
 const params = new URL(script.src).searchParams;
 const loadedBuild = Number(params.get("build") || 0);
 const session = params.get("session") || "";
+const missing = params.get("missing") === "1"; // a 404 page: any build may create this page
 const eventsUrl = new URL("events", script.src);
 const page = location.pathname.replace(/index\.html$/, "");
 let source = null;
 let overlay = null;
 
 function changedHere(changed) {
-  return changed.includes(page) || changed.includes("*");
+  return missing ? changed.length > 0 : changed.includes(page) || changed.includes("*");
 }
 
 function showError(message) {
@@ -49,6 +50,7 @@ function connect() {
   url.searchParams.set("session", session);
   source = new EventSource(url);
   source.addEventListener("hello", (event) => {
+    window.__archivegenConnected = true; // for the browser tests and the benchmark
     const news = JSON.parse(event.data);
     if (news.reload) { location.reload(); return; }
     if (news.error) showError(news.error); else clearError();
@@ -62,6 +64,7 @@ function connect() {
 }
 
 function disconnect() {
+  window.__archivegenConnected = false;
   if (source) {
     source.close();
     source = null;
@@ -72,4 +75,5 @@ document.addEventListener("visibilitychange", () => {
   if (document.hidden) disconnect(); else connect();
 });
 window.addEventListener("pagehide", disconnect);
+window.addEventListener("pageshow", () => { if (!document.hidden) connect(); }); // back/forward cache
 if (!document.hidden) connect();
