@@ -71,6 +71,7 @@ class BuildOptions:
     dask: str = ""  # address of a Dask scheduler to render on
     full: bool = False  # ignore the build state: render everything
     search: bool = True  # False: leave stale search bundles for the next build (live preview)
+    before_commit: Callable[[], None] | None = None  # called just before the output changes
 
 
 class Steps:

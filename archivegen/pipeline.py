@@ -154,6 +154,8 @@ class _Build:
             rows += [OutputRow(f"{BUNDLE_PREFIX}{year}/", indexer.fingerprints[year], "", "", "")
                      for year in plan.years]
             with steps.step("commit"):
+                if self.options.before_commit is not None:
+                    self.options.before_commit()
                 if full:
                     staging.commit()
                     self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,

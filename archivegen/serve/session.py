@@ -33,7 +33,6 @@ from archivegen.serve.server import Broadcaster, BuildGate, PreviewServer, is_lo
 from archivegen.serve.watcher import Watcher
 
 DRAFTS_OUTPUT = "preview-with-drafts"  # below .archivegen/: drafts never reach site/
-COMMIT_FOLLOWS = "index search"  # the build step after which the output changes (pipeline.py)
 
 
 class BindError(ArchivegenError):
@@ -166,18 +165,13 @@ class PreviewSession:
         self.echo(self._summary(report, time.perf_counter() - started, reason, first))
 
     def _gated_build(self, search: bool, publish: Callable[[BuildReport], None] | None = None) -> BuildReport:
-        """Run one build with the gate closed from its commit step until its news is published.
+        """Run one build with the gate closed from its commit until its news is published.
 
-        ``build()`` reports each step once it is done; the step before the commit is "index
-        search", so the gate closes when that one is reported. Requests meanwhile get the last
-        complete version; during the commit they wait, and after it they carry the new number.
+        Requests meanwhile get the last complete version; during the commit they wait, and after
+        it they carry the new build number.
         """
-        def on_step(name: str, seconds: float) -> None:
-            if name == COMMIT_FOLLOWS:
-                self.gate.close()
-
         try:
-            report = build(self._options(search=search), on_step)
+            report = build(self._options(search=search))
             if publish is not None:
                 publish(report)
             return report
@@ -234,6 +228,7 @@ class PreviewSession:
 
     def _options(self, search: bool) -> BuildOptions:
         return BuildOptions(config_path=self.options.config_path, output_dir=self.output,
+                            before_commit=self.gate.close,
                             drafts=self.options.drafts, workers=self.options.workers, search=search)
 
     def _summary(self, report: BuildReport, seconds: float, reason: str, first: bool) -> str:
