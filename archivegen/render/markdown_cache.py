@@ -17,6 +17,7 @@ from pathlib import Path
 
 from archivegen import __version__, interrupt
 from archivegen.content.article import Article
+from archivegen.errors import Problem, StateError
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID, MarkdownRenderer, summarize
 from archivegen.state.store import STATE_FILE, open_reader
 
@@ -57,8 +58,13 @@ class BodyCache:
                 known[key] = summarize(html)
                 rows.append((key, known[key], html))
         if rows:
-            with db:
-                db.executemany("INSERT OR REPLACE INTO markdown (key, summary, html) VALUES (?, ?, ?)", rows)
+            try:
+                with db:
+                    db.executemany("INSERT OR REPLACE INTO markdown (key, summary, html) VALUES (?, ?, ?)",
+                                   rows)
+            except sqlite3.Error as exc:  # a full disk: one clean line, like the build's own writes
+                raise StateError([Problem(str(self.state_dir / STATE_FILE),
+                                          f"cannot update the build state: {exc}")]) from None
         return [known[key] for key in keys]
 
     def _connection(self) -> sqlite3.Connection:
