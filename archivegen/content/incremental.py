@@ -39,6 +39,7 @@ from archivegen.state.store import SourceRow
 
 RACY_NS = 2_000_000_000  # files changed this close to their hashing are hashed again
 RECORD_FORMAT = 1
+DECODED_CACHE_LIMIT = 300_000  # records kept decoded in a long-running process (serve)
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -66,6 +67,18 @@ class SourceRecord:
 
     @staticmethod
     def decode(data: bytes, zone: tzinfo) -> SourceRecord:
+        """The record ``data`` encodes; remembered, since a live preview decodes the same ones
+        build after build (records are immutable, so the bytes are the identity)."""
+        cache_key = (data, str(zone))
+        found = _DECODED.get(cache_key)
+        if found is None:
+            if len(_DECODED) > DECODED_CACHE_LIMIT:
+                _DECODED.clear()
+            found = _DECODED[cache_key] = SourceRecord._decode(data, zone)
+        return found
+
+    @staticmethod
+    def _decode(data: bytes, zone: tzinfo) -> SourceRecord:
         (version, key, title, date, slug, body_line, tags, summary, source, authors, language, draft,
          updated, url, content_hash, body_hash, warnings, derived) = marshal.loads(data)
         if version != RECORD_FORMAT:
@@ -77,6 +90,9 @@ class SourceRecord:
             updated=datetime.fromisoformat(updated).astimezone(zone) if updated else None,
             url=url, content_hash=content_hash, body_hash=body_hash)
         return SourceRecord(article, tuple(Problem(*w) for w in warnings), derived)
+
+
+_DECODED: dict[tuple[bytes, str], SourceRecord] = {}
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any
 
 from archivegen import __version__
 from archivegen.config.schema import SiteConfig
+from archivegen.output.lock import STATE_DIR_NAME
 from archivegen.render.markdown_cache import HtmlSource
 from archivegen.render.recorder import recording
 from archivegen.render.templates import (
@@ -74,6 +75,8 @@ class PageRenderer:
             globals_={"url": self.links.url, "abs_url": self.links.abs_url,
                       "version": __version__, "site": self._site_info()},
             snapshot=self._templates,
+            bytecode_dir=(None if self._templates is not None  # elsewhere: no project folder
+                          else config.project_dir / STATE_DIR_NAME / "templates"),
         )
         self._families: dict[str, Callable[[Page], dict[str, Any]]] = {
             "home": self._listing, "tag": self._tag, "tag_index": self._tag_index,

@@ -46,8 +46,14 @@ class SnapshotLoader(jinja2.BaseLoader):
 
 def make_environment(project_templates: Path, filters: dict[str, Callable[..., Any]],
                      globals_: dict[str, Any],
-                     snapshot: TemplateSnapshot | None = None) -> RecordingEnvironment:
-    """The environment; with a ``snapshot``, project templates come from it instead of the disk."""
+                     snapshot: TemplateSnapshot | None = None,
+                     bytecode_dir: Path | None = None) -> RecordingEnvironment:
+    """The environment; with a ``snapshot``, project templates come from it instead of the disk.
+
+    ``bytecode_dir`` keeps compiled templates between builds (Jinja checks each against its
+    source's checksum): compiling the theme costs more than rendering a dozen pages, which is
+    what an incremental build often renders.
+    """
     loader: jinja2.BaseLoader = jinja2.FileSystemLoader([str(d) for d in template_dirs(project_templates)])
     if snapshot is not None:
         theme = jinja2.FileSystemLoader(str(THEME_TEMPLATES))
@@ -61,10 +67,21 @@ def make_environment(project_templates: Path, filters: dict[str, Callable[..., A
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(bytecode_dir),
     )
     env.filters.update(filters)
     env.globals.update(globals_)
     return env
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only project: compile every time
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def describe_template_error(exc: BaseException, project_dir: Path) -> TemplateError:
