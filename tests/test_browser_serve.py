@@ -199,3 +199,36 @@ def test_serve_bench_smoke(tmp_path: Path) -> None:
     assert entry["size"] == 50 and len(entry["runs_s"]) == 3
     assert 0 < entry["min_s"] <= entry["median_s"] <= entry["max_s"] < 30
     assert "median" in completed.stdout and "50" in completed.stdout
+
+
+SEED_SLUG = "acute-crisis-in-syrias-idlib-demanded-our-direct-talks-putin-says-as-he-meets-erdogan-in-moscow"
+SEED = f"content/2020/{SEED_SLUG}.md"
+
+
+def test_the_example_archive_shows_an_edit_of_the_seed_in_an_open_page(
+        tmp_path: Path, open_tab: Callable[[str], Tab]) -> None:
+    """The issue's acceptance check: serve the repository's own archive, edit the seed, watch."""
+    import shutil
+
+    repo = Path(__file__).resolve().parent.parent
+    project = tmp_path / "example"
+    project.mkdir()
+    shutil.copy2(repo / "site_config.yaml", project / "site_config.yaml")
+    for folder in ("content", "templates", "static"):
+        if (repo / folder).is_dir():
+            shutil.copytree(repo / folder, project / folder)
+    running = Session(project / "site_config.yaml")
+    running.preview.start()
+    running.preview.run_in_background()
+    try:
+        url = running.preview.server.url  # type: ignore[union-attr]
+        tab = open_tab(f"{url}2020/03/{SEED_SLUG}/")
+        assert "Idlib" in tab.text()
+        seed = project / SEED
+        text = seed.read_text(encoding="utf-8")
+        seed.write_text(text.rstrip("\n") + "\n\nA correction appended while the preview was open.\n",
+                        encoding="utf-8")
+        tab.wait_text("A correction appended while the preview was open.")
+        assert tab.errors == []
+    finally:
+        running.preview.close()
