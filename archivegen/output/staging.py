@@ -149,8 +149,3 @@ def copy_files(files: dict[str, Path], destination: Path, flat: bool = False) ->
             where = exc.filename2 or exc.filename or target
             raise OutputError([Problem(str(where), f"cannot copy: {exc.strerror}")]) from None
     return len(files)
-
-
-def copy_static(sources: list[Path], destination: Path) -> int:
-    """Copy static folders in order (later ones override earlier files); return files copied."""
-    return copy_files(static_files(sources), destination)

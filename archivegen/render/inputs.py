@@ -60,9 +60,6 @@ class TemplateDigests:
                 f"{name}={self._files.get(name, 'missing')}" for name in names.split("\n"))
         return found
 
-    def all(self) -> str:
-        return _digest(f"{name}={digest}" for name, digest in sorted(self._files.items()))
-
 
 def config_digest(config: SiteConfig) -> str:
     """The settings every page depends on (the ones templates see, and how dates are shown)."""

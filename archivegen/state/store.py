@@ -169,30 +169,7 @@ class BuildState:
 
     # -- rendered Markdown --------------------------------------------------------------------
 
-    def markdown(self, key: str) -> tuple[str, str] | None:
-        row = self._db.execute("SELECT html, summary FROM markdown WHERE key = ?", (key,)).fetchone()
-        return (row[0], row[1]) if row else None
-
-    def markdown_summaries(self, keys: Sequence[str]) -> dict[str, str]:
-        """Key -> derived summary for the given keys that are cached."""
-        if len(keys) > 500:  # one scan beats thousands of lookups
-            wanted = set(keys)
-            return {key: summary for key, summary in self._db.execute("SELECT key, summary FROM markdown")
-                    if key in wanted}
-        found = {}
-        for key in keys:
-            row = self._db.execute("SELECT summary FROM markdown WHERE key = ?", (key,)).fetchone()
-            if row is not None:
-                found[key] = row[0]
-        return found
-
-    def markdown_keys(self) -> set[str]:
-        return {row[0] for row in self._db.execute("SELECT key FROM markdown")}
-
-    def put_markdown(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        """Rows of (key, html, summary)."""
-        self._db.executemany("INSERT OR REPLACE INTO markdown (key, html, summary) VALUES (?, ?, ?)",
-                             rows)
+    # (written by the workers that render it: see render/markdown_cache.py)
 
     def drop_markdown(self, keys: Iterable[str]) -> None:
         self._db.executemany("DELETE FROM markdown WHERE key = ?", ((k,) for k in keys))
