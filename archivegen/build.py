@@ -27,6 +27,7 @@ from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from archivegen import __version__, interrupt
 from archivegen.config import SiteConfig, load_config
@@ -51,6 +52,10 @@ class BuildReport:
     rendered: int = 0  # pages rendered (some may have come out unchanged)
     bytes_written: int = 0
     full: bool = True  # a full build (everything rendered) rather than an incremental one
+    up_to_date: bool = False  # nothing had changed: only the inputs' signatures were checked
+    sources_changed: int = 0  # content files added, edited or removed since the last build
+    output_files: int | None = None  # what the output folder holds after the build (None: unknown)
+    output_bytes: int = 0
     changed: list[str] = field(default_factory=list)  # outputs written or removed
     steps: list[tuple[str, float]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -74,33 +79,65 @@ class BuildOptions:
     before_commit: Callable[[], None] | None = None  # called just before the output changes
 
 
-class Steps:
-    """Times named build steps and reports each as it ends (``-v`` prints them)."""
+class BuildWatcher(Protocol):
+    """Whoever watches a running build: the CLI draws a progress bar or writes log lines.
 
-    def __init__(self, report: BuildReport, on_step: Callable[[str, float], None] | None):
-        self.report, self.on_step = report, on_step
+    A long build must not be silent (a cold build of 100k articles runs for minutes), yet the
+    library knows nothing of terminals: it only says which step runs and how far it got.
+    """
+
+    def step_started(self, name: str) -> None: ...
+
+    def step_progressed(self, name: str, done: int, total: int, unit: str) -> None: ...
+
+    def step_ended(self, name: str, seconds: float) -> None: ...
+
+
+class Steps:
+    """Times named build steps and tells the watcher (if any) how each one is going."""
+
+    def __init__(self, report: BuildReport, watcher: BuildWatcher | None):
+        self.report, self.watcher = report, watcher
+        self._current = ""
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
         interrupt.check()  # also right before the output changes
         start = time.perf_counter()
+        self._current = name
+        if self.watcher:
+            self.watcher.step_started(name)
         yield
         self.record(name, time.perf_counter() - start)
 
+    def progress(self, done: int, total: int, unit: str) -> None:
+        """The running step has done ``done`` of ``total`` units (pages, articles, files)."""
+        if self.watcher:
+            self.watcher.step_progressed(self._current, done, total, unit)
+
+    def counter(self, total: int, unit: str) -> Callable[[int], None]:
+        """A callback that adds finished units and reports the running total."""
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            self.progress(done, total, unit)
+        return advance
+
     def record(self, name: str, seconds: float) -> None:
         self.report.steps.append((name, seconds))
-        if self.on_step:
-            self.on_step(name, seconds)
+        if self.watcher:
+            self.watcher.step_ended(name, seconds)
 
 
-def build(options: BuildOptions,
-          on_step: Callable[[str, float], None] | None = None) -> BuildReport:
+def build(options: BuildOptions, watcher: BuildWatcher | None = None) -> BuildReport:
     """Build the site; raise an ArchivegenError (leaving the old output intact) on failure."""
     started = time.perf_counter()
     config = load_config(options.config_path)
     output = (options.output_dir.resolve() if options.output_dir else config.output_dir)
     report = BuildReport(output_dir=output)
-    steps = Steps(report, on_step)
+    steps = Steps(report, watcher)
     steps.record("load config", time.perf_counter() - started)
     check_output_dir(config, output, from_command_line=options.output_dir is not None)
 

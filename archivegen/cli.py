@@ -8,17 +8,43 @@ traceback instead.
 from __future__ import annotations
 
 import functools
+import os
 import signal
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from archivegen import __version__, interrupt
 from archivegen.errors import ArchivegenError
+
+if TYPE_CHECKING:
+    from archivegen.build import BuildReport
+
+
+CONFIG_NAME = "site_config.yaml"
+
+
+def config_option(more_help: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--config``, found like git finds its repository when not given: in the current folder
+    or the nearest one above, so commands work from anywhere inside the project."""
+    return click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+                        callback=_find_config, metavar="PATH",
+                        help=f"The archive's configuration file (default: {CONFIG_NAME} in this folder "
+                             f"or the nearest folder above).{more_help}")
+
+
+def _find_config(context: click.Context, parameter: click.Parameter, given: Path | None) -> Path:
+    if given is not None:
+        return given
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return Path(os.path.relpath(folder / CONFIG_NAME, here))
+    return Path(CONFIG_NAME)  # not found: loading it says so, naming the file
 
 
 def _run(action: Callable[[], Any], debug: bool) -> Any:
@@ -60,9 +86,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path),
-              default=Path("site_config.yaml"), show_default=True,
-              help="The archive's configuration file.")
+@config_option()
 @click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
               help="Write the site here instead of the configured output_dir.")
 @click.option("--drafts", is_flag=True, help="Include articles marked 'draft: true'.")
@@ -84,34 +108,60 @@ def build(config_path: Path, output_dir: Path | None, drafts: bool, workers: int
     """
     from archivegen.build import BuildOptions
     from archivegen.build import build as run_build
-
-    def on_step(name: str, seconds: float) -> None:
-        if verbose:
-            click.echo(f"  {name:<20} {seconds * 1000:8.0f} ms")
+    from archivegen.progress import BuildDisplay
 
     options = BuildOptions(config_path=config_path, output_dir=output_dir, drafts=drafts,
                            workers=workers, full=full, dask=dask_address)
-    report = _run(lambda: run_build(options, on_step), debug)
+    with BuildDisplay() as display:
+        report = _run(lambda: run_build(options, display), debug)
     shown_warnings = report.warnings if verbose else report.warnings[:20]
     for warning in shown_warnings:
         click.echo(f"warning: {warning}", err=True)
     if len(report.warnings) > len(shown_warnings):
         click.echo(f"warning: ... and {len(report.warnings) - len(shown_warnings)} more "
                    "(use --verbose to see all)", err=True)
-    rate = report.articles / report.seconds if report.seconds else 0.0
-    click.echo(f"Built {report.articles} articles, {report.tags} tags: {report.files} files "
-               f"({report.bytes_written / 1_048_576:.1f} MB) in {_shown(report.output_dir)} "
-               f"in {report.seconds:.2f} s ({rate:.0f} articles/s)")
-    if not report.full:
-        click.echo(f"  incremental: {report.rendered} of {report.pages} pages rendered, "
-                   f"{report.files} files written, {report.deleted} removed")
-    if not verbose:
-        click.echo("  " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.steps))
+    for line in build_summary(report, verbose):
+        click.echo(line)
+
+
+def build_summary(report: BuildReport, verbose: bool = False) -> list[str]:
+    """What a build did, in words that cannot be misread: what was checked, what was rendered
+    and written, and what the output folder holds now (not just what this build wrote)."""
+    where = _shown(report.output_dir)
+    known = f"{_count(report.articles, 'article')}, {_count(report.tags, 'tag')}"
+    if report.up_to_date or (not report.full and not (report.sources_changed or report.rendered
+                                                        or report.deleted or report.search.indexed)):
+        first = (f"Built {where} in {report.seconds:.2f} s: nothing changed ({known} checked); "
+                 f"0 of {_count(report.pages, 'page')} rendered")
+    elif report.full:
+        first = (f"Built {where} in {report.seconds:.2f} s: {known}; "
+                 f"{_count(report.rendered, 'page')} rendered")
+    else:
+        first = (f"Built {where} in {report.seconds:.2f} s: {_count(report.articles, 'article')} "
+                 f"({report.sources_changed} changed), {_count(report.tags, 'tag')}; "
+                 f"{report.rendered} of {_count(report.pages, 'page')} rendered, "
+                 f"{_count(report.files, 'file')} written, {report.deleted} removed")
+    lines = [first]
+    if report.output_files is not None:
+        lines.append(f"  {where} holds {_count(report.output_files, 'file')} ({_size(report.output_bytes)})")
+    if verbose:
+        lines += [f"  {name:<20} {seconds * 1000:8.0f} ms" for name, seconds in report.steps]
+    else:
+        lines.append("  " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.steps))
     search = report.search
     if search.indexed or search.reused:
-        click.echo(f"  search: {len(search.indexed)} year(s) indexed"
-                   + (f" ({', '.join(map(str, search.indexed))})" if search.indexed else "")
-                   + f", {len(search.reused)} unchanged")
+        lines.append(f"  search: {len(search.indexed)} year(s) indexed"
+                     + (f" ({', '.join(map(str, search.indexed))})" if search.indexed else "")
+                     + f", {len(search.reused)} unchanged")
+    return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 104_858 else f"{size / 1024:.0f} KB"
 
 
 @main.command()
@@ -127,9 +177,7 @@ def init(directory: Path, debug: bool) -> None:
 
 
 @main.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path),
-              default=Path("site_config.yaml"), show_default=True,
-              help="The archive's configuration file.")
+@config_option()
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port, printed at start).")
 @click.option("--bind", default="127.0.0.1", show_default=True,
@@ -177,9 +225,7 @@ def serve(config_path: Path, port: int, bind: str, open_browser: bool, drafts: b
 
 @main.command(name="import")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--config", "config_path", type=click.Path(path_type=Path),
-              default=Path("site_config.yaml"), show_default=True,
-              help="The archive's configuration file (content_dir, tag rules, import settings).")
+@config_option(" It gives content_dir, the tag rules and the import settings.")
 @click.option("-n", "--dry-run", is_flag=True, help="Show what would be written; write nothing.")
 @click.option("--update", is_flag=True,
               help="Rewrite articles imported before whose new import differs (re-tagged, re-extracted).")
@@ -216,10 +262,11 @@ def import_command(inputs: tuple[Path, ...], config_path: Path, dry_run: bool, u
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd())) + "/"
-    except ValueError:
-        return str(path) + "/"
+    """A folder as the user would type it from here: relative inside the project, else absolute."""
+    here = Path.cwd()
+    if path.is_relative_to(here) or here.is_relative_to(path.parent):
+        return os.path.relpath(path, here) + "/"
+    return str(path) + "/"
 
 
 @main.group()
@@ -239,9 +286,7 @@ def _deploy_options(force_help: str) -> Callable[[Callable[..., Any]], Callable[
                      help="Refuse a deploy that deletes more than N files "
                           "(default: deploy.max_deletes, 256)."),
         click.option("--force", is_flag=True, help=force_help),
-        click.option("--config", "config_path", type=click.Path(path_type=Path),
-                     default=Path("site_config.yaml"), show_default=True,
-                     help="The archive's configuration file."),
+        config_option(),
         click.option("--debug", is_flag=True, help="Show tracebacks for errors."),
     ]), command)
 

@@ -70,8 +70,12 @@ def _result(future: Future[R]) -> R:
             continue
 
 
+Progress = Callable[[int], None]  # told how many more items are done, after each chunk
+
+
 def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], workers: int,
-             state: dict[str, Any], min_items: int = 400, chunk_size: int = 250) -> list[R]:
+             state: dict[str, Any], min_items: int = 400, chunk_size: int = 250,
+             on_done: Progress | None = None) -> list[R]:
     """``[function(chunk) for chunk in chunks(items)]``, on ``workers`` forked processes.
 
     Small inputs run in this process: below ``min_items`` a pool costs more than it saves.
@@ -80,14 +84,18 @@ def fork_map(function: Callable[[Sequence[T]], R], items: Sequence[T], workers: 
         _STATE.clear()
         _STATE.update(state)
         try:
-            return [function(items)]
+            results = [function(items)]
         finally:
             _STATE.clear()
-    return list(fork_imap(function, items, workers, state, chunk_size=chunk_size))
+        if on_done:
+            on_done(len(items))
+        return results
+    return list(fork_imap(function, items, workers, state, chunk_size=chunk_size, on_done=on_done))
 
 
 def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], workers: int,
-              state: dict[str, Any], chunk_size: int = 250, min_chunk: int = 20) -> Iterator[R]:
+              state: dict[str, Any], chunk_size: int = 250, min_chunk: int = 20,
+              on_done: Progress | None = None) -> Iterator[R]:
     """Like ``fork_map`` but yields each chunk's result as soon as it (and those before it) are done.
 
     For callers that act on results while later chunks still run (import writes files as
@@ -102,6 +110,8 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], workers:
             for chunk in chunks:
                 interrupt.check()
                 yield function(chunk)
+                if on_done:
+                    on_done(len(chunk))
             return
         # Move everything built so far out of the collector's sight: a worker's garbage
         # collections would otherwise walk (and so copy-on-write) the whole inherited heap.
@@ -113,8 +123,10 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], workers:
                                    initializer=_init_worker, initargs=(os.getpid(),))
         try:
             futures = [pool.submit(function, chunk) for chunk in chunks]
-            for future in futures:
+            for future, chunk in zip(futures, chunks, strict=True):
                 yield _result(future)
+                if on_done:
+                    on_done(len(chunk))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             gc.unfreeze()

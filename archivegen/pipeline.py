@@ -30,6 +30,7 @@ from archivegen.config.schema import SiteConfig
 from archivegen.content import incremental
 from archivegen.errors import ContentError
 from archivegen.output import journal
+from archivegen.output.journal import tree_size
 from archivegen.output.staging import Staging, copy_files, static_files
 from archivegen.render.theme import THEME_STATIC, template_dirs
 from archivegen.state.store import BuildState, OutputRow, SourceRow
@@ -93,8 +94,14 @@ class _Build:
             from archivegen.render.markdown_cache import BodyCache
 
             records = self.state.source_records if same_reader else _no_records
-            read = incremental.read(scanned, self.config.tzinfo, self.config.project_dir, records,
-                                    self.workers, BodyCache(self.state_dir))
+            body_cache = BodyCache(self.state_dir)
+            try:
+                read = incremental.read(scanned, self.config.tzinfo, self.config.project_dir, records,
+                                        self.workers, body_cache,
+                                        self.steps.counter(len(scanned.to_check), "files"))
+            finally:
+                body_cache.close()
+            self.report.sources_changed = len(read.parsed) + len(read.removed)
             self.report.warnings.extend(read.result.warnings)
             if read.result.problems:
                 raise ContentError(read.result.problems)
@@ -136,7 +143,8 @@ class _Build:
             with steps.step("copy static files"):
                 copy_files({f"static/{rel}": path for rel, path in plan.statics.items()}, root, flat=not full)
             with steps.step("index search"):
-                placed = indexer.place(plan.years, root, summaries, bodies, self.workers)
+                placed = indexer.place(plan.years, root, summaries, bodies, self.workers, steps.counter(
+                    sum(len(indexer.years[year]) for year in plan.years), "articles"))
                 report.search.indexed = placed.indexed
                 untouched = set(indexer.fingerprints) - set(plan.years) - set(report.search.pending)
                 report.search.reused = sorted({*placed.reused, *untouched})
@@ -157,9 +165,10 @@ class _Build:
                 if self.options.before_commit is not None:
                     self.options.before_commit()
                 if full:
+                    holds = tree_size(root)
                     staging.commit()
                     self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,
-                               clear_outputs=True)
+                               clear_outputs=True, holds=holds)
                 else:
                     entry = journal.Journal(
                         output=str(self.output), pending=str(root),
@@ -169,14 +178,19 @@ class _Build:
                         drop_folders=[p.rstrip("/") for p in plan.removed if p.startswith(BUNDLE_PREFIX)])
                     self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,
                                clear_outputs=False, removed=plan.removed, entry=entry)
-                    journal.apply(entry)
+                    delta = journal.apply(entry, steps.counter(len(entry.files), "files"))
+                    holds = self._holds_after(delta)
                     with self.state.transaction():
                         self.state.clear_journal()
+                        self.state.set_meta("holds", f"{holds.files} {holds.bytes}")
         except BaseException:
             staging.discard()
             if not full and self.state.journal() is None:
                 journal.clean_stale_pending(self.output)
             raise
+        finally:
+            bodies.close()
+        report.output_files, report.output_bytes = holds.files, holds.bytes
         indexer.forget_other_years()
         self._forget_markdown(read, articles)
 
@@ -207,19 +221,21 @@ class _Build:
                 flat: bool) -> list[PageResult]:
         from archivegen.render.stage import DaskCluster, render_pages
 
+        on_done = self.steps.counter(len(jobs), "pages")
         if self.options.dask:
             cluster = DaskCluster(self.options.dask)
             try:
-                return render_pages(renderer, jobs, root, self.workers, cluster, flat)
+                return render_pages(renderer, jobs, root, self.workers, cluster, flat, on_done)
             finally:
                 cluster.close()
-        return render_pages(renderer, jobs, root, self.workers, self.options.executor, flat)
+        return render_pages(renderer, jobs, root, self.workers, self.options.executor, flat, on_done)
 
     # -- state --------------------------------------------------------------------------------
 
     def _save(self, rows: list[OutputRow], source_rows: list[SourceRow], read: incremental.IncrementalRead,
               settings: str, reader: str, inputs_signature: str, same_reader: bool, clear_outputs: bool,
-              removed: Sequence[str] = (), entry: journal.Journal | None = None) -> None:
+              removed: Sequence[str] = (), entry: journal.Journal | None = None,
+              holds: journal.TreeSize | None = None) -> None:
         state, report = self.state, self.report
         with state.transaction():
             if clear_outputs:
@@ -235,6 +251,8 @@ class _Build:
             state.set_meta("inputs", inputs_signature)
             state.set_meta("warnings", pickle.dumps(report.warnings).hex())
             state.set_meta("counts", f"{report.articles} {report.tags} {report.pages}")
+            if holds is not None:
+                state.set_meta("holds", f"{holds.files} {holds.bytes}")
             if entry is not None:
                 state.set_journal(entry)
 
@@ -246,10 +264,25 @@ class _Build:
         if pending is not None:
             with self.state.transaction():
                 self.state.clear_journal()
+                self.state.set_meta("holds", "")  # part of the journal was applied before: recount
+
+    def _holds_after(self, delta: journal.TreeSize) -> journal.TreeSize:
+        """What the output holds after an incremental build: the recorded size plus its change,
+        or (when no size was recorded) a count of the output, once."""
+        recorded = (self.state.meta("holds") or "").split()
+        if len(recorded) != 2:
+            return tree_size(self.output)
+        holds = journal.TreeSize(int(recorded[0]), int(recorded[1]))
+        holds.add(delta.files, delta.bytes)
+        return holds
 
     def _nothing_to_do(self) -> None:
         counts = (self.state.meta("counts") or "0 0 0").split()
         self.report.articles, self.report.tags, self.report.pages = (int(n) for n in counts)
+        self.report.up_to_date = True
+        holds = (self.state.meta("holds") or "").split()
+        if len(holds) == 2:
+            self.report.output_files, self.report.output_bytes = int(holds[0]), int(holds[1])
         self.report.warnings.extend(remembered_warnings(self.state))
 
     def _inputs_signature(self) -> str:

@@ -376,13 +376,13 @@ def prepare_archive(project: Path, articles: int, seed: int) -> tuple[float, boo
 # --------------------------------------------------------------------------------------------
 
 _STEP_LINE = re.compile(r"^\s+(?P<name>\S.*?)\s+(?P<ms>\d+) ms$")
-# The build's "Built N articles, T tags: F files (X MB) in site/ in S s (...)" line, read field by
-# field so that a reworded summary (an incremental build reporting what it skipped) still parses.
-_SUMMARY_LINE = re.compile(r"^Built\b.*$", re.M)
+# The build's "Built site/ in S s: N articles, T tags; ..." line and the "site/ holds F files (X MB)"
+# line after it, read field by field so that a reworded summary still parses.
+_SUMMARY_LINE = re.compile(r"^Built\b.*$(?:\n\s+\S+ holds .*$)?", re.M)
 _SUMMARY_FIELDS = {
-    "articles": re.compile(r"(\d+) articles?\b"),
-    "tags": re.compile(r"(\d+) tags?\b"),
-    "files": re.compile(r"(\d+) files?\b"),
+    "articles": re.compile(r"([\d,]+) articles?\b"),
+    "tags": re.compile(r"([\d,]+) tags?\b"),
+    "files": re.compile(r"holds ([\d,]+) files?\b"),
     "mb": re.compile(r"\(([\d.]+) MB\)"),
     "seconds": re.compile(r" in ([\d.]+) s\b"),
 }
@@ -396,7 +396,7 @@ class RunResult:
     reported_s: float | None  # from the build's summary line; None when it has none
     articles: int | None
     tags: int | None
-    reported_files: int | None
+    reported_files: int | None  # what the output holds, per the summary
     output_mb: float | None
     files_written: int  # added + changed in the output tree, from the benchmark's own snapshots
     files_added: int
@@ -572,7 +572,7 @@ def parse_summary(stdout: str) -> dict[str, float | None]:
     for name, pattern in _SUMMARY_FIELDS.items():
         found = pattern.search(line.group(0))
         if found:
-            values[name] = float(found.group(1))
+            values[name] = float(found.group(1).replace(",", ""))
     return values
 
 

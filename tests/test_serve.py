@@ -737,7 +737,8 @@ def test_cli_taken_port_is_one_line(project: Path) -> None:
                                 capture_output=True, text=True, timeout=WAIT)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [f"archivegen: cannot serve on 127.0.0.1:{port}: "
-                                                  "Address already in use"]
+                                                  "Address already in use (another server uses it: "
+                                                  "pass --port 0 for any free port)"]
 
 
 def test_cli_drafts_build_outside_the_output(project: Path) -> None:

@@ -34,7 +34,7 @@ from archivegen.content.reader import (
     parse_article,
 )
 from archivegen.errors import Problem
-from archivegen.parallel import fork_map, inherited
+from archivegen.parallel import Progress, fork_map, inherited
 from archivegen.state.store import SourceRow
 
 RACY_NS = 2_000_000_000  # files changed this close to their hashing are hashed again
@@ -154,11 +154,13 @@ RecordLookup = Callable[[Sequence[str]], dict[str, tuple[str, bytes]]]
 
 
 def read(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup,
-         workers: int = 1, body_hook: BodyHook | None = None) -> IncrementalRead:
+         workers: int = 1, body_hook: BodyHook | None = None, on_done: Progress | None = None
+         ) -> IncrementalRead:
     """Articles of every scanned file (without bodies): recorded ones unpickled, others parsed.
 
     ``records(keys)`` returns key -> (sha256, encoded SourceRecord) from the state;
-    ``body_hook`` sees the bodies of parsed articles and derives their summaries.
+    ``body_hook`` sees the bodies of parsed articles and derives their summaries;
+    ``on_done`` is told how many of the files to check are done, chunk by chunk.
     """
     outcome = IncrementalRead(ReadResult(warnings=list(scanned.warnings)), removed=scanned.removed)
     warnings = outcome.result.warnings
@@ -181,7 +183,8 @@ def read(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup,
     items = [(path, key, signature, known[key][0] if key in known else "")
              for path, key, signature in scanned.to_check]
     state = {"zone": zone, "shown_root": shown_root, "body_hook": body_hook}
-    for chunk in fork_map(_check_chunk, items, workers, state, min_items=1000, chunk_size=500):
+    for chunk in fork_map(_check_chunk, items, workers, state, min_items=1000, chunk_size=500,
+                          on_done=on_done):
         for key, row, article, problem, file_warnings, summary in chunk:
             if problem is not None:
                 outcome.result.problems.append(problem)

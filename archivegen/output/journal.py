@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archivegen.errors import OutputError, Problem
+from archivegen.parallel import Progress
+
+PROGRESS_BATCH = 1000  # files moved in between two progress reports
 
 
 def pending_name(relative: str) -> str:
@@ -61,37 +64,93 @@ def same_filesystem(output: Path) -> bool:
         return False
 
 
-def apply(journal: Journal) -> None:
-    """Carry the journal out; safe to repeat after a crash half-way."""
+@dataclass
+class TreeSize:
+    """Files and bytes in a folder: what the build summary says the output holds."""
+
+    files: int = 0
+    bytes: int = 0
+
+    def add(self, files: int, size: int) -> None:
+        self.files += files
+        self.bytes += size
+
+
+def tree_size(folder: Path) -> TreeSize:
+    """Count the files below ``folder`` (symlinks as the files they are; none when it is missing)."""
+    size = TreeSize()
+    stack = [str(folder)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    else:
+                        size.add(1, entry.stat(follow_symlinks=False).st_size)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+    return size
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.lstat().st_size
+    except FileNotFoundError:
+        return None
+
+
+def apply(journal: Journal, on_done: Progress | None = None) -> TreeSize:
+    """Carry the journal out; safe to repeat after a crash half-way.
+
+    Returns how the output's file count and size changed (only meaningful for a first,
+    complete application); ``on_done`` is told how many files were moved in, in batches.
+    """
     output, pending = Path(journal.output), Path(journal.pending)
+    delta = TreeSize()
     try:
         for relative in journal.deletes:
+            if (old := _file_size(output / relative)) is not None:
+                delta.add(-1, -old)
             _remove(output, output / relative, folder=False)
         for relative in journal.drop_folders:
+            dropped = tree_size(output / relative)
+            delta.add(-dropped.files, -dropped.bytes)
             _remove(output, output / relative, folder=True)
         folders: set[Path] = set()
-        for relative in journal.files:
+        for moved, relative in enumerate(journal.files, start=1):
             source = pending / pending_name(relative)
-            if source.exists():  # else moved in before a crash
+            if (new := _file_size(source)) is not None:  # else moved in before a crash
                 target = output / relative
                 if target.parent not in folders:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
+                old = _file_size(target)
+                delta.add(0 if old is not None else 1, new - (old or 0))
                 os.replace(source, target)
+            if on_done and moved % PROGRESS_BATCH == 0:
+                on_done(PROGRESS_BATCH)
+        if on_done and len(journal.files) % PROGRESS_BATCH:
+            on_done(len(journal.files) % PROGRESS_BATCH)
         retired = pending / ".replaced"
         for relative in journal.folders:
             source, target = pending / relative, output / relative
             if not source.is_dir():
                 continue  # moved in before a crash
             if target.exists():
+                replaced = tree_size(target)
+                delta.add(-replaced.files, -replaced.bytes)
                 (retired / relative).parent.mkdir(parents=True, exist_ok=True)
                 os.rename(target, retired / relative)
+            added = tree_size(source)
+            delta.add(added.files, added.bytes)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(source, target)
     except OSError as exc:
         raise OutputError([Problem(str(exc.filename or output),
                                    f"cannot update the output: {exc.strerror}")]) from None
     shutil.rmtree(pending, ignore_errors=True)
+    return delta
 
 
 def _remove(output: Path, path: Path, folder: bool) -> None:

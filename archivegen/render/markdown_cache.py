@@ -73,6 +73,10 @@ class BodyCache:
             self._pid = os.getpid()
         return self._db
 
+    def close(self) -> None:
+        """Close this process's connection (an open one keeps SQLite's WAL files beside the state)."""
+        _close(self)
+
 
 class HtmlSource:
     """Looks rendered bodies up in the cache, rendering (and re-reading) only on a miss.
@@ -107,6 +111,10 @@ class HtmlSource:
         return self.render(article.body if article.body or not article.body_hash
                            else self._reread(article))
 
+    def close(self) -> None:
+        """Close this process's connection (an open one keeps SQLite's WAL files beside the state)."""
+        _close(self)
+
     def render(self, body: str) -> str:
         if self._renderer is None:
             self._renderer = MarkdownRenderer()
@@ -119,3 +127,10 @@ class HtmlSource:
 
         text = decode_text((self.content_dir / article.key).read_bytes())
         return split_front_matter(text).body
+
+
+def _close(owner: BodyCache | HtmlSource) -> None:
+    """Close the owner's connection if this process opened it (a forked child's copy is not ours)."""
+    if owner._db is not None and owner._pid == os.getpid():
+        owner._db.close()
+    owner._db = None

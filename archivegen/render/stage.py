@@ -29,7 +29,7 @@ from typing import Any
 from archivegen import interrupt
 from archivegen.errors import ExecutorError, Problem
 from archivegen.output.staging import FileWriter
-from archivegen.parallel import fork_imap, inherited
+from archivegen.parallel import Progress, fork_imap, inherited
 from archivegen.render.pages import PageRenderer
 
 CHUNK_SIZE = 200
@@ -80,19 +80,24 @@ def _render_inherited(items: Sequence[WorkItem]) -> list[PageResult]:
 
 
 def render_pages(renderer: PageRenderer, jobs: Sequence[tuple[int, str]], root: Path, workers: int,
-                 executor: Executor | DaskCluster | None = None, flat: bool = False) -> list[PageResult]:
+                 executor: Executor | DaskCluster | None = None, flat: bool = False,
+                 on_done: Progress | None = None) -> list[PageResult]:
     """Render ``jobs`` (page index, current output hash) into ``root``; results in job order.
 
-    ``flat``: ``root`` is an incremental build's pending folder (see ``output/journal.py``).
+    ``flat``: ``root`` is an incremental build's pending folder (see ``output/journal.py``);
+    ``on_done`` is told how many more pages are done after each chunk.
     """
     if executor is None:
         items: list[WorkItem] = [(index, digest, None) for index, digest in jobs]
         chunks = fork_imap(_render_inherited, items, workers,
-                           {"renderer": renderer, "root": root, "flat": flat}, chunk_size=CHUNK_SIZE)
+                           {"renderer": renderer, "root": root, "flat": flat}, chunk_size=CHUNK_SIZE,
+                           on_done=on_done)
         return [result for chunk in chunks for result in chunk]
     writer = FileWriter(root, flat)
     results = []
     for chunk in _remote_chunks(renderer, jobs, executor, workers):
+        if on_done:
+            on_done(len(chunk))
         for result in chunk:
             if result.data is not None:
                 writer.write(renderer.site.pages[result.index].output, result.data)

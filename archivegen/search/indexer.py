@@ -27,6 +27,7 @@ from pathlib import Path
 from archivegen import __version__, interrupt
 from archivegen.config.schema import SiteConfig
 from archivegen.errors import Problem, SearchError
+from archivegen.parallel import Progress
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
 from archivegen.render.markdown_cache import HtmlSource
 from archivegen.search.records import RECORD_SETTINGS, search_record
@@ -70,10 +71,11 @@ class SearchIndexer:
             for year, indexes in sorted(self.years.items(), reverse=True)}
 
     def place(self, years: Iterable[int], bundle_root: Path, summaries: Sequence[str], bodies: HtmlSource,
-              workers: int = 1) -> SearchReport:
+              workers: int = 1, on_done: Progress | None = None) -> SearchReport:
         """Put the bundle of each of ``years`` into ``bundle_root/pagefind/YEAR/``.
 
-        A kept bundle whose fingerprint still matches is linked; other years are indexed.
+        A kept bundle whose fingerprint still matches is linked; other years are indexed, and
+        ``on_done`` is told each indexed year's article count when it is done.
         """
         self.cache.mkdir(parents=True, exist_ok=True)
         report = SearchReport()
@@ -86,14 +88,19 @@ class SearchIndexer:
                 report.reused.append(year)
             else:
                 stale.append(year)
+        if on_done and report.reused:
+            on_done(sum(len(self.years[year]) for year in report.reused))
 
-        def run(year: int) -> None:
+        def run(year: int) -> int:
             records = self._records(year, summaries, bodies)
             _index_year(self.executable, records, self.cache, year, self.fingerprints[year])
+            return len(records)
 
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(stale) or 1))) as pool:
-            for _ in pool.map(run, stale):
+            for indexed in pool.map(run, stale):
                 interrupt.check()
+                if on_done:
+                    on_done(indexed)
         report.indexed = sorted(stale)
         for year in [*report.reused, *stale]:
             _link_tree(self.cache / str(year) / "bundle", bundle_root / BUNDLE_DIR / str(year))

@@ -13,6 +13,7 @@ overlay, to every open tab, which keeps showing the last good page.
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 import threading
@@ -92,8 +93,10 @@ class PreviewSession:
             self.server = PreviewServer((self.options.bind, self.options.port), self.output,
                                         self.config.base_path, self.news, self.gate)
         except OSError as exc:  # the port is taken, or the address is not this machine's
+            hint = " (another server uses it: pass --port 0 for any free port)" \
+                if exc.errno == errno.EADDRINUSE else ""
             raise BindError(f"cannot serve on {self.options.bind}:{self.options.port}: "
-                            f"{exc.strerror or exc}") from exc
+                            f"{exc.strerror or exc}{hint}") from exc
         self._build_pages(first=True)
         self.output.mkdir(parents=True, exist_ok=True)
         self._spawn(self.server.serve_forever, "archivegen-http")
