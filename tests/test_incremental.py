@@ -204,7 +204,7 @@ def test_a_crash_after_the_commit_is_rolled_forward(project: Path, tmp_path: Pat
 
     real_apply = journal.apply
 
-    def crash_half_way(entry: journal.Journal) -> None:
+    def crash_half_way(entry: journal.Journal, on_done: object = None) -> None:
         for relative in entry.files[: len(entry.files) // 2]:
             target = Path(entry.output) / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -221,6 +221,9 @@ def test_a_crash_after_the_commit_is_rolled_forward(project: Path, tmp_path: Pat
     report = run(project)  # nothing changed since: only the journal is left to finish
     assert report.rendered == 0
     assert not list(project.glob(".site.pending-*"))
+    site = project / "site"
+    files = [p for p in site.rglob("*") if p.is_file()]
+    assert (report.output_files, report.output_bytes) == (len(files), sum(p.stat().st_size for p in files))
     assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
 
 
