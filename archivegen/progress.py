@@ -18,13 +18,11 @@ import click
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     SpinnerColumn,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
-    TimeRemainingColumn,
 )
 
 LOG_AFTER = 5.0  # seconds a step runs before a log gets its first progress line
@@ -51,9 +49,9 @@ class BuildDisplay:
     def __enter__(self) -> BuildDisplay:
         if self.console.is_terminal:
             self._bar = Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[unit]}"), TimeElapsedColumn(), TextColumn("left"),
-                TimeRemainingColumn(), console=self.console, transient=True)
+                SpinnerColumn(), TextColumn("{task.description:<18}"), BarColumn(),
+                TextColumn("{task.fields[counts]}"), TimeElapsedColumn(), TextColumn("{task.fields[left]}"),
+                console=self.console, transient=True)
             self._bar.start()
         return self
 
@@ -70,13 +68,15 @@ class BuildDisplay:
         if self._bar is not None:
             if self._task is not None:
                 self._bar.remove_task(self._task)
-            self._task = self._bar.add_task(name, total=None, unit="")
+            self._task = self._bar.add_task(name, total=None, counts="", left="")
 
     def step_progressed(self, name: str, done: int, total: int, unit: str) -> None:
-        if self._bar is not None and self._task is not None:
-            self._bar.update(self._task, completed=done, total=total or None, unit=unit)
-            return
         now = self.clock()
+        if self._bar is not None and self._task is not None:
+            left = _time_left(now - self._started, done, total).lstrip(", ")
+            self._bar.update(self._task, completed=done, total=total or None,
+                             counts=f"{done:,} of {total:,} {unit}", left=left)
+            return
         if now >= self._next_line and done < total:
             self._next_line, self._printed = now + LOG_EVERY, True
             self.echo(f"  {name}: {done:,} of {total:,} {unit} ({100 * done // max(total, 1)}%)"
@@ -92,6 +92,6 @@ class BuildDisplay:
 
 
 def _time_left(elapsed: float, done: int, total: int) -> str:
-    if done <= 0 or elapsed <= 0:
+    if done <= 0 or elapsed <= 0 or done >= total:
         return ""
     return f", about {elapsed * (total - done) / done:.0f} s left"
