@@ -140,8 +140,11 @@ def built_site(config: SiteConfig) -> BuiltSite:
                                                    f"writes, so it is not published; {REBUILD}")
     if not tree.files:
         raise refuse(shown, f"the site is empty; {REBUILD}")
+    recorded = recorded_outputs(config)
+    if not recorded:  # a state from another archivegen version, reset when opened
+        raise refuse(shown, "the build state records no outputs; run 'archivegen build --full' first")
     digests = {relative: _digest(path, shown, relative) for relative, path in tree.files.items()}
-    differences = compare_with_build(digests, recorded_outputs(config))
+    differences = compare_with_build(digests, recorded)
     if differences:
         raise refuse(shown, f"differs from what the last build wrote: {some_of(differences)}; run "
                             "'archivegen build --full' to restore it, then deploy")
