@@ -31,7 +31,7 @@ from typing import Protocol
 
 from archivegen import __version__, interrupt
 from archivegen.config import SiteConfig, load_config
-from archivegen.errors import Problem
+from archivegen.errors import BuildInterrupted, Problem
 from archivegen.output.lock import STATE_DIR_NAME, BuildLock
 from archivegen.output.safety import check_output_dir
 from archivegen.parallel import cpu_count
@@ -147,7 +147,8 @@ def build(options: BuildOptions, watcher: BuildWatcher | None = None) -> BuildRe
             from archivegen.pipeline import run_build
             run_build(config, options, output, state_dir, steps, report)
         except BaseException as exc:
-            _record_status(state_dir, output, ok=False, error=str(exc).splitlines()[:1])
+            _record_status(state_dir, output, ok=False, error=str(exc).splitlines()[:1],
+                           interrupted=isinstance(exc, KeyboardInterrupt | BuildInterrupted))
             raise
         _record_status(state_dir, output, ok=True, report=report,
                        seconds=time.perf_counter() - started)
@@ -174,7 +175,8 @@ def remembered_warnings(state: BuildState) -> list[Problem]:
 
 
 def _record_status(state_dir: Path, output: Path, ok: bool, **details: object) -> None:
-    """Remember whether the last build succeeded (deploy refuses to publish a failed one)."""
+    """Remember whether the last build succeeded (deploy refuses to publish a failed one, and
+    says so differently for one stopped by Ctrl-C or a signal: there is nothing to fix)."""
     report = details.pop("report", None)
     status = {"ok": ok, "output": str(output), "archivegen": __version__, **details}
     if isinstance(report, BuildReport):

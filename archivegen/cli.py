@@ -273,8 +273,10 @@ def _shown(path: Path) -> str:
 def deploy() -> None:
     """Publish the last successful build: to a gh-pages branch, or to a folder.
 
-    A deploy refuses when there is no build yet, the last build failed, the site is empty, or
-    it would delete more than --max-deletes files. Defaults come from the 'deploy:' section of
+    A deploy refuses when there is no build yet, the last build failed or was interrupted, the
+    site is empty, site/ no longer matches what the build wrote (files deleted or edited since),
+    or it would delete more than --max-deletes files. --dry-run lists what would be added,
+    changed and deleted, and changes nothing. Defaults come from the 'deploy:' section of
     site_config.yaml (remote, branch, cname, message, target, max_deletes).
     """
 
@@ -286,6 +288,8 @@ def _deploy_options(force_help: str) -> Callable[[Callable[..., Any]], Callable[
                      help="Refuse a deploy that deletes more than N files "
                           "(default: deploy.max_deletes, 256)."),
         click.option("--force", is_flag=True, help=force_help),
+        click.option("-n", "--dry-run", is_flag=True,
+                     help="List what would be added, changed and deleted; change nothing."),
         config_option(),
         click.option("--debug", is_flag=True, help="Show tracebacks for errors."),
     ]), command)
@@ -300,21 +304,27 @@ def _deploy_options(force_help: str) -> Callable[[Callable[..., Any]], Callable[
 @_deploy_options("Deploy even past --max-deletes, and replace a remote branch that has commits "
                  "this deploy does not build on (a force push).")
 def deploy_gh_pages(remote: str | None, branch: str | None, message: str | None,
-                    max_deletes: int | None, force: bool, config_path: Path, debug: bool) -> None:
+                    max_deletes: int | None, force: bool, dry_run: bool, config_path: Path,
+                    debug: bool) -> None:
     """Commit site/ as the whole tree of BRANCH and push it to REMOTE.
 
     Only git plumbing is used: your working tree, index, current branch and stash are never
     touched. .nojekyll is added and CNAME is written from deploy.cname or kept from the previous
     deploy. A rejected (non-fast-forward) push is an error; it is never forced without --force.
+    The commit message names the source commit, with '+dirty' if the work tree had changes.
     """
     from archivegen.config import load_config
     from archivegen.deploy import GhPagesOptions
     from archivegen.deploy import deploy_gh_pages as run_deploy
 
     options = GhPagesOptions(remote=remote, branch=branch, message=message,
-                             max_deletes=max_deletes, force=force)
+                             max_deletes=max_deletes, force=force, dry_run=dry_run)
     result = _run(lambda: run_deploy(load_config(config_path), options), debug)
     where = f"{result.remote}/{result.branch}"
+    if result.dry_run:
+        _dry_run(where, result.added, result.changed, result.deleted,
+                 "nothing was committed or pushed")
+        return
     if not result.new_commit:
         click.echo(f"nothing changed: no new commit ({where} is {result.commit[:12]}, built from "
                    f"{result.source}; remote: {result.push})")
@@ -326,21 +336,33 @@ def deploy_gh_pages(remote: str | None, branch: str | None, message: str | None,
 
 @deploy.command("dir")
 @click.argument("target", type=click.Path(path_type=Path), required=False)
-@_deploy_options("Deploy even if that deletes more than --max-deletes files from TARGET.")
-def deploy_dir(target: Path | None, max_deletes: int | None, force: bool, config_path: Path,
-               debug: bool) -> None:
+@click.option("--take-over", is_flag=True,
+              help="Replace TARGET even if no earlier deploy made it, or files in it were added "
+                   "or edited since the last deploy (they are deleted or overwritten).")
+@_deploy_options("Deploy even if that deletes more than --max-deletes files from TARGET "
+                 "(never files a deploy did not write: see --take-over).")
+def deploy_dir(target: Path | None, take_over: bool, max_deletes: int | None, force: bool,
+               dry_run: bool, config_path: Path, debug: bool) -> None:
     """Make TARGET an exact copy of site/ (default: deploy.target).
 
     A full copy is staged beside TARGET and swapped in with one rename, so the folder is never
-    half updated; files the site no longer has are deleted. A target inside the project, the
-    content folder, / or your home folder is refused.
+    half updated; files the site no longer has are deleted. TARGET must be new, empty or an
+    earlier deploy (it holds the .archivegen-deploy file every deploy writes, listing its
+    files); anything else, and files added or edited in it since, are replaced only with
+    --take-over. A target inside the project, the content folder, / or your home folder is
+    refused.
     """
     from archivegen.config import load_config
     from archivegen.deploy import DirectoryOptions
     from archivegen.deploy import deploy_directory as run_deploy
 
-    options = DirectoryOptions(target=target, max_deletes=max_deletes, force=force)
+    options = DirectoryOptions(target=target, max_deletes=max_deletes, force=force,
+                               take_over=take_over, dry_run=dry_run)
     result = _run(lambda: run_deploy(load_config(config_path), options), debug)
+    if result.dry_run:
+        _dry_run(str(result.target), result.added, result.changed, result.deleted,
+                 "nothing was changed")
+        return
     if not result.swapped:
         click.echo(f"nothing changed: {result.target} already equals the site")
         return
@@ -349,3 +371,11 @@ def deploy_dir(target: Path | None, max_deletes: int | None, force: bool, config
 
 def _counts(added: list[str], changed: list[str], deleted: list[str]) -> str:
     return f"{len(added)} files added, {len(changed)} changed, {len(deleted)} deleted"
+
+
+def _dry_run(where: str, added: list[str], changed: list[str], deleted: list[str], untouched: str) -> None:
+    """Every file a deploy would touch, one per line, then the counts."""
+    for verb, names in (("add", added), ("change", changed), ("delete", deleted)):
+        for name in names:
+            click.echo(f"would {verb} {name}")
+    click.echo(f"Dry run for {where}: would have {_counts(added, changed, deleted)}; {untouched}")

@@ -111,7 +111,7 @@ class _Build:
 
     def _build(self, read: incremental.IncrementalRead, full: bool, settings: str, reader: str,
                inputs_signature: str, same_reader: bool) -> None:
-        from archivegen.render.inputs import PageKeys, TemplateDigests
+        from archivegen.render.inputs import PageKeys, TemplateDigests, folder_files_digest
         from archivegen.render.markdown_cache import HtmlSource
         from archivegen.render.pages import PageRenderer
         from archivegen.search.indexer import SearchIndexer
@@ -159,8 +159,9 @@ class _Build:
                               r.templates, r.counts, r.digest) for r in results]
             rows += [OutputRow(f"static/{rel}", plan.static_keys[rel], "", "", plan.static_keys[rel])
                      for rel in plan.statics]
-            rows += [OutputRow(f"{BUNDLE_PREFIX}{year}/", indexer.fingerprints[year], "", "", "")
-                     for year in plan.years]
+            rows += [OutputRow(f"{BUNDLE_PREFIX}{year}/", indexer.fingerprints[year], "", "",
+                               folder_files_digest(root / f"{BUNDLE_PREFIX}{year}"))
+                     for year in plan.years]  # the digest lets a deploy check the bundle's files
             with steps.step("commit"):
                 if self.options.before_commit is not None:
                     self.options.before_commit()

@@ -1,4 +1,4 @@
-"""CHECKLIST D1-D3: ``archivegen deploy`` against real git repositories and real folders.
+"""CHECKLIST D1-D5: ``archivegen deploy`` against real git repositories and real folders.
 
 Every test builds a small archive (in-process, ~0.1 s) in a fresh git repository whose ``origin``
 is a local bare repository, then deploys through the library API; the refusals that a user sees
@@ -8,6 +8,7 @@ temporary HOME and no system config, so the machine's git settings cannot leak i
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -42,6 +43,13 @@ CONFIG = "title: Deploy test\nbase_url: https://example.org/\ntimezone: UTC\n"
 ARTICLES = {f"a{n}.md": f"---\ntitle: Article {n}\ndate: 2020-0{n}-05T10:00:00Z\ntags: [Tag{n}]\n"
                         f"---\nBody {n}.\n" for n in range(1, 7)}
 ONE_LINE_ERROR = re.compile(r"[^\s:][^:]*(:\d+(:\d+)?)?: \S.*")
+MARKER = ".archivegen-deploy"
+VERBS = ("add", "change", "delete")  # a dry run's lines: "would add PATH"
+
+
+def deployed(target: Path) -> dict[str, bytes]:
+    """A deploy target's files without the marker every deploy writes into it."""
+    return {name: data for name, data in tree_bytes(target).items() if name != MARKER}
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -376,7 +384,7 @@ def test_d3_directory_becomes_an_exact_copy_including_deletions(project: Project
     target = tmp_path / "www" / "archive"
     target.parent.mkdir()
     result = project.deploy_dir(target)
-    assert result.swapped and tree_bytes(target) == tree_bytes(project.site)
+    assert result.swapped and deployed(target) == tree_bytes(project.site)
 
     (target / "stray.html").write_text("left over")
     (target / "old" / "empty").mkdir(parents=True)
@@ -385,10 +393,12 @@ def test_d3_directory_becomes_an_exact_copy_including_deletions(project: Project
     (project.root / "content" / "a6.md").unlink()
     project.write("content/a1.md", ARTICLES["a1.md"].replace("Body 1.", "Edited."))
     project.build()
-    result = project.deploy_dir(target)
+    with pytest.raises(DeployError, match="added or edited since the last deploy"):
+        project.deploy_dir(target)  # stray.html and link are not the deploy's (D4)
+    result = project.deploy_dir(target, take_over=True)
     assert result.swapped
-    assert tree_bytes(target) == tree_bytes(project.site)
-    assert sorted(p.relative_to(target) for p in target.rglob("*")) == \
+    assert deployed(target) == tree_bytes(project.site)
+    assert sorted(p.relative_to(target) for p in target.rglob("*") if p.name != MARKER) == \
         sorted(p.relative_to(project.site) for p in project.site.rglob("*"))
     assert {"stray.html", "link", "2020/06/article-6/index.html"} <= set(result.deleted)
     assert "2020/01/article-1/index.html" in result.changed
@@ -408,7 +418,7 @@ def test_d3_directory_target_from_config_and_the_cli(tmp_path: Path) -> None:
     done = project.cli("dir")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"Deployed to {tmp_path / 'public'}: ")
-    assert tree_bytes(tmp_path / "public") == tree_bytes(project.site)
+    assert deployed(tmp_path / "public") == tree_bytes(project.site)
     done = project.cli("dir")
     assert done.stdout.startswith("nothing changed: "), done.stdout
 
@@ -448,10 +458,10 @@ def test_d1_directory_max_deletes_guard(project: Project, tmp_path: Path) -> Non
         (target / f"precious-{n}.txt").write_text(str(n))
     before = tree_bytes(target)
     with pytest.raises(DeployError, match=f"^{target}: this deploy would delete 5 files"):
-        project.deploy_dir(target, max_deletes=2)
+        project.deploy_dir(target, max_deletes=2, take_over=True)
     assert tree_bytes(target) == before
-    result = project.deploy_dir(target, max_deletes=2, force=True)
-    assert len(result.deleted) == 5 and tree_bytes(target) == tree_bytes(project.site)
+    result = project.deploy_dir(target, max_deletes=2, force=True, take_over=True)
+    assert len(result.deleted) == 5 and deployed(target) == tree_bytes(project.site)
 
 
 # -- configuration and help ----------------------------------------------------------------------
@@ -486,6 +496,243 @@ def test_d2_published_bytes_ignore_git_filters_and_line_ending_settings(project:
     project.git("config", "core.autocrlf", "true")
     project.git("config", "filter.shout.clean", "tr a-z A-Z")
     (project.root / ".git" / "info" / "attributes").write_text("* filter=shout text eol=crlf\n")
-    (project.site / "crlf.txt").write_bytes(b"windows\r\nline\r\n")
+    (project.root / "static").mkdir(exist_ok=True)
+    (project.root / "static" / "crlf.txt").write_bytes(b"windows\r\nline\r\n")
+    project.build()
     project.deploy()
+    assert project.published()["static/crlf.txt"] == b"windows\r\nline\r\n"
     assert project.published() == project.expected()
+
+
+# -- D4: a folder no deploy made, and --dry-run -------------------------------------------------
+
+def test_d4_dir_refuses_a_folder_that_no_earlier_deploy_made(project: Project, tmp_path: Path) -> None:
+    """Issue 13.1: deploying onto a user's documents replaced them (exit 0, the thesis gone)."""
+    important = tmp_path / "important"
+    important.mkdir()
+    (important / "thesis.txt").write_text("four years of work")
+    refusal = (f"{important}: not an earlier deploy (no .archivegen-deploy file) and not empty: it "
+               "holds thesis.txt; deploy to a new or empty folder, or pass --take-over to replace "
+               "everything in it (--force does not)")
+    for extra in ([], ["--force"], ["--dry-run"], ["--force", "--max-deletes", "0"]):
+        done = project.cli("dir", str(important), *extra)
+        assert (done.returncode, done.stderr, done.stdout) == (1, refusal + "\n", "")
+        assert tree_bytes(important) == {"thesis.txt": b"four years of work"}
+        assert sorted(os.listdir(tmp_path)) == ["archive", "home", "important", "origin.git"]
+
+    done = project.cli("dir", str(important), "--take-over")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith(", 1 deleted\n"), done.stdout
+    assert deployed(important) == tree_bytes(project.site)
+
+
+def test_d4_dir_empty_or_new_folders_are_fine_and_get_the_marker(project: Project, tmp_path: Path) -> None:
+    empty, new = tmp_path / "empty", tmp_path / "new"
+    empty.mkdir()
+    for target in (empty, new):
+        done = project.cli("dir", str(target))
+        assert done.returncode == 0, done.stderr
+        assert deployed(target) == tree_bytes(project.site)
+        marker = json.loads((target / MARKER).read_text())
+        assert marker["tool"] == "archivegen deploy dir"
+        assert sorted(marker["files"]) == sorted(tree_bytes(project.site))
+    project.write("content/a1.md", ARTICLES["a1.md"].replace("Body 1.", "Edited."))
+    project.build()
+    done = project.cli("dir", str(new))  # an earlier deploy: replaced without a question
+    assert done.returncode == 0, done.stderr
+    assert deployed(new) == tree_bytes(project.site)
+
+
+def test_d4_dir_files_added_or_edited_since_the_last_deploy_are_kept(project: Project,
+                                                                     tmp_path: Path) -> None:
+    target = tmp_path / "www"
+    project.deploy_dir(target)
+    (target / "notes.txt").write_text("mine")
+    (target / "index.html").write_text("hot fix")
+    project.write("content/a1.md", ARTICLES["a1.md"].replace("Body 1.", "Edited."))
+    project.build()
+    before = tree_bytes(target)
+    done = project.cli("dir", str(target), "--force")
+    assert (done.returncode, done.stderr) == (1, (
+        f"{target}: 2 file(s) added or edited since the last deploy would be replaced or deleted: "
+        "index.html, notes.txt; move them elsewhere, or pass --take-over to replace them "
+        "(--force does not)\n"))
+    assert tree_bytes(target) == before
+    (target / MARKER).write_text("{}")
+    done = project.cli("dir", str(target))
+    assert (done.returncode, done.stderr) == (1, (
+        f"{target / MARKER}: is not a marker an earlier deploy wrote; pass --take-over to replace "
+        "the folder anyway (--force does not)\n"))
+    result = project.deploy_dir(target, take_over=True)
+    assert [name for name in result.deleted if not name.startswith("pagefind/")] == ["notes.txt"]
+    assert "index.html" in result.changed
+    assert deployed(target) == tree_bytes(project.site)
+
+
+def test_d4_dir_dry_run_lists_and_changes_nothing(project: Project, tmp_path: Path) -> None:
+    target = tmp_path / "www"
+    done = project.cli("dir", str(target), "--dry-run")
+    assert done.returncode == 0, done.stderr
+    files = sorted(tree_bytes(project.site))
+    assert done.stdout.splitlines() == [f"would add {name}" for name in files] + [
+        f"Dry run for {target}: would have {len(files)} files added, 0 changed, 0 deleted; "
+        "nothing was changed"]
+    assert not target.exists() and sorted(os.listdir(tmp_path)) == ["archive", "home", "origin.git"]
+
+    project.deploy_dir(target)
+    (project.root / "content" / "a6.md").unlink()
+    project.write("content/a1.md", ARTICLES["a1.md"].replace("Body 1.", "Edited."))
+    project.build()
+    before = {path: (path.stat().st_mtime_ns, path.read_bytes() if path.is_file() else None)
+              for path in target.rglob("*")}
+    done = project.cli("dir", str(target), "-n")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "would change 2020/01/article-1/index.html" in lines
+    assert "would delete 2020/06/article-6/index.html" in lines
+    assert all(line.startswith("would add pagefind/2020/") for line in lines if "would add" in line)
+    counts = [sum(line.startswith(f"would {verb} ") for line in lines) for verb in VERBS]
+    assert lines[-1] == (f"Dry run for {target}: would have {counts[0]} files added, {counts[1]} changed, "
+                         f"{counts[2]} deleted; nothing was changed")
+    assert {path: (path.stat().st_mtime_ns, path.read_bytes() if path.is_file() else None)
+            for path in target.rglob("*")} == before
+
+
+def test_d4_gh_pages_dry_run_lists_and_changes_nothing(project: Project) -> None:
+    objects = project.git("count-objects", "-v")
+    before = project.user_state()
+    done = project.cli("gh-pages", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    files = sorted(project.expected())
+    assert done.stdout.splitlines() == [f"would add {name}" for name in files] + [
+        f"Dry run for origin/gh-pages: would have {len(files)} files added, 0 changed, 0 deleted; "
+        "nothing was committed or pushed"]
+    assert project.git("count-objects", "-v") == objects  # not even a blob written
+    assert project.user_state() == before
+    assert git(project.origin, "branch", "--list") == "" and project.git("branch", "--list", "gh-pages") == ""
+
+    first = project.deploy()
+    (project.root / "content" / "a6.md").unlink()
+    project.build()
+    done = project.cli("gh-pages", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "would delete 2020/06/article-6/index.html" in lines and "would change index.html" in lines
+    counts = [sum(line.startswith(f"would {verb} ") for line in lines) for verb in VERBS]
+    assert lines[-1] == (f"Dry run for origin/gh-pages: would have {counts[0]} files added, {counts[1]} "
+                         f"changed, {counts[2]} deleted; nothing was committed or pushed")
+    assert git(project.origin, "rev-parse", "gh-pages") == first.commit
+    assert project.git("rev-parse", "gh-pages") == first.commit
+
+
+# -- D5: site/ must be what the last build wrote -------------------------------------------------
+
+def _tamper(project: Project) -> None:
+    (project.site / "index.html").unlink()
+    (project.site / "2020/01/article-1/index.html").write_text("edited by hand")
+    (project.site / "extra.html").write_text("dropped in")
+
+
+D5_REFUSAL = ("site: differs from what the last build wrote: 2020/01/article-1/index.html (changed), "
+              "extra.html (not written by it), index.html (missing); run 'archivegen build --full' "
+              "to restore it, then deploy")
+
+
+def test_d5_dir_refuses_a_site_changed_since_the_build(project: Project, tmp_path: Path) -> None:
+    """Issue 13.2: after `rm site/index.html` and a build that did not notice, the deploy
+    deleted the live home page."""
+    target = tmp_path / "www"
+    project.deploy_dir(target)
+    published = tree_bytes(target)
+    _tamper(project)
+    project.build()  # nothing changed in content/: the build does not look at site/
+    for extra in ([], ["--dry-run"], ["--force", "--take-over"]):
+        done = project.cli("dir", str(target), *extra)
+        assert (done.returncode, done.stderr, done.stdout) == (1, D5_REFUSAL + "\n", "")
+        assert tree_bytes(target) == published
+    build_full = subprocess.run([ARCHIVEGEN, "build", "--full"], cwd=project.root, capture_output=True,
+                                text=True, timeout=120)
+    assert build_full.returncode == 0, build_full.stderr
+    done = project.cli("dir", str(target))
+    assert done.returncode == 0, done.stderr
+    assert tree_bytes(target) == published and done.stdout.startswith("nothing changed")
+
+
+def test_d5_gh_pages_refuses_a_site_changed_since_the_build(project: Project) -> None:
+    _tamper(project)
+    for extra in ([], ["--dry-run"], ["--force"]):
+        done = project.cli("gh-pages", *extra)
+        assert (done.returncode, done.stderr, done.stdout) == (1, D5_REFUSAL + "\n", "")
+    assert git(project.origin, "branch", "--list") == ""
+
+
+def test_d5_many_differences_are_named_briefly(project: Project, tmp_path: Path) -> None:
+    for name in ("a1.md", "a2.md", "a3.md"):
+        for page in (project.site / "2020").glob(f"0{name[1]}/*/index.html"):
+            page.unlink()
+    (project.site / "tags" / "index.html").unlink()
+    (project.site / "feed.xml").unlink()
+    with pytest.raises(DeployError) as caught:
+        project.deploy_dir(tmp_path / "www")
+    assert caught.value.lines() == [
+        "site: differs from what the last build wrote: 2020/01/article-1/index.html (missing), "
+        "2020/02/article-2/index.html (missing), 2020/03/article-3/index.html (missing) and 2 more; "
+        "run 'archivegen build --full' to restore it, then deploy"]
+
+
+def test_d5_search_bundles_are_checked_as_a_whole(project: Project, tmp_path: Path) -> None:
+    """A bundle is one recorded output of many files: a correct one passes, a changed one not."""
+    bundle = project.site / "pagefind" / "2020"
+    assert (bundle / "pagefind.js").is_file()
+    project.write("content/a2.md", ARTICLES["a2.md"].replace("Body 2.", "Re-indexed."))
+    project.build()  # incremental: the 2020 bundle is indexed again and swapped in
+    assert project.deploy_dir(tmp_path / "www").swapped  # a correct build is never refused
+    for tamper in (lambda: (bundle / "pagefind-ui.css").unlink(),
+                   lambda: (bundle / "pagefind-ui.css").write_text("/* edited */"),
+                   lambda: (bundle / "extra.js").write_text("")):
+        tamper()
+        with pytest.raises(DeployError, match=r"^site: differs from what the last build wrote: "
+                                              r"pagefind/2020/ \(search bundle changed\); "):
+            project.deploy_dir(tmp_path / "www")
+        project.build()  # (the bundle's lost file comes back with --full)
+        subprocess.run([ARCHIVEGEN, "build", "--full"], cwd=project.root, check=True, capture_output=True)
+    (project.site / "pagefind" / "1999").mkdir()
+    (project.site / "pagefind" / "1999" / "x.js").write_text("")
+    with pytest.raises(DeployError, match=r"pagefind/1999/x\.js \(not written by it\)"):
+        project.deploy_dir(tmp_path / "www")
+
+
+# -- issue 15: an interrupted build, a dirty work tree ------------------------------------------
+
+def test_deploy_names_an_interrupted_build(project: Project, tmp_path: Path) -> None:
+    def ctrl_c() -> None:
+        raise KeyboardInterrupt
+
+    project.write("content/a1.md", ARTICLES["a1.md"].replace("Body 1.", "Edited."))
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildOptions(config_path=project.root / "site_config.yaml", workers=1, before_commit=ctrl_c))
+    for command in (["dir", str(tmp_path / "www")], ["gh-pages"]):
+        done = project.cli(*command)
+        assert (done.returncode, done.stderr) == (1, "site: the last build was interrupted; run "
+                                                     "'archivegen build' again before deploying\n")
+    assert not (tmp_path / "www").exists()
+
+
+def test_gh_pages_from_a_dirty_work_tree_says_so(project: Project) -> None:
+    head = project.git("rev-parse", "HEAD")
+    project.write("content/a1.md", ARTICLES["a1.md"].replace("Body 1.", "Uncommitted."))
+    project.build()
+    before = project.user_state()
+    done = project.cli("gh-pages")
+    assert done.returncode == 0, done.stderr
+    assert f"built from {head[:12]}+dirty (main):" in done.stdout
+    message = project.git("log", "-1", "--format=%B", "gh-pages")
+    assert message.startswith(f"Deploy {head[:12]}+dirty (main) with archivegen {__version__}\n")
+    assert f"Source-Commit: {head}+dirty\n" in message
+    assert project.user_state() == before  # git status did not refresh the index
+
+    project.git("checkout", "-q", "content/a1.md")
+    project.write("content/new.md", "---\ntitle: New\ndate: 2021-01-01T00:00:00Z\n---\nNew.\n")  # untracked
+    project.build()
+    project.deploy()
+    assert f"Source-Commit: {head}+dirty\n" in project.git("log", "-1", "--format=%B", "gh-pages")

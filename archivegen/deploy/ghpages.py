@@ -7,6 +7,8 @@ used, so the user's work tree, index, HEAD, current branch and stash are never t
                      attributes must not change what is published)
     update-index     into a temporary index (GIT_INDEX_FILE), plus .nojekyll and CNAME
     write-tree       identical to the previous deploy's tree -> no new commit, and we say so
+                     (a dry run stops before this: it hashes without writing objects and
+                     compares with the branch's tree)
     commit-tree      with the branch's previous commit as parent
     push             SHA:refs/heads/BRANCH, a force push only with --force
     update-ref       the local branch, only once the remote has accepted the commit, so a
@@ -15,6 +17,9 @@ used, so the user's work tree, index, HEAD, current branch and stash are never t
 GitHub Pages runs Jekyll unless ``.nojekyll`` exists (it would drop ``_``-prefixed files), and
 serves a custom domain only while ``CNAME`` stays in the branch, so a deploy that dropped it
 would take the site offline: it is kept from the previous deploy unless the config names one.
+
+The commit message names the project commit the site was built from, as ``abc123456789+dirty``
+when the work tree had uncommitted changes (the published site then holds content no commit has).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from archivegen.deploy.checks import BuiltSite, built_site, check_deletes, deplo
 from archivegen.deploy.git import (
     Git,
     check_not_checked_out,
+    has_uncommitted_changes,
     identity,
     last_line,
     open_repository,
@@ -54,6 +60,7 @@ class GhPagesOptions:
     message: str | None = None
     max_deletes: int | None = None
     force: bool = False
+    dry_run: bool = False  # compare with the branch, commit and push nothing
 
 
 @dataclass(frozen=True)
@@ -62,13 +69,14 @@ class GhPagesResult:
     remote: str
     remote_url: str
     branch: str
-    commit: str  # the branch's tip after the deploy
-    new_commit: bool
-    push: str  # what the remote did, from PUSH_FLAGS
+    commit: str  # the branch's tip after the deploy ('' in a dry run without a branch yet)
+    new_commit: bool  # in a dry run: whether a deploy would make one
+    push: str  # what the remote did, from PUSH_FLAGS ('' in a dry run)
     source: str  # the project commit the site was built from, as named in the message
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
 
 def deploy_gh_pages(config: SiteConfig, options: GhPagesOptions) -> GhPagesResult:
@@ -84,13 +92,19 @@ def deploy_gh_pages(config: SiteConfig, options: GhPagesOptions) -> GhPagesResul
         committer = identity(git)
         local_tip = git.commit_of(f"refs/heads/{branch}")
         parent = _previous_commit(git, local_tip, git.commit_of(f"refs/remotes/{remote}/{branch}"))
-        tree, entries = _write_tree(git, site, parent, config.deploy.cname)
-    sha, head_branch = source_commit(git)
-    source = f"{sha[:12]} ({head_branch or 'detached HEAD'})" if sha else "(no commit)"
+        entries = _entries(git, site, parent, config.deploy.cname, write=not options.dry_run)
+        if options.dry_run:
+            changes = _changes(git, parent, entries)
+            check_deletes(changes[2], limit, options.force, site.shown)
+            _, source = _source(git)
+            return GhPagesResult(top, remote, url, branch, parent or "", any(changes), "", source,
+                                 *changes, dry_run=True)
+        tree = _write_tree(git, entries)
+    sha, source = _source(git)
     if parent is not None and git.text("rev-parse", f"{parent}^{{tree}}") == tree:
         commit, new_commit, changes = parent, False, ([], [], [])
     else:
-        changes = _changes(git, parent, tree, entries)
+        changes = _changes(git, parent, entries)
         check_deletes(changes[2], limit, options.force, site.shown)
         message = _message(options.message or config.deploy.message, sha, source)
         commit = git.text("commit-tree", tree, *(["-p", parent] if parent else []),
@@ -116,6 +130,15 @@ def _checked(validate: Callable[[Any], str], given: str | None, configured: str,
         raise refuse(option, str(exc)) from None
 
 
+def _source(git: Git) -> tuple[str | None, str]:
+    """The project commit, '+dirty' if the work tree has changes, and how messages name it."""
+    sha, head_branch = source_commit(git)
+    if sha is None:
+        return None, "(no commit)"
+    dirty = "+dirty" if has_uncommitted_changes(git) else ""
+    return sha + dirty, f"{sha[:12]}{dirty} ({head_branch or 'detached HEAD'})"
+
+
 def _previous_commit(git: Git, local: str | None, tracking: str | None) -> str | None:
     """The parent of the new commit: the local branch, or the remote's if it is strictly newer.
 
@@ -129,47 +152,55 @@ def _previous_commit(git: Git, local: str | None, tracking: str | None) -> str |
     return local
 
 
-def _write_tree(git: Git, site: BuiltSite, parent: str | None, cname: str,
-                ) -> tuple[str, dict[str, tuple[str, str]]]:
-    """Store site/ (plus .nojekyll and CNAME) as a tree object; return it and its entries."""
+def _entries(git: Git, site: BuiltSite, parent: str | None, cname: str, write: bool,
+             ) -> dict[str, tuple[str, str]]:
+    """The branch's new tree as path -> (mode, blob): site/ plus .nojekyll and CNAME.
+
+    Blobs are written to the object database only when ``write`` (not in a dry run).
+    """
     for relative in site.files:
         if "\n" in relative or "\r" in relative:  # hash-object --stdin-paths reads lines
             raise refuse(f"{site.shown}/{relative}", "file names with line breaks cannot be published")
     paths = b"".join(os.fsencode(path) + b"\n" for path in site.files.values())
-    shas = git.text("hash-object", "-w", "--no-filters", "--stdin-paths", input=paths).split()
+    store = ["-w"] if write else []
+    shas = git.text("hash-object", *store, "--no-filters", "--stdin-paths", input=paths).split()
     entries = {relative: (EXECUTABLE if os.stat(path).st_mode & 0o100 else FILE, sha)
                for (relative, path), sha in zip(site.files.items(), shas, strict=True)}
-    entries.setdefault(".nojekyll", (FILE, git.blob(b"")))
+    entries.setdefault(".nojekyll", (FILE, git.blob(b"", write)))
     if cname:
-        entries["CNAME"] = (FILE, git.blob(f"{cname}\n".encode("ascii")))
+        entries["CNAME"] = (FILE, git.blob(f"{cname}\n".encode("ascii"), write))
     elif "CNAME" not in entries and parent is not None:
         previous = git.maybe("ls-tree", parent, "--", "CNAME")  # "<mode> blob <sha>\tCNAME"
         if previous:
             mode, kind, sha = previous.split("\t")[0].split()
             if kind == "blob":
                 entries["CNAME"] = (mode, sha)
+    return entries
+
+
+def _write_tree(git: Git, entries: dict[str, tuple[str, str]]) -> str:
+    """Store the entries as a tree object (through a temporary index) and return its id."""
     index_info = b"".join(f"{mode} {sha}\t".encode() + os.fsencode(relative) + b"\0"
                           for relative, (mode, sha) in entries.items())
     with tempfile.TemporaryDirectory(prefix="archivegen-deploy-") as scratch:
         index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}  # never the user's index
         git.run("update-index", "-z", "--add", "--index-info", input=index_info, env=index)
-        tree = git.text("write-tree", env=index)
-    return tree, entries
+        return git.text("write-tree", env=index)
 
 
-def _changes(git: Git, parent: str | None, tree: str, entries: dict[str, tuple[str, str]],
+def _changes(git: Git, parent: str | None, entries: dict[str, tuple[str, str]],
              ) -> tuple[list[str], list[str], list[str]]:
-    """Paths added, changed and deleted since the parent commit."""
-    if parent is None:
-        return sorted(entries), [], []
-    output = git.run("diff-tree", "-r", "-z", "--no-renames", "--name-status", parent, tree).stdout
-    fields = output.split(b"\0")
-    added: list[str] = []
-    changed: list[str] = []
-    deleted: list[str] = []
-    for status, path in zip(fields[0::2], fields[1::2], strict=False):
-        name = os.fsdecode(path)
-        {b"A": added, b"D": deleted}.get(status[:1], changed).append(name)
+    """Paths added, changed (bytes or mode) and deleted since the parent commit."""
+    old: dict[str, tuple[str, str]] = {}
+    if parent is not None:
+        for item in git.run("ls-tree", "-r", "-z", "--full-tree", parent).stdout.split(b"\0"):
+            if item:
+                meta, _, path = item.partition(b"\t")
+                mode, _, sha = meta.decode("ascii").split(" ")
+                old[os.fsdecode(path)] = (mode, sha)
+    added = sorted(path for path in entries if path not in old)
+    changed = sorted(path for path in entries if path in old and old[path] != entries[path])
+    deleted = sorted(path for path in old if path not in entries)
     return added, changed, deleted
 
 

@@ -60,8 +60,8 @@ class Git:
     def commit_of(self, ref: str) -> str | None:
         return self.maybe("rev-parse", "-q", "--verify", f"{ref}^{{commit}}")
 
-    def blob(self, data: bytes) -> str:
-        return self.text("hash-object", "-w", "--stdin", input=data)
+    def blob(self, data: bytes, write: bool = True) -> str:
+        return self.text("hash-object", *(["-w"] if write else []), "--stdin", input=data)
 
 
 def open_repository(project_dir: Path) -> tuple[Git, Path]:
@@ -118,6 +118,14 @@ def source_commit(git: Git) -> tuple[str | None, str | None]:
     """The project's HEAD commit and branch: (None, None) before the first commit, and a
     commit without a branch on a detached HEAD (a CI checkout), which is fine to deploy."""
     return git.commit_of("HEAD"), git.maybe("symbolic-ref", "-q", "--short", "HEAD")
+
+
+def has_uncommitted_changes(git: Git) -> bool:
+    """Whether the work tree differs from HEAD (edits, staged or untracked files, not ignored
+    ones): then the site was built from content no commit holds, and the deploy says so.
+    ``--no-optional-locks`` keeps git status from refreshing the user's index."""
+    return bool(git.run("--no-optional-locks", "status", "--porcelain", "-z",
+                        "--untracked-files=normal").stdout)
 
 
 def check_not_checked_out(git: Git, branch: str) -> None:

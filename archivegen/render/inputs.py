@@ -41,6 +41,17 @@ def file_digest(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
+def folder_digest(files: Iterable[tuple[str, str]]) -> str:
+    """The recorded digest of an output that is a whole folder (a search bundle): every file's
+    path inside it with its ``file_digest``, so a deploy can check the folder it publishes."""
+    return _digest(f"{path}\0{digest}" for path, digest in sorted(files))
+
+
+def folder_files_digest(folder: Path) -> str:
+    return folder_digest((path.relative_to(folder).as_posix(), file_digest(path))
+                         for path in folder.rglob("*") if path.is_file())
+
+
 class TemplateDigests:
     """Template name -> digest of the file the loader picks for it (project overrides first)."""
 
