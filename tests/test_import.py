@@ -274,7 +274,8 @@ def test_11_permalinks_without_the_year_and_reserved_paths(tmp_path: Path) -> No
     assert result.stdout.splitlines()[:2] == [
         "inputs/2021.txt: wrote content/2021/storm-closes-the-port-2021-01-12.md "
         "(/storm-closes-the-port/ is the URL of content/2020/storm-closes-the-port.md)",
-        "inputs/search.jsonl:1: wrote content/2021/search-2021-01-12.md (/search/ is the URL of the search page)"]
+        "inputs/search.jsonl:1: wrote content/2021/search-2021-01-12.md "
+        "(/search/ is the URL of the search page)"]
     assert sorted(archive.content()) == ["2020/storm-closes-the-port.md", "2021/search-2021-01-12.md",
                                          "2021/storm-closes-the-port-2021-01-12.md"]
     built = build(archive)
@@ -308,10 +309,12 @@ def test_12_same_source_with_other_words_is_another_article_and_said_so(archive:
     assert (result.returncode, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     assert lines[0] == ("inputs/d.jsonl:2: wrote content/2021/harbour-budget-approved-2021-01-13.md "
-                        "(content/2021/harbour-budget-approved.md holds a different article from the same source)")
+                        "(content/2021/harbour-budget-approved.md holds a different article "
+                        "from the same source)")
     assert lines[1].startswith("Import: 1 imported, 1 renamed, 1 unchanged in "), lines
     articles = archive.articles()
-    assert sorted(a.title for a in articles.values()) == ["Harbour budget approved", "Harbour budget approved!"]
+    assert sorted(a.title for a in articles.values()) == ["Harbour budget approved",
+                                                          "Harbour budget approved!"]
     after = archive.content()
     verbose = archive.run("--verbose", "inputs/d.jsonl")
     assert verbose.stdout.splitlines()[:3] == [

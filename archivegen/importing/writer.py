@@ -63,7 +63,7 @@ class ContentWriter:
                     return Placement(UNCHANGED, path)
                 meta = _front_matter(existing)
                 if meta.get("content_hash") == document.content_hash:
-                    return self._again(document, path, text)
+                    return self._again(path, text)
                 passed.append(f"{self._shown(path)} holds a different article"
                               + (" from the same source" if _same_source(meta, document) else ""))
                 continue
@@ -77,7 +77,7 @@ class ContentWriter:
             return Placement(RENAMED, path, passed[0]) if passed else Placement(IMPORTED, path)
         return Placement(SKIPPED, None, f"every candidate name is taken: {passed[0]}")
 
-    def _again(self, document: Document, path: Path, text: str) -> Placement:
+    def _again(self, path: Path, text: str) -> Placement:
         """``path`` holds this article's words already: keep it, or rewrite it with --update."""
         if not self.update:
             return Placement(UNCHANGED, path, "already imported; kept as it is, --update rewrites it")
