@@ -240,8 +240,9 @@ def import_command(inputs: tuple[Path, ...], config_path: Path, dry_run: bool, u
     """Clean scraped articles (text dumps, saved HTML, JSON/JSONL) into content/ as Markdown.
 
     INPUTS are files or folders (walked for .txt, .html, .json, .jsonl, also gzipped). An article
-    imported before is reported unchanged and its file left alone; a different article with the
-    same headline gets a new, deterministic file name. Nothing is ever overwritten.
+    imported before (the same words) is reported unchanged and its file left alone; a different
+    article with the same headline or source gets a new, deterministic file name, as does one
+    whose URL another article uses. Nothing is ever overwritten.
     """
     from archivegen.importing.dates import parse_loose_date
     from archivegen.importing.progress import ImportReporter

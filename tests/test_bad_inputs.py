@@ -902,6 +902,8 @@ def test_X3_hostile_metadata_is_escaped_everywhere(project: Project) -> None:
     roots = parse_every_xml_file(project)
     for name in ("feed.xml", "rss.xml", "tags/syria/feed.xml"):
         titles = [element.text for element in roots[name].iter() if element.tag.endswith("title")]
+        if name == "rss.xml":  # RSS text is HTML-escaped once more (readers render it as HTML; X6)
+            titles = [html.unescape(title or "") for title in titles]
         assert X3_TITLE in titles, name
 
 

@@ -234,6 +234,97 @@ def test_same_article_twice_in_one_run_is_written_once(archive: Archive) -> None
     assert len(archive.content()) == 1
 
 
+# -- issue 13 item 11: a free file name is not a free URL --------------------------------------
+
+def build(archive: Archive) -> Result:
+    done = subprocess.run([ARCHIVEGEN, "build"], cwd=archive.root, capture_output=True, timeout=300)
+    return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+def test_11_url_used_by_a_hand_written_slug_takes_the_next_name(archive: Archive) -> None:
+    hand = archive.root / "content" / "2021" / "hand.md"
+    hand.parent.mkdir()
+    hand.write_text("---\ntitle: Written by hand\ndate: 2021-01-05\nslug: storm-closes-the-port\n---\n\n"
+                    "A note.\n", encoding="utf-8")
+    archive.write("one.txt", text_dump("Storm closes the port"))
+    before = archive.content()
+    result = archive.run("inputs/one.txt")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[0] == (
+        "inputs/one.txt: wrote content/2021/storm-closes-the-port-2021-01-12.md "
+        "(/2021/01/storm-closes-the-port/ is the URL of content/2021/hand.md)")
+    assert result.stdout.splitlines()[1].startswith("Import: 1 renamed in ")
+    after = archive.content()
+    assert after["2021/hand.md"] == before["2021/hand.md"]
+    assert sorted(after) == ["2021/hand.md", "2021/storm-closes-the-port-2021-01-12.md"]
+    built = build(archive)
+    assert (built.returncode, built.stderr) == (0, ""), built.stderr
+    again = archive.run("inputs/one.txt")
+    assert again.stdout.startswith("Import: 1 unchanged in ") and archive.content() == after
+
+
+def test_11_permalinks_without_the_year_and_reserved_paths(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive", CONFIG + "permalinks: /{slug}/\n")
+    archive.write("2020.txt", text_dump("Storm closes the port", dateline="3 Feb, 2020 10:00",
+                                        extra="Last year. "))
+    archive.write("2021.txt", text_dump("Storm closes the port", extra="This year. "))
+    archive.write("search.jsonl", json.dumps({"title": "Search", "text": WORDS, "date": "2021-01-12"}) + "\n")
+    result = archive.run("inputs/2020.txt", "inputs/2021.txt", "inputs/search.jsonl")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[:2] == [
+        "inputs/2021.txt: wrote content/2021/storm-closes-the-port-2021-01-12.md "
+        "(/storm-closes-the-port/ is the URL of content/2020/storm-closes-the-port.md)",
+        "inputs/search.jsonl:1: wrote content/2021/search-2021-01-12.md "
+        "(/search/ is the URL of the search page)"]
+    assert sorted(archive.content()) == ["2020/storm-closes-the-port.md", "2021/search-2021-01-12.md",
+                                         "2021/storm-closes-the-port-2021-01-12.md"]
+    built = build(archive)
+    assert (built.returncode, built.stderr) == (0, ""), built.stderr
+
+
+def test_11_dry_run_sees_the_urls_it_would_write(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive", CONFIG + "permalinks: /{slug}/\n")
+    archive.write("2020.txt", text_dump("Storm closes the port", dateline="3 Feb, 2020 10:00"))
+    archive.write("2021.txt", text_dump("Storm closes the port", extra="This year. "))
+    result = archive.run("--dry-run", "inputs/2020.txt", "inputs/2021.txt")
+    assert result.stdout.splitlines()[:2] == [
+        "inputs/2020.txt: would write content/2020/storm-closes-the-port.md",
+        "inputs/2021.txt: would write content/2021/storm-closes-the-port-2021-01-12.md "
+        "(/storm-closes-the-port/ is the URL of content/2020/storm-closes-the-port.md)"]
+    assert archive.content() == {}
+
+
+# -- issue 13 item 12: the same source URL is not the same article ------------------------------
+
+def test_12_same_source_with_other_words_is_another_article_and_said_so(archive: Archive) -> None:
+    source = "https://news.example.com/2021/01/12/harbour"
+    records = [
+        {"title": "Harbour budget approved", "text": WORDS * 3, "date": "2021-01-12", "url": source},
+        {"title": "Harbour budget approved!", "text": "Storm warnings closed the harbour for two days. " * 5,
+         "date": "2021-01-13", "url": source},
+        {"title": "HARBOUR BUDGET APPROVED", "text": WORDS * 3, "date": "2021-01-12", "url": source},
+    ]
+    archive.write("d.jsonl", "".join(json.dumps(record) + "\n" for record in records))
+    result = archive.run("inputs/d.jsonl")
+    assert (result.returncode, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("inputs/d.jsonl:2: wrote content/2021/harbour-budget-approved-2021-01-13.md "
+                        "(content/2021/harbour-budget-approved.md holds a different article "
+                        "from the same source)")
+    assert lines[1].startswith("Import: 1 imported, 1 renamed, 1 unchanged in "), lines
+    articles = archive.articles()
+    assert sorted(a.title for a in articles.values()) == ["Harbour budget approved",
+                                                          "Harbour budget approved!"]
+    after = archive.content()
+    verbose = archive.run("--verbose", "inputs/d.jsonl")
+    assert verbose.stdout.splitlines()[:3] == [
+        "inputs/d.jsonl:1: unchanged content/2021/harbour-budget-approved.md",
+        "inputs/d.jsonl:2: unchanged content/2021/harbour-budget-approved-2021-01-13.md",
+        "inputs/d.jsonl:3: unchanged content/2021/harbour-budget-approved.md "
+        "(already imported; kept as it is, --update rewrites it)"]
+    assert archive.content() == after
+
+
 # -- I3: encodings and damaged text -----------------------------------------------------------
 
 CYRILLIC_TITLE = "Москва и Анкара договорились о прекращении огня в Идлибе"

@@ -3,7 +3,8 @@
 Extraction (decoding, trafilatura, Markdown rendering for summaries and hashes) is the costly
 part and runs on every core, a few files per task. Deciding where each article goes and writing
 it happens in this process, in input order, so two inputs that want the same name always
-resolve the same way whatever the number of workers.
+resolve the same way whatever the number of workers. Before extraction starts, the URLs that
+content/ already uses are read (``urls.py``), so no article is written onto another's URL.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from archivegen.importing.sources import (
     split_dumps,
 )
 from archivegen.importing.textdump import parse_text_dump
+from archivegen.importing.urls import UrlsInUse
 from archivegen.parallel import cpu_count, fork_imap, inherited
 
 FILES_PER_TASK = 8
@@ -102,8 +104,11 @@ def run_import(options: ImportOptions, on_event: Callable[[Event], None] | None 
     files = split_dumps(files)
     for shown, reason in missing:
         emit(Event(writer.FAILED, shown, note=reason))
-    content = writer.ContentWriter(config.content_dir, dry_run=options.dry_run, update=options.update)
     workers = options.workers or cpu_count()
+    urls = UrlsInUse(config, workers)
+    if files:
+        urls.read()
+    content = writer.ContentWriter(config.content_dir, urls, dry_run=options.dry_run, update=options.update)
     state = {"config": config, "default_date": options.default_date}
     done = 0
     for chunk in fork_imap(_extract_files, files, workers, state, chunk_size=FILES_PER_TASK, min_chunk=1):

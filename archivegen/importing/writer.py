@@ -1,11 +1,17 @@
-"""Files documents into content/ without ever overwriting a different article.
+"""Files documents into content/ without ever overwriting a different article or taking its URL.
 
 Each article has a short list of candidate paths, always the same for the same article:
 ``YEAR/SLUG.md``, then ``YEAR/SLUG-YYYY-MM-DD.md``, then ``YEAR/SLUG-<hash>.md``. The first
-candidate that is free, or that already holds this article, wins. "This article" means the same
-``content_hash`` (the article's words) or the same ``source`` URL. Re-importing therefore finds
-its own file again, reports it unchanged and leaves it alone (mtime included); a different
-article with the same headline takes the next candidate, deterministically.
+candidate that already holds this article, or that is free *and* whose URL no other file uses,
+wins. "This article" means the same words: the same ``content_hash``. The ``source`` URL is not
+identity: one address can serve a story and, later, its rewrite, or a scraper can give every
+record a section's URL; a different article from the same source takes the next candidate and
+the report says so. Re-importing finds its own file again, reports it unchanged and leaves it
+alone (mtime included); a different article with the same headline takes the next candidate,
+deterministically.
+
+A free file name is not a free URL (a hand-written ``slug:``, a ``/{slug}/`` pattern across
+years): ``urls.UrlsInUse`` knows every URL content/ uses, computed the way the build does.
 
 New files are created with ``link()`` from a temporary file in the same folder: atomic, and it
 fails rather than replacing a file that appeared since we looked.
@@ -21,6 +27,7 @@ from pathlib import Path
 from archivegen.content.frontmatter import FrontMatterError, split_front_matter
 from archivegen.content.slugs import MAX_SLUG_BYTES, make_slug, short_hash
 from archivegen.importing.document import Document
+from archivegen.importing.urls import UrlsInUse
 
 FILE_SLUG_BYTES = MAX_SLUG_BYTES - len(".md")  # NAME_MAX is 255 bytes for the whole file name
 IMPORTED, UNCHANGED, UPDATED, RENAMED, SKIPPED, FAILED = (
@@ -37,34 +44,51 @@ class Placement:
 class ContentWriter:
     """Decides and performs the writes of one import run (or only decides, for --dry-run)."""
 
-    def __init__(self, content_dir: Path, dry_run: bool = False, update: bool = False):
+    def __init__(self, content_dir: Path, urls: UrlsInUse, dry_run: bool = False, update: bool = False):
         self.content_dir = content_dir
+        self.urls = urls
         self.dry_run = dry_run
         self.update = update
         self._planned: dict[Path, str] = {}  # dry run: what this run would have written
 
     def place(self, document: Document) -> Placement:
         folder = self.content_dir / f"{document.date.year:04d}"
-        taken: list[Path] = []
+        passed: list[str] = []  # why each earlier candidate was not this article's
         for slug in candidate_slugs(document):
             path = folder / f"{slug}.md"
             text = document.text(slug)
             existing = self._existing_text(path)
-            if existing is None:
-                self._write_new(path, text)
-                if taken:
-                    return Placement(RENAMED, path, f"{self._shown(taken[0])} holds a different article")
-                return Placement(IMPORTED, path)
-            if existing == text:
-                return Placement(UNCHANGED, path)
-            if _same_article(existing, document):
-                if not self.update:
-                    return Placement(UNCHANGED, path,
-                                     "already imported; kept as it is (--update replaces it)")
-                self._replace(path, text)
-                return Placement(UPDATED, path)
-            taken.append(path)
-        return Placement(SKIPPED, None, f"every candidate name is taken: {self._shown(taken[0])}")
+            if existing is not None:
+                if existing == text:
+                    return Placement(UNCHANGED, path)
+                meta = _front_matter(existing)
+                if meta.get("content_hash") == document.content_hash:
+                    return self._again(path, text)
+                passed.append(f"{self._shown(path)} holds a different article"
+                              + (" from the same source" if _same_source(meta, document) else ""))
+                continue
+            url = self.urls.url_of(text, path)
+            claimant = self.urls.claimant(url, path)
+            if claimant is not None:
+                passed.append(f"{url} is the URL of {claimant}")
+                continue
+            self._write_new(path, text)
+            self.urls.claim(url, path)
+            return Placement(RENAMED, path, passed[0]) if passed else Placement(IMPORTED, path)
+        return Placement(SKIPPED, None, f"every candidate name is taken: {passed[0]}")
+
+    def _again(self, path: Path, text: str) -> Placement:
+        """``path`` holds this article's words already: keep it, or rewrite it with --update."""
+        if not self.update:
+            return Placement(UNCHANGED, path, "already imported; kept as it is, --update rewrites it")
+        url = self.urls.url_of(text, path)
+        claimant = self.urls.claimant(url, path)
+        if claimant is not None:
+            return Placement(SKIPPED, path, f"not updated: its new URL {url} is the URL of "
+                                            f"{claimant}")
+        self._replace(path, text)
+        self.urls.claim(url, path)
+        return Placement(UPDATED, path)
 
     def _existing_text(self, path: Path) -> str | None:
         if path in self._planned:
@@ -126,12 +150,13 @@ def candidate_slugs(document: Document) -> list[str]:
             make_slug(document.title, FILE_SLUG_BYTES - len(digest)) + digest]
 
 
-def _same_article(existing: str, document: Document) -> bool:
-    """Does this existing file hold ``document`` (same words, or the same source URL)?"""
+def _front_matter(text: str) -> dict[object, object]:
     try:
-        meta = split_front_matter(existing).meta
+        meta = split_front_matter(text).meta
     except FrontMatterError:
-        return False
-    if meta.get("content_hash") == document.content_hash:
-        return True
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _same_source(meta: dict[object, object], document: Document) -> bool:
     return bool(document.source) and meta.get("source") == document.source

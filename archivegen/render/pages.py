@@ -31,6 +31,7 @@ from archivegen.render.views import (
     TagLink,
     YearLink,
     format_date,
+    html_text,
     month_name,
     rfc822,
     rfc3339,
@@ -71,7 +72,7 @@ class PageRenderer:
                            for slug, tag in site.tags.items()}
         self.env = make_environment(
             config.templates_dir,
-            filters={"date": format_date, "rfc3339": rfc3339, "rfc822": rfc822},
+            filters={"date": format_date, "rfc3339": rfc3339, "rfc822": rfc822, "html_text": html_text},
             globals_={"url": self.links.url, "abs_url": self.links.abs_url,
                       "version": __version__, "site": self._site_info()},
             snapshot=self._templates,

@@ -7,6 +7,7 @@ articles it shows, as ArticleView objects whose links already honour base_url.
 from __future__ import annotations
 
 import calendar
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
@@ -127,3 +128,15 @@ def rfc822(moment: datetime) -> str:
     month = calendar.month_abbr[moment.month]
     offset = moment.strftime("%z") or "+0000"
     return f"{day}, {moment.day:02d} {month} {moment.year:04d} {moment:%H:%M:%S} {offset}"
+
+
+def html_text(text: str) -> str:
+    """``text`` for a feed element that readers render as HTML: RSS titles and descriptions.
+
+    RSS cannot say "this is text", and readers render those elements as HTML. Escaped here for
+    HTML and then again for XML by autoescape (this returns a plain ``str``, not ``Markup``),
+    the element holds no ``<`` once XML-parsed, and its HTML rendering shows the characters:
+    ``AT&T <b>`` reads ``AT&T <b>``, never bold, and ``<img onerror>`` never loads. Atom needs
+    none of this: its text constructs are typed text by default.
+    """
+    return html.escape(str(text), quote=False)
