@@ -325,6 +325,25 @@ def test_12_same_source_with_other_words_is_another_article_and_said_so(archive:
     assert archive.content() == after
 
 
+def test_12_same_headline_and_source_with_new_words_is_the_same_article(archive: Archive) -> None:
+    """A better extraction (or a correction) of one story: --update rewrites it in place."""
+    source = "https://news.example.com/2021/01/12/harbour"
+    first = {"title": "Harbour budget approved", "text": WORDS * 3, "date": "2021-01-12", "url": source}
+    archive.write("d.jsonl", json.dumps(first) + "\n")
+    assert archive.run("inputs/d.jsonl").returncode == 0
+    better = {**first, "text": WORDS * 3 + "A correction was appended to the story later. " * 3}
+    archive.write("d.jsonl", json.dumps(better) + "\n")
+    kept = archive.run("--verbose", "inputs/d.jsonl")
+    assert kept.stdout.splitlines()[0] == (
+        "inputs/d.jsonl:1: unchanged content/2021/harbour-budget-approved.md "
+        "(already imported; kept as it is, --update rewrites it)")
+    updated = archive.run("--update", "inputs/d.jsonl")
+    assert updated.returncode == 0 and updated.stdout.startswith("Import: 1 updated in "), updated.stdout
+    assert [a.title for a in archive.articles().values()] == ["Harbour budget approved"]
+    updated_file = archive.root / "content/2021/harbour-budget-approved.md"
+    assert "A correction was appended" in updated_file.read_text(encoding="utf-8")
+
+
 # -- I3: encodings and damaged text -----------------------------------------------------------
 
 CYRILLIC_TITLE = "Москва и Анкара договорились о прекращении огня в Идлибе"

@@ -3,12 +3,13 @@
 Each article has a short list of candidate paths, always the same for the same article:
 ``YEAR/SLUG.md``, then ``YEAR/SLUG-YYYY-MM-DD.md``, then ``YEAR/SLUG-<hash>.md``. The first
 candidate that already holds this article, or that is free *and* whose URL no other file uses,
-wins. "This article" means the same words: the same ``content_hash``. The ``source`` URL is not
-identity: one address can serve a story and, later, its rewrite, or a scraper can give every
-record a section's URL; a different article from the same source takes the next candidate and
-the report says so. Re-importing finds its own file again, reports it unchanged and leaves it
-alone (mtime included); a different article with the same headline takes the next candidate,
-deterministically.
+wins. "This article" means the same words (the same ``content_hash``), or the same headline
+from the same ``source`` (a re-extraction or correction, which ``--update`` rewrites). The
+``source`` URL alone is not identity: one address can serve a story and, later, its rewrite,
+or a scraper can give every record a section's URL; a different article from the same source
+takes the next candidate and the report says so. Re-importing finds its own file again,
+reports it unchanged and leaves it alone (mtime included); a different article with the same
+headline takes the next candidate, deterministically.
 
 A free file name is not a free URL (a hand-written ``slug:``, a ``/{slug}/`` pattern across
 years): ``urls.UrlsInUse`` knows every URL content/ uses, computed the way the build does.
@@ -62,7 +63,7 @@ class ContentWriter:
                 if existing == text:
                     return Placement(UNCHANGED, path)
                 meta = _front_matter(existing)
-                if meta.get("content_hash") == document.content_hash:
+                if _same_article(meta, document):
                     return self._again(path, text)
                 passed.append(f"{self._shown(path)} holds a different article"
                               + (" from the same source" if _same_source(meta, document) else ""))
@@ -156,6 +157,14 @@ def _front_matter(text: str) -> dict[object, object]:
     except FrontMatterError:
         return {}
     return meta if isinstance(meta, dict) else {}
+
+
+def _same_article(meta: dict[object, object], document: Document) -> bool:
+    """The same words, or the same headline from the same source: a re-extraction or a
+    correction of one story, which ``--update`` may rewrite. Another headline with other words
+    from the same source is another article."""
+    return meta.get("content_hash") == document.content_hash or (
+        _same_source(meta, document) and meta.get("title") == document.title)
 
 
 def _same_source(meta: dict[object, object], document: Document) -> bool:
