@@ -1215,3 +1215,143 @@ tags:
 def test_B7_config_errors(project: Project, text: str, expected: list[str]) -> None:
     project.write("site_config.yaml", text)
     project.expect_error(expected)
+
+
+# -- issue 13: every problem of a file located and reported in one run -------------------------
+
+def test_every_problem_of_an_article_in_one_run(project: Project) -> None:
+    project.article("bad.md", "title: Many problems\ndate: 2020-02-30\ndraft: maybe\n"
+                              "slug: Not A Slug\ntgas: [Syria]\nlanguage: 12345\n")
+    project.expect_error([
+        'content/bad.md:3: "date" is not a parsable date: "2020-02-30" (use ISO 8601, e.g. '
+        '2020-03-05T11:15:00+03:00)',
+        'content/bad.md:4: "draft" must be true or false',
+        'content/bad.md:5: "slug" must be lowercase letters, digits and hyphens, got "Not A Slug"',
+        'content/bad.md:6: unknown field "tgas" (did you mean "tags"?)',
+        'content/bad.md:7: "language" must be a code such as en or pt-BR, got "12345"',
+    ])
+
+
+def test_unknown_field_without_a_near_name_lists_the_known_ones(project: Project) -> None:
+    project.article("bad.md", "title: T\ndate: 2020-01-01\nxyzzy: 1\n")
+    project.expect_error(['content/bad.md:4: unknown field "xyzzy" (known: title, date, updated, '
+                          "tags, summary, source, authors, slug, url, draft, language, source_file, "
+                          'content_hash)'])
+
+
+@pytest.mark.parametrize(("value", "side", "limit"), [
+    ("9999-12-31T23:00:00-05:00", "after", 9999),
+    ("0001-01-01T00:00:00+05:00", "before", 1),
+])
+def test_F4_dates_pushed_out_of_range_by_their_offset(project: Project, value: str, side: str,
+                                                      limit: int) -> None:
+    project.article("bad.md", f"title: Dated\ndate: {value}\n")
+    project.expect_error([f'content/bad.md:3: "date" is out of range: "{value}" is {side} the year '
+                          f"{limit} in the site's time zone (UTC)"])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_file_with_a_bom_is_decoded(project: Project, encoding: str) -> None:
+    text = "---\ntitle: Привет UTF\ndate: 2020-01-01\n---\nBody in UTF-16.\n"
+    data = text.encode(encoding)
+    if not encoding.endswith(("16", "32")):
+        data = "\ufeff".encode(encoding) + data  # -be/-le codecs write no BOM themselves
+    project.write("content/wide.md", data)
+    project.expect_success()
+    page = project.page("2020/01/privet-utf/index.html")
+    assert "Привет UTF" in page and "<p>Body in UTF-16.</p>" in page
+
+
+def test_utf16_without_a_bom_is_refused_as_such(project: Project) -> None:
+    project.write("content/wide.md", "---\ntitle: No BOM\ndate: 2020-01-01\n---\nBody\n".encode("utf-16-le"))
+    project.expect_error(["content/wide.md:1: UTF-16 text without a byte-order mark: save it as UTF-8"])
+
+
+def test_nul_byte_in_a_text_file_is_located(project: Project) -> None:
+    project.write("content/nul.md", b"---\ntitle: T\ndate: 2020-01-01\n---\nline\nbad \x00 byte\n")
+    project.expect_error(["content/nul.md:6: binary file (contains NUL bytes), not a Markdown article"])
+
+
+def test_url_collision_points_at_the_slug_lines(project: Project) -> None:
+    project.article("a.md", "title: One\ndate: 2020-01-01\nslug: same\n")
+    project.article("b.md", "title: Two\ndate: 2020-01-02\nsummary: s\nslug: same\n")
+    project.expect_error(['content/a.md:4: URL /2020/01/same/ is also claimed by content/b.md:5 '
+                          '(give one of them its own "slug:")'])
+
+
+def test_import_refusal_of_a_whole_input_is_located(project: Project) -> None:
+    page = project.write("page.txt", "Home\n\nShort title\n\nToo short.\n")
+    dump = project.write("dump.json", "")
+    done = subprocess.run([ARCHIVEGEN, "import", str(page), str(dump)], cwd=project.root,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"{page}:1: no article text found in the text dump (only navigation, or too little prose)",
+        f"{dump}:1: empty file: no records"]
+
+
+# -- F8: raw HTML nesting and pathological markup cost bounded time per article ----------------
+
+def test_F8_deep_raw_html_is_flattened(project: Project) -> None:
+    depth = 20_000  # without the cap: 20,000 nested divs in the page, and ~1.5 s of nh3 alone
+    project.article("deep.md", "title: Deep\ndate: 2020-01-01\n", "<div>" * depth + "deep text\n")
+    result = project.expect_success(preexec=limit_memory, timeout=BUDGET_SECONDS * 4)
+    page = project.page("2020/01/deep/index.html")
+    assert "deep text" in page
+    assert page.count("<div") <= 100 + 10  # MAX_HTML_DEPTH, plus the theme's own
+    assert result.seconds < BUDGET_SECONDS
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    pytest.param(b"<div>\n", "content/bad.md:20005: the body has more than 20,000 lines; articles are "
+                             "limited to that so that each renders in about a second", id="nested-lines"),
+    pytest.param(b"<div>", "content/bad.md:5: the body has more than 50,000 markup characters "
+                           "(< * _ [ ` &); articles are limited to that so that each renders in about "
+                           "a second", id="nested-one-line"),
+    pytest.param(b"- a\n", "content/bad.md:20005: the body has more than 20,000 lines; articles are "
+                           "limited to that so that each renders in about a second", id="list-items"),
+])
+def test_F8_8MB_of_pathological_markup_is_a_located_error(project: Project, body: bytes,
+                                                          expected: str) -> None:
+    """Without the caps these take minutes (markdown-it per line, nh3 per depth squared)."""
+    with open(project.root / "content/bad.md", "wb") as handle:
+        handle.write(HOSTILE_HEADER.encode())
+        handle.write(body * (8 * 1024 * 1024 // len(body) - 100))
+    result = project.expect_error([expected], preexec=limit_memory, timeout=BUDGET_SECONDS * 4)
+    assert result.seconds < BUDGET_SECONDS
+
+
+# -- P6: symlinks in content/ -------------------------------------------------------------------
+
+def test_P6_symlinks_are_skipped_with_a_warning(project: Project, tmp_path: Path) -> None:
+    content = project.root / "content"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.md").write_text("---\ntitle: Outside\ndate: 2020-01-01\n---\nNo.\n")
+    (content / "loop").symlink_to(".")
+    (content / "self.md").symlink_to("self.md")
+    (content / "a.md").symlink_to("b.md")
+    (content / "b.md").symlink_to("a.md")
+    (content / "passwd.md").symlink_to("/etc/passwd")
+    (content / "broken.md").symlink_to("missing.md")
+    (content / "elsewhere").symlink_to(outside)
+    expected = ["warning: content/a.md: symlink loop skipped",
+                "warning: content/b.md: symlink loop skipped",
+                "warning: content/broken.md: broken symlink skipped",
+                "warning: content/elsewhere: symlinked directory not followed",
+                "warning: content/loop: symlinked directory not followed",
+                "warning: content/passwd.md: symlink to a file outside the content folder skipped",
+                "warning: content/self.md: symlink loop skipped"]
+    for _ in range(2):  # a full build, then an incremental one (content/incremental.py's scan)
+        result = project.expect_success(timeout=BUDGET_SECONDS * 4)
+        assert sorted(result.stderr.splitlines()) == expected
+    assert "root:" not in b"".join(project.files().values()).decode("utf-8", "replace")
+
+
+# -- B1: template errors name the page and speak in template terms -----------------------------
+
+def test_B1_template_error_names_the_article_it_failed_on(project: Project) -> None:
+    project.write("templates/article.html", ARTICLE_OVERRIDE + "{{ article.authors[0] }}\n{% endblock %}\n")
+    project.article("with.md", "title: With\ndate: 2022-01-01\nauthors: [Someone]\n")
+    project.expect_error(["templates/article.html:4: template error: 'article.authors' has no "
+                          "element 0 (page /2021/04/second-article/ of content/second.md)"])
