@@ -163,10 +163,13 @@ def settings_digest(config: SiteConfig, output: Path, drafts: bool) -> str:
 def reader_digest(config: SiteConfig) -> str:
     """What parsed articles depend on besides their files (dates are read in the site's zone).
 
-    The Python version counts because records are ``marshal``-ed, whose format may change.
+    The Python version counts because records are ``marshal``-ed, whose format may change; the
+    record format because a record of another layout cannot be decoded.
     """
-    return hashlib.sha256(f"{STATE_FORMAT}\0{__version__}\0{sys.version_info[:2]}\0{config.timezone}\0"
-                          f"{config.content_dir}".encode()).hexdigest()
+    from archivegen.content.incremental import RECORD_FORMAT
+
+    return hashlib.sha256(f"{STATE_FORMAT}\0{RECORD_FORMAT}\0{__version__}\0{sys.version_info[:2]}\0"
+                          f"{config.timezone}\0{config.content_dir}".encode()).hexdigest()
 
 
 def remembered_warnings(state: BuildState) -> list[Problem]:

@@ -7,6 +7,7 @@ problem is (a file, and a line and column where there is one) because a user fix
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,12 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def _printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def suggestion(name: str, known: Iterable[str]) -> str | None:
+    """The known name closest to a misspelt one (``per_pgae`` -> ``per_page``), if any is close."""
+    matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 @dataclass(frozen=True)

@@ -167,14 +167,15 @@ def test_model_refuses_two_articles_on_one_url(tmp_path: Path) -> None:
     with pytest.raises(SiteError) as caught:
         model_of(tmp_path, {"a/Foo.md": article("Same"), "b/foo.md": article("Same")})
     assert caught.value.lines() == [
-        "content/b/foo.md: URL /2020/01/same/ is also claimed by content/a/Foo.md"]
+        'content/b/foo.md:2: URL /2020/01/same/ is also claimed by content/a/Foo.md:2 (give one of '
+        'them its own "slug:")']
 
 
 @pytest.mark.parametrize("slug", ["tags", "index", "search", "pagefind", "404", "page", "archives"])
 def test_model_refuses_reserved_paths(tmp_path: Path, slug: str) -> None:
     with pytest.raises(SiteError) as caught:
         model_of(tmp_path, {"x.md": article("X", extra=f"slug: {slug}\n")}, "permalinks: /{slug}/\n")
-    assert caught.value.lines()[0].startswith(f"content/x.md: URL /{slug}/ is reserved for ")
+    assert caught.value.lines()[0].startswith(f"content/x.md:4: URL /{slug}/ is reserved for ")
 
 
 def test_sitemap_splits_past_the_limit(tmp_path: Path) -> None:
@@ -257,3 +258,15 @@ def test_parallel_reading_matches_serial_reading(tmp_path: Path, monkeypatch) ->
     forked = read_articles(tmp_path / "content", ZONE, tmp_path, workers=2)
     assert forked.articles == serial.articles and len(serial.articles) == 30
     assert forked.problems == serial.problems and len(serial.problems) == 1
+
+
+def test_flatten_deep_html_keeps_text_and_forms_no_new_tags() -> None:
+    from archivegen.render.markdown import MAX_HTML_DEPTH, flatten_deep_html, sanitize_html
+
+    shallow = "<ul>" + "<li>item" * 5000 + "</ul>"  # implicitly closed siblings are not depth
+    assert flatten_deep_html(shallow) == shallow
+    deep = "<<div>div>" * 5000 + "text"
+    flat = flatten_deep_html(deep)
+    assert flat.count("<div>") == MAX_HTML_DEPTH and flat.endswith("text")
+    assert "<div>" not in flat.replace("<div>", "", MAX_HTML_DEPTH)  # "<" + "div>" stays text
+    assert sanitize_html("<b>" * 50_000 + "x").count("<b>") <= MAX_HTML_DEPTH

@@ -3,13 +3,14 @@
 Each option is declared once in ``OPTIONS`` with a validator and a default (the MkDocs idea),
 so validation, defaults and ``archivegen init``'s documented config stay in one place. Problems
 are ``site_config.yaml:LINE: key: message``; unknown keys are errors, not warnings, because a
-misspelt ``per_pgae`` silently ignored is worse than a refused build.
+misspelt ``per_pgae`` silently ignored is worse than a refused build (the message suggests the
+setting it is closest to). Whole-file problems are on line 1.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from archivegen import yamlread
 from archivegen.config import values
 from archivegen.config.schema import DeployConfig, ImportConfig, SiteConfig, TagRule
 from archivegen.config.values import Invalid, describe
-from archivegen.errors import ConfigError, Problem
+from archivegen.errors import ConfigError, Problem, suggestion
 
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -78,13 +79,14 @@ def load_config(path: Path) -> SiteConfig:
         raise ConfigError([Problem(shown, "no such file (run 'archivegen init' to create an "
                                           "archive, or pass --config)")]) from None
     except OSError as exc:
-        raise ConfigError([Problem(shown, f"cannot read: {exc.strerror}")]) from None
+        raise ConfigError([Problem(shown, f"cannot read: {exc.strerror}", 1)]) from None
     if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError([Problem(shown, "file is larger than 1 MB")])
+        raise ConfigError([Problem(shown, "file is larger than 1 MB", 1)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError([Problem(shown, f"not valid UTF-8 (byte offset {exc.start})")]) from None
+        raise ConfigError([Problem(shown, f"not valid UTF-8 (byte offset {exc.start})",
+                                   raw.count(b"\n", 0, exc.start) + 1)]) from None
     try:
         located = yamlread.load(text, keep_going=True)
     except yamlread.YamlProblem as exc:
@@ -109,7 +111,7 @@ def load_config(path: Path) -> SiteConfig:
         report(key_path, problem.message)
     for key in data:
         if key not in OPTIONS:
-            report((key,), f"unknown setting (known: {', '.join(OPTIONS)})")
+            report((key,), unknown_setting(key, OPTIONS))
     for key, option in OPTIONS.items():
         if (key,) in rejected_keys:
             continue
@@ -144,6 +146,13 @@ def load_config(path: Path) -> SiteConfig:
     return SiteConfig(project_dir=project_dir, config_path=path.resolve(), **values)
 
 
+def unknown_setting(key: Any, known: Iterable[str]) -> str:
+    """The message for a key that is no setting: the likely one it misspells, or all of them."""
+    known = list(known)
+    hint = suggestion(str(key), known)
+    return f"unknown setting ({f'did you mean {hint}?' if hint else 'known: ' + ', '.join(known)})"
+
+
 def _tag_rules(
     raw: Any, report: Callable[[tuple[str | int, ...], str], None],
 ) -> tuple[TagRule, ...]:
@@ -165,7 +174,7 @@ def _tag_rules(
             continue
         for key in spec:
             if key not in TAG_RULE_KEYS:
-                report((*where, key), f"unknown setting (known: {', '.join(sorted(TAG_RULE_KEYS))})")
+                report((*where, key), unknown_setting(key, sorted(TAG_RULE_KEYS)))
         keywords = _string_list(spec.get("keywords", []), (*where, "keywords"), report)
         patterns = []
         for index, text in enumerate(_string_list(spec.get("patterns", []),
@@ -201,7 +210,7 @@ def _section(
         return values
     for key, value in raw.items():
         if key not in options:
-            report((name, str(key)), f"unknown setting (known: {', '.join(options)})")
+            report((name, str(key)), unknown_setting(key, options))
         elif value is not None:  # null (or a refused !!tag, already reported): the default
             try:
                 values[key] = options[key].validate(value)

@@ -11,9 +11,10 @@ import string
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from archivegen.config.schema import IMPORT_FIELDS
+from archivegen.errors import suggestion
 from archivegen.textclean import strip_controls
 
 
@@ -79,8 +80,10 @@ def timezone(value: Any) -> str:
     name = nonempty_string(value)
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"unknown time zone {name} (use an IANA name such as Europe/Berlin)") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        hint = suggestion(name, available_timezones())
+        raise Invalid(f"unknown time zone {name} " + (f"(did you mean {hint}?)" if hint else
+                      "(use an IANA name such as Europe/Berlin)")) from None
     return name
 
 
@@ -196,7 +199,9 @@ def field_map(value: Any) -> tuple[tuple[str, str], ...]:
     pairs = []
     for ours, theirs in value.items():
         if ours not in IMPORT_FIELDS:
-            raise Invalid(f"unknown field {ours!r} (known: {', '.join(IMPORT_FIELDS)})")
+            hint = suggestion(str(ours), IMPORT_FIELDS)
+            raise Invalid(f"unknown field {ours!r} " + (f"(did you mean {hint}?)" if hint else
+                                                         f"(known: {', '.join(IMPORT_FIELDS)})"))
         if not isinstance(theirs, str) or not theirs.strip():
             raise Invalid(f"{ours}: expected a JSON key such as headline or meta.title, "
                           f"got {describe(theirs)}")

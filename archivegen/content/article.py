@@ -29,6 +29,7 @@ class Article:
     draft: bool = False
     updated: datetime | None = None
     url: str = ""  # explicit site path from front matter, overriding the permalink pattern
+    url_line: int = 1  # line of the field the URL comes from (url, slug or title): for collisions
     content_hash: str = ""  # sha256 of the file's bytes
     body_hash: str = ""  # sha256 of the Markdown body: the rendered-HTML cache key
 

@@ -18,10 +18,19 @@ _ISO_8601 = re.compile(
 )
 
 
+class DateOutOfRange(ValueError):
+    """A valid ISO 8601 date that its offset pushes past year 9999 or before year 1 in the zone."""
+
+    def __init__(self, side: str, limit: int) -> None:
+        super().__init__(f"{side} the year {limit}")
+        self.side, self.limit = side, limit
+
+
 def parse_date(value: object, zone: tzinfo) -> datetime:
     """Parse an ISO 8601 date or datetime into an aware datetime in ``zone``.
 
-    Raises ValueError (with no message the user needs) when the value is not one.
+    Raises ValueError (with no message the user needs) when the value is not one, and
+    DateOutOfRange when it is one that cannot be shown in ``zone``.
     """
     if isinstance(value, bool) or not isinstance(value, str):
         raise ValueError("not a string")
@@ -46,4 +55,7 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     # Converting 9999-12-31T23:00-05:00 to UTC overflows: that is an error, not a crash.
-    return moment.astimezone(zone)
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        raise DateOutOfRange("after", 9999) if moment.year > 5000 else DateOutOfRange("before", 1) from None

@@ -38,7 +38,7 @@ from archivegen.parallel import Progress, fork_map, inherited
 from archivegen.state.store import SourceRow
 
 RACY_NS = 2_000_000_000  # files changed this close to their hashing are hashed again
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 DECODED_CACHE_LIMIT = 300_000  # records kept decoded in a long-running process (serve)
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -62,7 +62,7 @@ class SourceRecord:
         return marshal.dumps((
             RECORD_FORMAT, a.key, a.title, a.date.isoformat(), a.slug, a.body_line, a.tags, a.summary,
             a.source, a.authors, a.language, a.draft, a.updated.isoformat() if a.updated else None,
-            a.url, a.content_hash, a.body_hash,
+            a.url, a.url_line, a.content_hash, a.body_hash,
             tuple((w.path, w.message, w.line, w.column) for w in self.warnings), self.derived_summary))
 
     @staticmethod
@@ -80,7 +80,7 @@ class SourceRecord:
     @staticmethod
     def _decode(data: bytes, zone: tzinfo) -> SourceRecord:
         (version, key, title, date, slug, body_line, tags, summary, source, authors, language, draft,
-         updated, url, content_hash, body_hash, warnings, derived) = marshal.loads(data)
+         updated, url, url_line, content_hash, body_hash, warnings, derived) = marshal.loads(data)
         if version != RECORD_FORMAT:
             raise ValueError("record format")
         article = Article(
@@ -88,7 +88,7 @@ class SourceRecord:
             body_line=body_line, tags=tags, summary=summary, source=source, authors=authors,
             language=language, draft=draft,
             updated=datetime.fromisoformat(updated).astimezone(zone) if updated else None,
-            url=url, content_hash=content_hash, body_hash=body_hash)
+            url=url, url_line=url_line, content_hash=content_hash, body_hash=body_hash)
         return SourceRecord(article, tuple(Problem(*w) for w in warnings), derived)
 
 
@@ -187,7 +187,7 @@ def read(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup,
                           on_done=on_done):
         for key, row, article, problem, file_warnings, summary in chunk:
             if problem is not None:
-                outcome.result.problems.append(problem)
+                outcome.result.problems.extend(problem)
                 continue
             if article is None:  # same bytes as recorded: keep the recorded article
                 recall(key)
@@ -209,7 +209,7 @@ def _replace_record(row: SourceRow, record: bytes) -> SourceRow:
                      row.sha256, record)
 
 
-_Checked = tuple[str, SourceRow, Article | None, Problem | None, list[Problem], str]
+_Checked = tuple[str, SourceRow, Article | None, list[Problem] | None, list[Problem], str]
 
 # Runs in the worker on each chunk's freshly parsed articles (bodies loaded) and returns the
 # summary derived from each body: the build renders and caches the Markdown there, so bodies
@@ -237,7 +237,7 @@ def _check_chunk(items: Sequence[tuple[Path, str, Signature, str]]) -> list[_Che
             article = parse_article(raw, key, zone, shown, warnings)
         except _ArticleProblem as problem:
             results.append((key, SourceRow(key, 0, 0, 0, 0, 0, "", b""), None,
-                            Problem(shown, problem.message, problem.line, problem.column), [], ""))
+                            problem.problems(shown), [], ""))
             continue
         fresh.append((len(results), article, warnings))
         results.append((key, row, article, None, warnings, ""))

@@ -6,26 +6,32 @@ the build gives up, so a user fixing a broken import sees the whole list in one 
 
 from __future__ import annotations
 
+import codecs
+import errno
 import hashlib
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from archivegen import interrupt
 from archivegen.content.article import Article
-from archivegen.content.dates import parse_date
+from archivegen.content.dates import DateOutOfRange, parse_date
 from archivegen.content.frontmatter import FrontMatterError, SplitDocument, split_front_matter
 from archivegen.content.slugs import is_valid_slug, make_slug
-from archivegen.errors import Problem
+from archivegen.errors import Problem, suggestion
 from archivegen.parallel import fork_map, inherited
 from archivegen.textclean import strip_controls
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_BODY_LINES = 20_000
+MAX_MARKUP = 50_000
+MARKUP_CHARACTERS = "<*_[`&"
+_NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a bad date until the error
 KNOWN_FIELDS = (
     "title", "date", "updated", "tags", "summary", "source", "authors", "slug", "url", "draft",
     "language", "source_file", "content_hash",
@@ -83,13 +89,27 @@ def content_files(content_dir: Path, warnings: list[Problem], shown_root: Path) 
 
 
 def _readable_link(entry: os.DirEntry[str], root: Path, warnings: list[Problem], shown_root: Path) -> bool:
-    """True for plain files and for symlinks to files inside the content folder."""
-    if not entry.is_symlink():
-        return True
+    """True for plain files and for symlinks to files inside the content folder.
+
+    Anything else is skipped with a warning: a loop (``ln -s x.md x.md``), a broken link, a
+    link out of the project (``/etc/passwd``), and FIFOs or devices, which reading would hang.
+    """
     path = Path(entry.path)
-    target = path.resolve()
-    if not target.exists():
-        warnings.append(Problem(_shown(path, shown_root), "broken symlink skipped"))
+    if not entry.is_symlink():
+        if entry.is_file(follow_symlinks=False):
+            return True
+        warnings.append(Problem(_shown(path, shown_root), "not a regular file, skipped"))
+        return False
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # Python < 3.13 raises RuntimeError for a loop
+        loop = isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP
+        warnings.append(Problem(_shown(path, shown_root),
+                                "symlink loop skipped" if loop else "broken symlink skipped"))
+        return False
+    if not target.is_file():
+        warnings.append(Problem(_shown(path, shown_root), "symlink to something other than a file "
+                                                          "skipped"))
         return False
     if not target.is_relative_to(root):
         warnings.append(Problem(_shown(path, shown_root),
@@ -125,14 +145,25 @@ def _read_chunk(paths: Sequence[Path]) -> ReadResult:
             raw = _read_bytes(path)
             result.articles.append(parse_article(raw, key, zone, shown, result.warnings))
         except _ArticleProblem as problem:
-            result.problems.append(Problem(shown, problem.message, problem.line, problem.column))
+            result.problems.extend(problem.problems(shown))
     return result
 
 
 class _ArticleProblem(Exception):
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+    """Every problem found in one file, in line order (whole-file problems are on line 1)."""
+
+    def __init__(self, message: str, line: int = 1, column: int | None = None):
         super().__init__(message)
-        self.message, self.line, self.column = message, line, column
+        self.found: list[tuple[str, int, int | None]] = [(message, line, column)]
+
+    @classmethod
+    def every(cls, found: list[tuple[str, int, int | None]]) -> _ArticleProblem:
+        problem = cls(*found[0])
+        problem.found = sorted(found, key=lambda item: item[1])
+        return problem
+
+    def problems(self, shown: str) -> list[Problem]:
+        return [Problem(shown, message, line, column) for message, line, column in self.found]
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -145,19 +176,52 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise _ArticleProblem(f"cannot read: {exc.strerror}") from None
+    except RuntimeError:  # a symlink loop created after the folder was walked (Python < 3.13)
+        raise _ArticleProblem("cannot read: symlink loop") from None
+
+
+_UTF16_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def decode_text(raw: bytes) -> str:
-    """UTF-8 (BOM tolerated), LF newlines; NUL bytes mean a binary file, not an article."""
-    if b"\x00" in raw[:8192] or b"\x00" in raw:
-        raise _ArticleProblem("binary file (contains NUL bytes), not a Markdown article")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _ArticleProblem(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line) from None
+    """UTF-8 (BOM tolerated), or UTF-16/32 with a BOM (Windows editors save that); LF newlines.
+
+    NUL bytes without such a BOM mean a binary file, or UTF-16 saved without its BOM: both are
+    refused, the second with a hint, rather than guessed at.
+    """
+    encoding = next((name for bom, name in _UTF16_BOMS if raw.startswith(bom)), None)
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise _ArticleProblem(f"not valid {encoding.upper()} (byte offset {exc.start})") from None
+        text = text.lstrip("\ufeff")
+    else:
+        nul = raw.find(b"\x00")
+        if nul >= 0:
+            if _looks_like_utf16(raw):
+                raise _ArticleProblem("UTF-16 text without a byte-order mark: save it as UTF-8")
+            raise _ArticleProblem("binary file (contains NUL bytes), not a Markdown article",
+                                  raw.count(b"\n", 0, nul) + 1)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise _ArticleProblem(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line) from None
     # Control characters are invalid in XML and YAML and invisible in HTML: drop them here, once.
     return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """Mostly-ASCII UTF-16: every other byte of the start is NUL, the others are not."""
+    sample = raw[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return False
+    for zeros, chars in ((sample[1::2], sample[0::2]), (sample[0::2], sample[1::2])):
+        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) == 0:
+            return True
+    return False
 
 
 def parse_article(
@@ -167,52 +231,89 @@ def parse_article(
     try:
         doc = split_front_matter(text)
     except FrontMatterError as exc:
-        raise _ArticleProblem(exc.message, exc.line, exc.column) from None
+        raise _ArticleProblem(exc.message, exc.line or 1, exc.column) from None
     fields = _Fields(doc, zone, shown, warnings)
     return fields.article(key, hashlib.sha256(raw).hexdigest())
 
 
+def check_markup(body: str, body_line: int) -> tuple[str, int] | None:
+    """(message, line) when the body holds more markup than one article may, else None.
+
+    markdown-it-py costs tens of microseconds per line and per inline construct, so an 8 MB
+    body of list items or emphasis would take minutes; these caps keep every article near a
+    second at most, far above what a real article uses. Counting is done in C (``str.count``).
+    """
+    lines = body.count("\n")
+    if lines > MAX_BODY_LINES:
+        return (f"the body has more than {MAX_BODY_LINES:,} lines; articles are limited to that "
+                "so that each renders in about a second", body_line + MAX_BODY_LINES)
+    markup = sum(body.count(char) for char in MARKUP_CHARACTERS)
+    if markup <= MAX_MARKUP:
+        return None
+    seen = 0
+    offset = 0
+    for index, char in enumerate(body):
+        if char in MARKUP_CHARACTERS:
+            seen += 1
+            if seen > MAX_MARKUP:
+                offset = index
+                break
+    return (f"the body has more than {MAX_MARKUP:,} markup characters ({' '.join(MARKUP_CHARACTERS)}); "
+            "articles are limited to that so that each renders in about a second",
+            body_line + body.count("\n", 0, offset))
+
+
 class _Fields:
-    """Validates one front matter mapping, raising the first problem with its file line."""
+    """Validates one front matter mapping, collecting every problem with its file line."""
 
     def __init__(self, doc: SplitDocument, zone: tzinfo, shown: str, warnings: list[Problem]):
         self.doc, self.meta, self.zone = doc, doc.meta, zone
         self.shown, self.warnings = shown, warnings
+        self.found: list[tuple[str, int, int | None]] = []
 
-    def fail(self, key: str, message: str) -> _ArticleProblem:
-        return _ArticleProblem(message, self.doc.line_of(key))
+    def fail(self, key: str, message: str) -> None:
+        self.found.append((message, self.doc.line_of(key), None))
 
     def article(self, key: str, content_hash: str) -> Article:
         for name in self.meta:
             if name not in KNOWN_FIELDS:
-                raise self.fail(str(name), f'unknown field "{name}" (known: '
-                                           f'{", ".join(KNOWN_FIELDS)})')
+                hint = suggestion(str(name), KNOWN_FIELDS)
+                self.fail(str(name), f'unknown field "{name}" ' + (
+                    f'(did you mean "{hint}"?)' if hint else f'(known: {", ".join(KNOWN_FIELDS)})'))
         title = self.text("title", required=True)
         date = self.date("date", required=True)
-        assert date is not None
         slug = self.slug(title)
-        return Article(
-            key=key, title=title, date=date, slug=slug,
+        article = Article(
+            key=key, title=title, date=date or _NO_DATE, slug=slug,
             body=self.doc.body, body_line=self.doc.body_line,
             tags=self.tags(), summary=self.text("summary"), source=self.source(),
             authors=self.string_list("authors"), language=self.language(),
             draft=self.flag("draft"), updated=self.date("updated"), url=self.url(),
+            url_line=self.doc.line_of(next((name for name in ("url", "slug", "title") if name in self.meta),
+                                           "title")),
             content_hash=content_hash,
             body_hash=hashlib.sha256(self.doc.body.encode("utf-8", "surrogatepass")).hexdigest(),
         )
+        too_much = check_markup(self.doc.body, self.doc.body_line)
+        if too_much:
+            self.found.append((too_much[0], too_much[1], None))
+        if self.found:
+            raise _ArticleProblem.every(self.found)
+        return article
 
     def text(self, key: str, required: bool = False) -> str:
         value = self.meta.get(key)
         if value is None:
             if required:
-                raise self.fail(key, f'"{key}" is required')
+                self.fail(key, f'"{key}" is required')
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise self.fail(key, f'"{key}" must be text')
+            self.fail(key, f'"{key}" must be text')
+            return ""
         # Raw controls were dropped with the file's text; these came from YAML escapes ("\x01").
         text = " ".join(strip_controls(str(value)).split())
         if required and not text:
-            raise self.fail(key, f'"{key}" must not be empty')
+            self.fail(key, f'"{key}" must not be empty')
         return text
 
     def date(self, key: str, required: bool = False) -> datetime | None:
@@ -220,15 +321,20 @@ class _Fields:
         if value is None and not required:
             return None
         if value is None and key not in self.meta:
-            raise self.fail(key, f'"{key}" is required')
+            self.fail(key, f'"{key}" is required')
+            return None
+        shown = "" if value is None else str(value)[:60]
+        if isinstance(value, bool):  # 'date: yes' reads as a boolean; show it as YAML does
+            shown = shown.lower()
         try:
             return parse_date(value, self.zone)
+        except DateOutOfRange as exc:
+            self.fail(key, f'"{key}" is out of range: "{shown}" is {exc.side} the year '
+                           f"{exc.limit} in the site's time zone ({self.zone})")
         except (ValueError, OverflowError):
-            shown = "" if value is None else str(value)[:60]
-            if isinstance(value, bool):  # 'date: yes' reads as a boolean; show it as YAML does
-                shown = shown.lower()
-            raise self.fail(key, f'"{key}" is not a parsable date: "{shown}" '
-                                 "(use ISO 8601, e.g. 2020-03-05T11:15:00+03:00)") from None
+            self.fail(key, f'"{key}" is not a parsable date: "{shown}" '
+                           "(use ISO 8601, e.g. 2020-03-05T11:15:00+03:00)")
+        return None
 
     def string_list(self, key: str) -> tuple[str, ...]:
         value = self.meta.get(key)
@@ -237,11 +343,13 @@ class _Fields:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = [value]
         if not isinstance(value, list):
-            raise self.fail(key, f'"{key}" must be a list of text items')
+            self.fail(key, f'"{key}" must be a list of text items')
+            return ()
         items: list[str] = []
         for item in value:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                raise self.fail(key, f'"{key}" must be a list of text items')
+                self.fail(key, f'"{key}" must be a list of text items')
+                return ()
             text = " ".join(strip_controls(str(item)).split())
             if text and text not in items:
                 items.append(text)
@@ -272,12 +380,13 @@ class _Fields:
     def slug(self, title: str) -> str:
         value = self.meta.get("slug")
         if value is None:
-            return make_slug(title)
+            return make_slug(title) if title else ""
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not is_valid_slug(value):
-            raise self.fail("slug", f'"slug" must be lowercase letters, digits and hyphens, '
-                                    f'got "{str(value)[:60]}"')
+            self.fail("slug", f'"slug" must be lowercase letters, digits and hyphens, '
+                              f'got "{str(value)[:60]}"')
+            return ""
         return value
 
     def url(self) -> str:
@@ -286,15 +395,17 @@ class _Fields:
             return ""
         if (not isinstance(value, str) or not _SAFE_URL_PATH.fullmatch(value)
                 or any(part in (".", "..") for part in value.split("/"))):
-            raise self.fail("url", '"url" must be a site path such as /special/page/ '
-                                   "(lowercase letters, digits, '-', '_', no '..')")
+            self.fail("url", '"url" must be a site path such as /special/page/ '
+                             "(lowercase letters, digits, '-', '_', no '..')")
+            return ""
         return value
 
     def language(self) -> str:
         value = self.text("language")
         if value and not _LANGUAGE.fullmatch(value):
-            raise self.fail("language", f'"language" must be a code such as en or pt-BR, '
-                                        f'got "{value[:20]}"')
+            self.fail("language", f'"language" must be a code such as en or pt-BR, '
+                                  f'got "{value[:20]}"')
+            return ""
         return value
 
     def flag(self, key: str) -> bool:
@@ -302,7 +413,8 @@ class _Fields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            raise self.fail(key, f'"{key}" must be true or false')
+            self.fail(key, f'"{key}" must be true or false')
+            return False
         return value
 
 

@@ -56,9 +56,9 @@ class ImportReporter:
     def event(self, event: Event) -> None:
         shown = _relative(event)
         if event.status == writer.FAILED:
-            self._say(f"{event.origin}: {event.note}", err=True)
+            self._say(f"{event.location}: {event.note}", err=True)
         elif event.status == writer.SKIPPED:
-            self._say(f"{event.origin}: skipped: {event.note}", err=True)
+            self._say(f"{event.location}: skipped: {event.note}", err=True)
         elif event.status == writer.RENAMED:
             self._say(f"{event.origin}: {self._verb()} {shown} ({event.note})")
         elif self.verbose or (self.dry_run and event.status != writer.UNCHANGED):

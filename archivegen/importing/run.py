@@ -63,6 +63,14 @@ class Event:
     note: str = ""
     line: int | None = None
 
+    @property
+    def location(self) -> str:
+        """``path:LINE`` for a problem line: JSONL origins end with their line already, and a
+        problem of a whole input (a page, a dump that does not parse) is on line 1."""
+        if self.line is None or self.origin.endswith(f":{self.line}"):
+            return self.origin
+        return f"{self.origin}:{self.line}"
+
 
 @dataclass
 class ImportSummary:
@@ -154,13 +162,14 @@ def extract_file(file: InputFile, config: SiteConfig, default_date: datetime | N
             dump = parse_text_dump(decode_bytes(raw))
             found = Extracted(title=dump.title, date=dump.date,
                               body="\n\n".join(escape_text(paragraph) for paragraph in dump.paragraphs))
-        return [_Found(file.shown, make_document(found, config, file.path.name, default_date))]
+        return [_Found(file.shown, make_document(found, config, file.path.name, default_date), line=1)]
     except (NoArticle, SourceError, Undecodable) as exc:
-        return [_Found(file.shown, problem=str(exc))]
+        return [_Found(file.shown, problem=str(exc), line=1)]
     except RecursionError:
-        return [_Found(file.shown, problem="nested too deeply to be an article")]
+        return [_Found(file.shown, problem="nested too deeply to be an article", line=1)]
     except Exception as exc:  # noqa: BLE001 - one pathological page must not end a 100k-file import
-        return [_Found(file.shown, problem=f"could not be extracted ({type(exc).__name__}: {exc})"[:300])]
+        return [_Found(file.shown, problem=f"could not be extracted ({type(exc).__name__}: {exc})"[:300],
+                       line=1)]
 
 
 def _records(file: InputFile, raw: bytes, kind: str, config: SiteConfig,
@@ -170,7 +179,8 @@ def _records(file: InputFile, raw: bytes, kind: str, config: SiteConfig,
     for item in (read_jsonl(raw, first_line) if kind == "jsonl" else read_json(raw)):
         origin = file.shown + item.where
         if not isinstance(item, Record):
-            results.append(_Found(origin, problem=item.message, line=item.line))
+            whole_file = 1 if not item.where else None  # the dump itself: empty, not JSON, ...
+            results.append(_Found(origin, problem=item.message, line=item.line or whole_file))
             continue
         try:
             found = record_to_extracted(item.data, field_map)

@@ -144,8 +144,18 @@ class PageRenderer:
             return template.render(context).encode("utf-8")
         except Exception as exc:
             # Whatever a template raises ({{ 1 / 0 }} as much as an undefined name) is reported
-            # at its template line, never as an internal error.
-            raise describe_template_error(exc, self.config.project_dir) from exc
+            # at its template line, never as an internal error, naming the page being rendered.
+            raise describe_template_error(exc, self.config.project_dir, self._describe(page)) from exc
+
+    def _describe(self, page: Page) -> str:
+        """'page /2020/03/x/ of content/2020/x.md': what a template error happened on."""
+        if page.kind != "article":
+            return f"page {page.path}"
+        try:
+            folder = self.config.content_dir.relative_to(self.config.project_dir).as_posix()
+        except ValueError:
+            folder = self.config.content_dir.as_posix()
+        return f"page {page.path} of {folder}/{page.key}"
 
     def _site_info(self) -> dict[str, Any]:
         c = self.config

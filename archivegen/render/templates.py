@@ -8,6 +8,7 @@ compiled as a template, so ``{{ 7*7 }}`` in an article stays literally that.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -84,8 +85,12 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def describe_template_error(exc: BaseException, project_dir: Path) -> TemplateError:
-    """Turn a Jinja exception into ``templates/name.html:LINE: message``."""
+def describe_template_error(exc: BaseException, project_dir: Path, rendering: str = "") -> TemplateError:
+    """Turn a Jinja exception into ``templates/name.html:LINE: message``.
+
+    ``rendering`` names what was being rendered ("page /2020/03/x/ of content/x.md"): a
+    runtime error may come from one article's data (no authors, say), and the user must find it.
+    """
     if isinstance(exc, jinja2.TemplateSyntaxError):
         path = _shown(exc.filename or exc.name or "template", project_dir)
         return TemplateError([Problem(path, f"template syntax error: {exc.message}", exc.lineno)])
@@ -96,15 +101,54 @@ def describe_template_error(exc: BaseException, project_dir: Path) -> TemplateEr
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename.endswith((".html", ".xml", ".txt")) and Path(frame.filename).exists():
             location = (frame.filename, frame.lineno)
+    suffix = f" ({rendering})" if rendering else ""
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template not found: {exc.name}"
+    elif isinstance(exc, jinja2.UndefinedError):
+        message = f"template error: {_in_template_terms(str(exc), location)}{suffix}"
     elif isinstance(exc, jinja2.TemplateError):
-        message = f"template error: {exc}"
+        message = f"template error: {exc}{suffix}"
     else:
-        message = f"template error: {type(exc).__name__}: {exc}"
+        message = f"template error: {type(exc).__name__}: {exc}{suffix}"
     if location is None:
         return TemplateError([Problem("templates", message)])
     return TemplateError([Problem(_shown(location[0], project_dir), message, location[1])])
+
+
+# Jinja names the *type* of what lacks an attribute ("'archivegen.render.views.ArticleView
+# object' has no attribute 'titel'"); template authors know variables, not our classes.
+_MISSING = re.compile(r"'?(?P<type>[\w.]+) object'? has no (?P<kind>attribute|element) (?P<key>.+)")
+_TYPE_NAMES = {"ArticleView": "article", "TagLink": "tag", "PagerView": "pager", "YearLink": "year",
+               "MonthLink": "month", "dict": "mapping", "tuple": "list", "list": "list", "str": "text",
+               "int": "number", "float": "number", "datetime": "date", "bool": "boolean"}
+
+
+def _in_template_terms(message: str, location: tuple[str, int | None] | None) -> str:
+    """``'article' has no attribute 'titel'``: the expression as written in the template."""
+    match = _MISSING.fullmatch(message)
+    if match is None:
+        return message
+    kind, key = match["kind"], match["key"]
+    expression = _expression_at(location, key, kind)
+    if expression is None:
+        type_name = match["type"].rsplit(".", 1)[-1]
+        expression = f"a {_TYPE_NAMES.get(type_name, type_name)}"
+        return f"{expression} has no {kind} {key}"
+    return f"'{expression}' has no {kind} {key}"
+
+
+def _expression_at(location: tuple[str, int | None] | None, key: str, kind: str) -> str | None:
+    """The variable (``article``, ``article.authors``) whose ``key`` the failing line reads."""
+    if location is None or location[1] is None:
+        return None
+    try:
+        line = Path(location[0]).read_text(encoding="utf-8").split("\n")[location[1] - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return None
+    name = key.strip("'\"")
+    access = rf"\.\s*{re.escape(name)}\b" if kind == "attribute" else rf"\[\s*{re.escape(key)}\s*\]"
+    found = re.findall(rf"([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)\s*(?:{access})", line)
+    return found[0] if len(set(found)) == 1 else None
 
 
 def _shown(filename: str, project_dir: Path) -> str:

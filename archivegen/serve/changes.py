@@ -48,7 +48,7 @@ def classify(path: Path, config: SiteConfig, output: Path) -> Kind | None:
         return None
     try:
         resolved = path.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return None
     if resolved == config.config_path:
         return "config"

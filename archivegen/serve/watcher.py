@@ -15,6 +15,7 @@ asks for a full rescan, since events may have been lost.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -104,9 +105,11 @@ class Watcher:
 
     def _make_observer(self, poll: bool) -> object:
         if poll:
-            from watchdog.observers.polling import PollingObserver
+            from watchdog.observers.polling import PollingObserverVFS
 
-            return PollingObserver(timeout=POLL_INTERVAL)
+            # lstat: the scan must not follow symlinks, or 'ln -s . loop' in content/ recurses
+            # until the path is too long and the polling thread dies (the build skips it too).
+            return PollingObserverVFS(os.lstat, os.scandir, polling_interval=POLL_INTERVAL)
         from watchdog.observers import Observer
 
         return Observer()

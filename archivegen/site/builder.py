@@ -160,15 +160,20 @@ def _describe_generated(page: Page) -> str:
 
 
 def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: list[Page]) -> None:
+    """Every output path claimed twice, each problem at the front-matter line behind the URL."""
     content_prefix = _content_prefix(config)
     problems: list[Problem] = []
     owners: dict[str, Page] = {}
+
+    def located(page: Page) -> tuple[str, int]:
+        return content_prefix + page.key, entries[page.entries[0]].article.url_line
+
     for page in pages:
         if page.kind == "article":
             owner = reserved_owner(page.path)
             if owner:
-                problems.append(Problem(content_prefix + page.key,
-                                        f"URL {page.path} is reserved for {owner}"))
+                path, line = located(page)
+                problems.append(Problem(path, f"URL {page.path} is reserved for {owner}", line))
                 continue
         key = collision_key(page.output)
         other = owners.get(key)
@@ -176,18 +181,19 @@ def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: lis
             owners[key] = page
             continue
         if other.kind == "article" and page.kind == "article":
-            problems.append(Problem(content_prefix + page.key,
-                                    f"URL {page.path} is also claimed by "
-                                    f"{content_prefix + other.key}"))
+            (path, line), (other_path, other_line) = located(page), located(other)
+            field = "url" if any(entries[p.entries[0]].article.url for p in (page, other)) else "slug"
+            problems.append(Problem(path, f"URL {page.path} is also claimed by {other_path}:{other_line}"
+                                          f' (give one of them its own "{field}:")', line))
         elif other.kind == "article" or page.kind == "article":
             article, generated = (other, page) if other.kind == "article" else (page, other)
-            problems.append(Problem(content_prefix + article.key,
-                                    f"URL {article.path} is also the path of "
-                                    f"{_describe_generated(generated)}"))
+            path, line = located(article)
+            problems.append(Problem(path, f"URL {article.path} is also the path of "
+                                          f"{_describe_generated(generated)}", line))
         else:
             problems.append(Problem(config.config_path.name,
                                     f"{_describe_generated(page)} and {_describe_generated(other)}"
-                                    f" both want {page.path}"))
+                                    f" both want {page.path}", 1))
     if problems:
         raise SiteError(problems)
 
