@@ -16,6 +16,7 @@ from archivegen.build import BuildOptions, build
 from archivegen.errors import SearchError
 from archivegen.search import indexer
 from tests.conftest import tree_bytes
+from tests.projects import make_archive
 
 CONFIG = "title: Search test\nbase_url: https://example.org/archive/\ntimezone: UTC\nlanguage: en\n"
 
@@ -26,16 +27,11 @@ def article(title: str, date: str, tags: str, body: str) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "archive"
-    (root / "content").mkdir(parents=True)
-    (root / "site_config.yaml").write_text(CONFIG, encoding="utf-8")
-    for year in (2019, 2020, 2021):
-        for n in range(3):
-            (root / "content" / f"{year}-{n}.md").write_text(article(
-                f"Story {n} of {year}", f"{year}-0{n + 1}-10T10:00:00Z", "Harbour" if n else "Rail",
-                f"The council discussed item {year}{n} at length. Ferries and trains were mentioned."),
-                encoding="utf-8")
-    return root
+    return make_archive(tmp_path, {
+        f"content/{year}-{n}.md": article(
+            f"Story {n} of {year}", f"{year}-0{n + 1}-10T10:00:00Z", "Harbour" if n else "Rail",
+            f"The council discussed item {year}{n} at length. Ferries and trains were mentioned.")
+        for year in (2019, 2020, 2021) for n in range(3)}, CONFIG).root
 
 
 def run_build(project: Path) -> indexer.SearchReport:

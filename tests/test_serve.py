@@ -40,6 +40,7 @@ from archivegen.serve.server import (
 from archivegen.serve.session import PreviewSession, ServeOptions
 from archivegen.serve.watcher import Watcher
 from tests.browser_support import archivegen_script
+from tests.projects import make_archive
 
 WAIT = 60.0  # generous: the machine may be busy with a benchmark
 THEME_TEMPLATES = Path(__file__).resolve().parent.parent / "archivegen" / "theme" / "templates"
@@ -60,17 +61,15 @@ def article(title: str, date: str, body: str, tags: str = "[Harbour]") -> str:
 
 def write_project(root: Path) -> Path:
     """A three-article archive over two years; returns its site_config.yaml."""
-    (root / "content" / "2020").mkdir(parents=True)
-    (root / "content" / "2021").mkdir(parents=True)
-    (root / "site_config.yaml").write_text(CONFIG, encoding="utf-8")
-    (root / "content" / "2020" / "ferry.md").write_text(
-        article("Ferry returns", "2020-03-05T10:00:00Z", "The ferry came back on Monday."), encoding="utf-8")
-    (root / "content" / "2020" / "market.md").write_text(
-        article("Market reopens", "2020-06-01T10:00:00Z", "Stalls opened at dawn.", "[Economy]"),
-        encoding="utf-8")
-    (root / "content" / "2021" / "bridge.md").write_text(
-        article("Bridge survey", "2021-02-01T10:00:00Z", "Engineers checked the bridge."), encoding="utf-8")
-    return root / "site_config.yaml"
+    archive = make_archive(root.parent, {
+        "content/2020/ferry.md": article("Ferry returns", "2020-03-05T10:00:00Z",
+                                         "The ferry came back on Monday."),
+        "content/2020/market.md": article("Market reopens", "2020-06-01T10:00:00Z", "Stalls opened at dawn.",
+                                          "[Economy]"),
+        "content/2021/bridge.md": article("Bridge survey", "2021-02-01T10:00:00Z",
+                                          "Engineers checked the bridge."),
+    }, CONFIG, name=root.name)
+    return archive.root / "site_config.yaml"
 
 
 def wait_for(condition: Callable[[], object], timeout: float = WAIT, what: str = "condition") -> object:

@@ -20,19 +20,16 @@ from archivegen.content.reader import read_articles
 from archivegen.content.slugs import make_slug
 from archivegen.errors import ConfigError, SiteError
 from archivegen.site import build_site
+from tests.projects import make_archive
 
 ZONE = ZoneInfo("Europe/Moscow")
 
 
 def write_project(root: Path, config: str = "", articles: dict[str, str] | None = None) -> Path:
-    (root / "content").mkdir(parents=True, exist_ok=True)
-    (root / "site_config.yaml").write_text(
-        "title: Test\nbase_url: https://example.org/a/\n" + config, encoding="utf-8")
-    for name, text in (articles or {}).items():
-        path = root / "content" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root / "site_config.yaml"
+    files: dict[str, str | bytes] = {f"content/{name}": text for name, text in (articles or {}).items()}
+    archive = make_archive(root.parent, files, "title: Test\nbase_url: https://example.org/a/\n" + config,
+                           name=root.name)
+    return archive.root / "site_config.yaml"
 
 
 def article(title: str, date: str = "2020-01-01T10:00:00Z", extra: str = "") -> str:
