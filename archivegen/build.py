@@ -3,7 +3,8 @@
     load config -> read content -> render Markdown -> build site model -> plan
     -> render pages -> copy static files -> index search -> commit
 
-Every build is incremental against the build state (``.archivegen/state.sqlite``): only new
+Every build is incremental against the build state of its output folder (``.archivegen/state.sqlite``
+for the configured output, see ``state/location.py``): only new
 or changed content files are parsed, only bodies missing from the Markdown cache are rendered,
 and only pages whose input key changed are rendered (``render/inputs.py``), of which only those
 whose bytes changed are written. The result is byte-identical to a clean build.
@@ -32,10 +33,11 @@ from typing import Protocol
 from archivegen import __version__, interrupt
 from archivegen.config import SiteConfig, load_config
 from archivegen.errors import BuildInterrupted, Problem
-from archivegen.output.lock import STATE_DIR_NAME, BuildLock
+from archivegen.output.lock import BuildLock
 from archivegen.output.safety import check_output_dir
 from archivegen.parallel import cpu_count
 from archivegen.search.report import SearchReport
+from archivegen.state.location import project_state_dir, state_dir_for
 from archivegen.state.store import BuildState
 
 STATE_FORMAT = "build-2"  # bump when what the state records changes meaning
@@ -141,8 +143,8 @@ def build(options: BuildOptions, watcher: BuildWatcher | None = None) -> BuildRe
     steps.record("load config", time.perf_counter() - started)
     check_output_dir(config, output, from_command_line=options.output_dir is not None)
 
-    state_dir = config.project_dir / STATE_DIR_NAME
-    with BuildLock(state_dir):
+    state_dir = state_dir_for(config, output, options.drafts)
+    with BuildLock(project_state_dir(config)):
         try:
             from archivegen.pipeline import run_build
             run_build(config, options, output, state_dir, steps, report)

@@ -253,3 +253,19 @@ def test_a_build_without_search_leaves_stale_years_to_the_next_build(project: Pa
     assert tree_bytes(bundle) == before
     assert run(project).search.indexed == [2020]
     assert tree_bytes(bundle) != before
+
+
+def test_another_output_folder_keeps_its_own_state(project: Path, tmp_path: Path) -> None:
+    """`build --output X` (or the drafts preview) between two builds costs them nothing."""
+    elsewhere = run(project, output_dir=tmp_path / "elsewhere")
+    assert elsewhere.full
+    drafts = run(project, output_dir=tmp_path / "preview", drafts=True)
+    assert drafts.full
+    back = run(project)
+    assert not back.full and back.rendered == 0 and back.files == 0
+    again = run(project, output_dir=tmp_path / "elsewhere")
+    assert not again.full and again.rendered == 0
+    edit(project / "content" / "story-3.md", "Paragraph two.", "Edited once.")
+    assert run(project, output_dir=tmp_path / "elsewhere").rendered > 0
+    assert run(project).rendered > 0  # the default output has its own record of the edit
+    assert pages_bytes(tmp_path / "elsewhere") == pages_bytes(project / "site")

@@ -28,6 +28,7 @@ from archivegen.config.schema import SiteConfig
 from archivegen.errors import ArchivegenError, Problem
 from archivegen.output.lock import STATE_DIR_NAME, BuildLock
 from archivegen.render.inputs import file_digest, folder_digest
+from archivegen.state.location import state_dir_for
 from archivegen.state.store import BuildState
 
 REBUILD = "run 'archivegen build' first"
@@ -112,7 +113,7 @@ def built_site(config: SiteConfig) -> BuiltSite:
     """The output of the last build, refused unless that build succeeded and wrote files."""
     site = config.output_dir
     shown = shown_path(site, config.project_dir)
-    record = config.project_dir / STATE_DIR_NAME / "last-build.json"
+    record = state_dir_for(config, config.output_dir) / "last-build.json"
     try:
         status = json.loads(record.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -157,7 +158,7 @@ def recorded_outputs(config: SiteConfig) -> dict[str, str]:
     The one place a deploy reads the build state, so where the state lives stays the build's
     business (it is read under the build lock, after last-build.json said the build succeeded).
     """
-    state = BuildState(config.project_dir / STATE_DIR_NAME)
+    state = BuildState(state_dir_for(config, config.output_dir))
     try:
         return {path: row.digest for path, row in state.outputs().items()}
     finally:
