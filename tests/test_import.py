@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -407,6 +408,19 @@ def test_I4_malformed_jsonl_line_is_reported_and_the_rest_imported(archive: Arch
     assert ERROR_LINE.fullmatch(problems[0])
     assert len(archive.content()) == 39
     assert "39 imported" in result.stdout
+
+
+def test_F8_deeply_nested_html_in_a_record_imports_in_bounded_time(archive: Archive) -> None:
+    """The sanitizer's cost grows faster than linearly with depth: the body is flattened first."""
+    deep = "<div><span>" * 60_000 + "The harbour reopened after the storm. " * 20 + "</span></div>" * 60_000
+    archive.write("deep.jsonl", json.dumps({"title": "Deep record", "body_html": deep,
+                                            "date": "2021-05-01"}) + "\n")
+    started = time.perf_counter()
+    result = archive.run("inputs/deep.jsonl")
+    assert result.returncode == 0, result.stderr
+    assert time.perf_counter() - started < 20  # about 1 s here; 48 s (and an empty body) before
+    [text] = archive.content().values()
+    assert b"The harbour reopened after the storm." in text
 
 
 @pytest.mark.parametrize(("name", "data", "expected"), [

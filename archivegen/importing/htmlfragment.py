@@ -17,6 +17,7 @@ from lxml import etree
 from archivegen.importing.htmlpage.blocks import BodyWriter
 from archivegen.importing.htmlpage.links import resolve_links
 from archivegen.importing.htmlpage.markdown import blocks_to_markdown
+from archivegen.render.markdown import flatten_deep_html
 
 _KEPT_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "a", "strong",
               "b", "em", "i", "br", "pre", "code", "div", "section", "article", "span", "figure",
@@ -26,7 +27,9 @@ _LINK_SCHEMES = {"http", "https", "mailto"}
 
 def fragment_to_markdown(fragment: str, base_url: str = "") -> str:
     """Markdown for an HTML fragment: paragraphs, headings, lists, quotes, tables, links, emphasis."""
-    clean = nh3.clean(fragment, tags=_KEPT_TAGS, attributes={"a": {"href"}}, url_schemes=_LINK_SCHEMES,
+    # Flattened first: the sanitizer's cost grows faster than linearly with nesting depth.
+    clean = nh3.clean(flatten_deep_html(fragment), tags=_KEPT_TAGS, attributes={"a": {"href"}},
+                      url_schemes=_LINK_SCHEMES,
                       clean_content_tags={"script", "style", "noscript", "template", "iframe", "svg"},
                       link_rel=None, strip_comments=True)
     if not clean.strip():
