@@ -3,7 +3,8 @@
     load config -> read content -> render Markdown -> build site model -> plan
     -> render pages -> copy static files -> index search -> commit
 
-Every build is incremental against the build state (``.archivegen/state.sqlite``): only new
+Every build is incremental against the build state of its output folder
+(``.archivegen/state/<digest>.sqlite``, see ``state/store.py:state_path``): only new
 or changed content files are parsed, only bodies missing from the Markdown cache are rendered,
 and only pages whose input key changed are rendered (``render/inputs.py``), of which only those
 whose bytes changed are written. The result is byte-identical to a clean build.
@@ -37,7 +38,7 @@ from archivegen.parallel import cpu_count
 from archivegen.search.report import SearchReport
 from archivegen.state.store import BuildState
 
-STATE_FORMAT = "build-2"  # bump when what the state records changes meaning
+STATE_FORMAT = "build-3"  # bump when what the state records changes meaning
 
 
 @dataclass

@@ -32,7 +32,7 @@ from archivegen.errors import ContentError
 from archivegen.output import journal
 from archivegen.output.staging import Staging, copy_files, static_files
 from archivegen.render.theme import THEME_STATIC, template_dirs
-from archivegen.state.store import BuildState, OutputRow, SourceRow
+from archivegen.state.store import BuildState, OutputRow, SourceRow, remove_legacy_state, state_path
 
 if TYPE_CHECKING:  # the render stack is imported only when a build has work to do
     from archivegen.content.article import Article
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the render stack is imported only when a build has work to 
     from archivegen.render.pages import PageRenderer
     from archivegen.render.stage import PageResult
     from archivegen.site.model import Site
+    from archivegen.site.moves import PublishedUrl
 
 BUNDLE_PREFIX = "pagefind/"
 
@@ -51,7 +52,9 @@ def _no_records(keys: Sequence[str]) -> dict[str, tuple[str, bytes]]:
 
 def run_build(config: SiteConfig, options: BuildOptions, output: Path, state_dir: Path, steps: Steps,
               report: BuildReport) -> None:
-    state = BuildState(state_dir)
+    """Build into ``output``, against that folder's own build state (see ``state_path``)."""
+    remove_legacy_state(state_dir)
+    state = BuildState(state_path(config, output, options.drafts))
     try:
         _Build(config, options, output, state_dir, state, steps, report).run()
     finally:
@@ -94,7 +97,7 @@ class _Build:
 
             records = self.state.source_records if same_reader else _no_records
             read = incremental.read(scanned, self.config.tzinfo, self.config.project_dir, records,
-                                    self.workers, BodyCache(self.state_dir))
+                                    self.workers, BodyCache(self.state.path))
             self.report.warnings.extend(read.result.warnings)
             if read.result.problems:
                 raise ContentError(read.result.problems)
@@ -109,6 +112,8 @@ class _Build:
         from archivegen.render.pages import PageRenderer
         from archivegen.search.indexer import SearchIndexer
         from archivegen.site import build_site
+        from archivegen.site.builder import content_prefix
+        from archivegen.site.moves import find_moves, move_warnings, published_urls
 
         config, steps, report = self.config, self.steps, self.report
         articles, source_rows = read.result.articles, read.rows
@@ -116,6 +121,8 @@ class _Build:
             site = build_site(config, articles, include_drafts=self.options.drafts)
             summaries = [e.article.summary or read.summaries.get(e.article.key, "") for e in site.entries]
             report.articles, report.tags, report.pages = len(site.entries), len(site.tags), len(site.pages)
+            urls = (self._published(), published_urls(site))
+            moves = find_moves(*urls, site)
         with steps.step("plan"):
             keys = PageKeys(config, site, summaries, TemplateDigests(config.templates_dir))
             recorded = {} if full else self.state.outputs()
@@ -128,7 +135,7 @@ class _Build:
         staging.clean_stale()
         journal.clean_stale_pending(self.output)
         root = staging.create() if full else journal.pending_folder(self.output)
-        bodies = HtmlSource(self.state_dir, config.content_dir)
+        bodies = HtmlSource(self.state.path, config.content_dir)
         try:
             with steps.step("render pages"):
                 renderer = PageRenderer(config, site, summaries, bodies)
@@ -159,7 +166,7 @@ class _Build:
                 if full:
                     staging.commit()
                     self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,
-                               clear_outputs=True)
+                               clear_outputs=True, urls=urls)
                 else:
                     entry = journal.Journal(
                         output=str(self.output), pending=str(root),
@@ -168,7 +175,7 @@ class _Build:
                         deletes=[p for p in plan.removed if not p.startswith(BUNDLE_PREFIX)],
                         drop_folders=[p.rstrip("/") for p in plan.removed if p.startswith(BUNDLE_PREFIX)])
                     self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,
-                               clear_outputs=False, removed=plan.removed, entry=entry)
+                               clear_outputs=False, removed=plan.removed, entry=entry, urls=urls)
                     journal.apply(entry)
                     with self.state.transaction():
                         self.state.clear_journal()
@@ -179,6 +186,8 @@ class _Build:
             raise
         indexer.forget_other_years()
         self._forget_markdown(read, articles)
+        # First, and never remembered for a build with nothing to do: the state now has the new URLs.
+        report.warnings[:0] = move_warnings(moves, content_prefix(config))
 
     def _plan(self, site: Site, keys: PageKeys, recorded: dict[str, OutputRow],
               fingerprints: dict[int, str]) -> _Plan:
@@ -219,9 +228,15 @@ class _Build:
 
     def _save(self, rows: list[OutputRow], source_rows: list[SourceRow], read: incremental.IncrementalRead,
               settings: str, reader: str, inputs_signature: str, same_reader: bool, clear_outputs: bool,
-              removed: Sequence[str] = (), entry: journal.Journal | None = None) -> None:
+              removed: Sequence[str] = (), entry: journal.Journal | None = None,
+              urls: tuple[dict[str, PublishedUrl], dict[str, PublishedUrl]] | None = None) -> None:
         state, report = self.state, self.report
         with state.transaction():
+            if urls is not None:  # (as recorded, as built now)
+                before, published = urls
+                state.drop_published_urls(key for key in before if key not in published)
+                state.put_published_urls((u.key, u.path, u.content_hash, u.identity)
+                                         for key, u in published.items() if before.get(key) != u)
             if clear_outputs:
                 state.clear_outputs()
             state.drop_outputs(removed)
@@ -237,6 +252,11 @@ class _Build:
             state.set_meta("counts", f"{report.articles} {report.tags} {report.pages}")
             if entry is not None:
                 state.set_journal(entry)
+
+    def _published(self) -> dict[str, PublishedUrl]:
+        from archivegen.site.moves import PublishedUrl
+
+        return {key: PublishedUrl(key, *row) for key, row in self.state.published_urls().items()}
 
     def _recover(self) -> None:
         """Finish the journal of a build that died after committing its state."""

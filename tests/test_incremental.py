@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from archivegen.build import BuildOptions, BuildReport, build
+from archivegen.config import load_config
 from archivegen.errors import ArchivegenError
+from archivegen.state.store import state_path
 from tests.conftest import pages_bytes, tree_bytes
 
 CONFIG = "title: Incremental\nbase_url: https://example.org/archive/\ntimezone: UTC\nper_page: 3\n"
@@ -177,7 +179,8 @@ def test_deleted_and_renamed_articles_leave_no_stale_files(project: Path, tmp_pa
     site = project / "site"
     assert not (site / "2019" / "01" / "story-0").exists()
     assert not (site / "2020" / "02" / "story-1").exists()
-    assert (site / "2020" / "02" / "story-one" / "index.html").is_file()
+    assert (site / "2020" / "02" / "moved" / "index.html").is_file()  # the slug is the file name
+    assert "Story one" in (site / "2020" / "02" / "moved" / "index.html").read_text()
     assert pages_bytes(site) == clean_build_of(project, tmp_path)
 
 
@@ -231,9 +234,11 @@ def test_a_removed_output_folder_means_a_full_build(project: Path) -> None:
 
 
 def test_a_corrupt_state_costs_a_full_build(project: Path, tmp_path: Path) -> None:
-    (project / ".archivegen" / "state.sqlite").write_bytes(b"not a database" * 100)
+    state = state_path(load_config(project / "site_config.yaml"))
+    assert state.is_file()
+    state.write_bytes(b"not a database" * 100)
     for suffix in ("-wal", "-shm"):
-        (project / ".archivegen" / f"state.sqlite{suffix}").unlink(missing_ok=True)
+        Path(f"{state}{suffix}").unlink(missing_ok=True)
     report = run(project)
     assert report.full
     assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
@@ -250,3 +255,34 @@ def test_a_build_without_search_leaves_stale_years_to_the_next_build(project: Pa
     assert tree_bytes(bundle) == before
     assert run(project).search.indexed == [2020]
     assert tree_bytes(bundle) != before
+
+
+def test_another_output_folder_keeps_its_own_state(project: Path, tmp_path: Path) -> None:
+    """build, build --output other, build: the third renders nothing (issue 13, item 4)."""
+    other = run(project, output_dir=tmp_path / "other")
+    assert other.full and other.rendered == other.pages
+    again = run(project)
+    assert (again.full, again.rendered, again.files) == (False, 0, 0)
+    assert run(project, output_dir=tmp_path / "other").rendered == 0  # and it kept its own
+
+
+def test_a_drafts_preview_keeps_its_own_state(project: Path, tmp_path: Path) -> None:
+    """serve --drafts builds with drafts into a folder of its own; site/ is not rebuilt after."""
+    (project / "content" / "draft.md").write_text(
+        "---\ntitle: Draft\ndate: 2020-05-01T10:00:00Z\ndraft: true\n---\nNot yet.\n")
+    run(project)
+    preview = run(project, output_dir=tmp_path / "preview", drafts=True)
+    assert preview.articles == 11
+    again = run(project)
+    assert (again.full, again.rendered, again.articles) == (False, 0, 10)
+    config = load_config(project / "site_config.yaml")
+    assert state_path(config) != state_path(config, tmp_path / "preview", drafts=True)
+    assert state_path(config) != state_path(config, drafts=True)
+    assert state_path(config) == state_path(config, project / "sub" / ".." / "site")
+
+
+def test_the_state_file_of_older_versions_is_removed(project: Path) -> None:
+    legacy = project / ".archivegen" / "state.sqlite"
+    legacy.write_bytes(b"old state")
+    assert not run(project).full
+    assert not legacy.exists()

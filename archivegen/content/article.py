@@ -29,6 +29,8 @@ class Article:
     draft: bool = False
     updated: datetime | None = None
     url: str = ""  # explicit site path from front matter, overriding the permalink pattern
+    aliases: tuple[str, ...] = ()  # old site paths that redirect to this article
+    aliases_line: int = 1  # file line of the "aliases" key, for collision errors
     content_hash: str = ""  # sha256 of the file's bytes
     body_hash: str = ""  # sha256 of the Markdown body: the rendered-HTML cache key
 

@@ -19,7 +19,7 @@ from archivegen import __version__, interrupt
 from archivegen.content.article import Article
 from archivegen.errors import Problem, StateError
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID, MarkdownRenderer, summarize
-from archivegen.state.store import STATE_FILE, open_reader
+from archivegen.state.store import open_reader
 
 
 def markdown_key(body_hash: str) -> str:
@@ -34,14 +34,14 @@ class BodyCache:
     derived summaries, so no body or HTML crosses a process boundary.
     """
 
-    def __init__(self, state_dir: Path) -> None:
-        self.state_dir = state_dir
+    def __init__(self, state_file: Path) -> None:
+        self.state_file = state_file
         self._db: sqlite3.Connection | None = None
         self._pid = 0
         self._renderer: MarkdownRenderer | None = None
 
     def __getstate__(self) -> dict[str, object]:
-        return {"state_dir": self.state_dir, "_db": None, "_pid": 0, "_renderer": None}
+        return {"state_file": self.state_file, "_db": None, "_pid": 0, "_renderer": None}
 
     def __call__(self, articles: Sequence[Article]) -> list[str]:
         db = self._connection()
@@ -63,13 +63,13 @@ class BodyCache:
                     db.executemany("INSERT OR REPLACE INTO markdown (key, summary, html) VALUES (?, ?, ?)",
                                    rows)
             except sqlite3.Error as exc:  # a full disk: one clean line, like the build's own writes
-                raise StateError([Problem(str(self.state_dir / STATE_FILE),
+                raise StateError([Problem(str(self.state_file),
                                           f"cannot update the build state: {exc}")]) from None
         return [known[key] for key in keys]
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():  # never share a connection across fork
-            self._db = sqlite3.connect(self.state_dir / STATE_FILE, timeout=60)
+            self._db = sqlite3.connect(self.state_file, timeout=60)
             self._pid = os.getpid()
         return self._db
 
@@ -80,14 +80,14 @@ class HtmlSource:
     One per process: worker processes open their own read-only connection to the state.
     """
 
-    def __init__(self, state_dir: Path, content_dir: Path) -> None:
-        self.state_dir, self.content_dir = state_dir, content_dir
+    def __init__(self, state_file: Path, content_dir: Path) -> None:
+        self.state_file, self.content_dir = state_file, content_dir
         self._db: sqlite3.Connection | None = None
         self._pid = 0
         self._renderer: MarkdownRenderer | None = None
 
     def __getstate__(self) -> dict[str, object]:
-        return {"state_dir": self.state_dir, "content_dir": self.content_dir,
+        return {"state_file": self.state_file, "content_dir": self.content_dir,
                 "_db": None, "_pid": 0, "_renderer": None}
 
     def html(self, article: Article) -> str:
@@ -96,7 +96,7 @@ class HtmlSource:
         if self._db is None:
             self._pid = os.getpid()
             try:
-                self._db = open_reader(self.state_dir)
+                self._db = open_reader(self.state_file)
             except sqlite3.Error:
                 self._db = None
         if self._db is not None:

@@ -10,14 +10,21 @@ Three kinds of memory live here, each a table:
   dependencies recorded while it was rendered, and the hash of the bytes written. A rebuild
   renders only outputs whose key changed and writes only those whose bytes changed.
 
-Plus ``meta`` (settings the whole state depends on) and ``journal`` (the incremental build's
-commit record, see ``output/journal.py``). Every build's updates are one transaction, committed
-together with its journal: a crash before that leaves the previous state, a crash after it is
-rolled forward by the next build.
+Plus ``urls`` (the site path each published article had, to warn when a build moves one, see
+``site/moves.py``), ``meta`` (settings the whole state depends on) and ``journal`` (the
+incremental build's commit record, see ``output/journal.py``). Every build's updates are one
+transaction, committed together with its journal: a crash before that leaves the previous
+state, a crash after it is rolled forward by the next build.
+
+There is one state file per output folder and drafts setting (``state_path``): what the
+``outputs`` table records describes one folder, so a ``build --output elsewhere`` or a
+``serve --drafts`` preview, sharing a file with ``site/``, would make the next plain build a
+full one. Each keeps its own file instead, and switching between them costs nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,10 +32,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from archivegen.config.schema import SiteConfig
 from archivegen.errors import Problem, StateError
+from archivegen.output.lock import STATE_DIR_NAME
 
-SCHEMA_VERSION = "3"
-STATE_FILE = "state.sqlite"
+SCHEMA_VERSION = "4"
+STATE_FOLDER = "state"  # inside .archivegen/: one SQLite file per output folder
+LEGACY_STATE_FILE = "state.sqlite"  # the single state file of archivegen before per-output states
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,6 +49,7 @@ CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, summary TEXT, html TE
 CREATE TABLE IF NOT EXISTS outputs (
     path TEXT PRIMARY KEY, inputs TEXT, templates TEXT, reads TEXT, digest TEXT);
 CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB);
+CREATE TABLE IF NOT EXISTS urls (source TEXT PRIMARY KEY, path TEXT, content_hash TEXT, identity TEXT);
 """
 
 
@@ -75,17 +86,35 @@ def _open(path: Path) -> sqlite3.Connection:
     return db
 
 
-def open_reader(state_dir: Path) -> sqlite3.Connection:
+def state_path(config: SiteConfig, output: Path | None = None, drafts: bool = False) -> Path:
+    """The build state of builds into ``output`` (default: the config's ``output_dir``).
+
+    ``.archivegen/state/<digest>.sqlite``, the digest being of the resolved output folder and
+    the drafts flag: the two things that decide which pages exist where. Deploy reads the state
+    of ``config.output_dir`` through this function to check site/ against the last build.
+    """
+    folder = (output if output is not None else config.output_dir).resolve()
+    digest = hashlib.sha256(f"{folder}\0{bool(drafts)}".encode("utf-8", "surrogateescape")).hexdigest()
+    return config.project_dir / STATE_DIR_NAME / STATE_FOLDER / f"{digest[:24]}.sqlite"
+
+
+def remove_legacy_state(state_dir: Path) -> None:
+    """Delete the single state file older versions kept (its records are of another format)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{state_dir / LEGACY_STATE_FILE}{suffix}").unlink(missing_ok=True)
+
+
+def open_reader(path: Path) -> sqlite3.Connection:
     """A read-only connection for worker processes (they only look up rendered Markdown)."""
-    return sqlite3.connect(f"file:{state_dir / STATE_FILE}?mode=ro", uri=True, check_same_thread=False)
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
 
 class BuildState:
-    """A handle on ``.archivegen/state.sqlite``; every change happens inside ``transaction()``."""
+    """A handle on one state file (see ``state_path``); every change happens inside ``transaction()``."""
 
-    def __init__(self, state_dir: Path) -> None:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        self.path = state_dir / STATE_FILE
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self._db = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -188,6 +217,19 @@ class BuildState:
 
     def clear_outputs(self) -> None:
         self._db.execute("DELETE FROM outputs")
+
+    # -- published URLs -----------------------------------------------------------------------
+
+    def published_urls(self) -> dict[str, tuple[str, str, str]]:
+        """Content key -> (site path, sha256 of the file, identity) as of the last build."""
+        return {source: (path, content_hash, identity) for source, path, content_hash, identity
+                in self._db.execute("SELECT source, path, content_hash, identity FROM urls")}
+
+    def put_published_urls(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO urls VALUES (?, ?, ?, ?)", rows)
+
+    def drop_published_urls(self, sources: Iterable[str]) -> None:
+        self._db.executemany("DELETE FROM urls WHERE source = ?", ((s,) for s in sources))
 
     # -- journal ------------------------------------------------------------------------------
 
