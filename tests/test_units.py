@@ -167,7 +167,7 @@ def test_model_refuses_two_articles_on_one_url(tmp_path: Path) -> None:
     with pytest.raises(SiteError) as caught:
         model_of(tmp_path, {"a/Foo.md": article("Same"), "b/foo.md": article("Same")})
     assert caught.value.lines() == [
-        "content/b/foo.md: URL /2020/01/same/ is also claimed by content/a/Foo.md"]
+        "content/b/foo.md: URL /2020/01/foo/ is also claimed by content/a/Foo.md"]
 
 
 @pytest.mark.parametrize("slug", ["tags", "index", "search", "pagefind", "404", "page", "archives"])
