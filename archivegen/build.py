@@ -40,7 +40,7 @@ from archivegen.search.report import SearchReport
 from archivegen.state.location import project_state_dir, state_dir_for
 from archivegen.state.store import BuildState
 
-STATE_FORMAT = "build-2"  # bump when what the state records changes meaning
+STATE_FORMAT = "build-3"  # bump when what the state records changes meaning
 
 
 @dataclass

@@ -88,7 +88,8 @@ def main() -> None:
 @main.command()
 @config_option()
 @click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
-              help="Write the site here instead of the configured output_dir.")
+              help="Write the site here instead of the configured output_dir (each output folder "
+                   "keeps its own build state).")
 @click.option("--drafts", is_flag=True, help="Include articles marked 'draft: true'.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Render processes (0: one per CPU core).")
@@ -101,7 +102,8 @@ def build(config_path: Path, output_dir: Path | None, drafts: bool, workers: int
           dask_address: str, verbose: bool, debug: bool) -> None:
     """Render content/ into a static site (default: site/), rebuilding only what changed.
 
-    The build state in .archivegen/ records what every output was made from, so a rebuild
+    The build state in .archivegen/ records, per output folder, what every output was made
+    from and where every article was published (a moved URL is reported), so a rebuild
     renders only pages whose inputs changed and writes only files whose bytes changed; the
     result is the same as a clean build. Changes reach the site only when every step
     succeeded, so a failed build leaves the previous site exactly as it was.

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the render stack is imported only when a build has work to 
     from archivegen.render.pages import PageRenderer
     from archivegen.render.stage import PageResult
     from archivegen.site.model import Site
+    from archivegen.site.moves import PublishedUrl
 
 BUNDLE_PREFIX = "pagefind/"
 
@@ -52,6 +53,7 @@ def _no_records(keys: Sequence[str]) -> dict[str, tuple[str, bytes]]:
 
 def run_build(config: SiteConfig, options: BuildOptions, output: Path, state_dir: Path, steps: Steps,
               report: BuildReport) -> None:
+    """Build into ``output``, against that folder's own build state (``state/location.py``)."""
     state = BuildState(state_dir)
     try:
         _Build(config, options, output, state_dir, state, steps, report).run()
@@ -116,6 +118,8 @@ class _Build:
         from archivegen.render.pages import PageRenderer
         from archivegen.search.indexer import SearchIndexer
         from archivegen.site import build_site
+        from archivegen.site.builder import content_prefix
+        from archivegen.site.moves import find_moves, move_warnings, published_urls
 
         config, steps, report = self.config, self.steps, self.report
         articles, source_rows = read.result.articles, read.rows
@@ -123,6 +127,8 @@ class _Build:
             site = build_site(config, articles, include_drafts=self.options.drafts)
             summaries = [e.article.summary or read.summaries.get(e.article.key, "") for e in site.entries]
             report.articles, report.tags, report.pages = len(site.entries), len(site.tags), len(site.pages)
+            urls = (self._published(), published_urls(site))
+            moves = find_moves(*urls, site)
         with steps.step("plan"):
             keys = PageKeys(config, site, summaries, TemplateDigests(config.templates_dir))
             recorded = {} if full else self.state.outputs()
@@ -169,7 +175,7 @@ class _Build:
                     holds = tree_size(root)
                     staging.commit()
                     self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,
-                               clear_outputs=True, holds=holds)
+                               clear_outputs=True, holds=holds, urls=urls)
                 else:
                     entry = journal.Journal(
                         output=str(self.output), pending=str(root),
@@ -178,7 +184,7 @@ class _Build:
                         deletes=[p for p in plan.removed if not p.startswith(BUNDLE_PREFIX)],
                         drop_folders=[p.rstrip("/") for p in plan.removed if p.startswith(BUNDLE_PREFIX)])
                     self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,
-                               clear_outputs=False, removed=plan.removed, entry=entry)
+                               clear_outputs=False, removed=plan.removed, entry=entry, urls=urls)
                     delta = journal.apply(entry, steps.counter(len(entry.files), "files"))
                     holds = self._holds_after(delta)
                     with self.state.transaction():
@@ -194,6 +200,8 @@ class _Build:
         report.output_files, report.output_bytes = holds.files, holds.bytes
         indexer.forget_other_years()
         self._forget_markdown(read, articles)
+        # First, and never remembered for a build with nothing to do: the state now has the new URLs.
+        report.warnings[:0] = move_warnings(moves, content_prefix(config))
 
     def _plan(self, site: Site, keys: PageKeys, recorded: dict[str, OutputRow],
               fingerprints: dict[int, str]) -> _Plan:
@@ -236,9 +244,15 @@ class _Build:
     def _save(self, rows: list[OutputRow], source_rows: list[SourceRow], read: incremental.IncrementalRead,
               settings: str, reader: str, inputs_signature: str, same_reader: bool, clear_outputs: bool,
               removed: Sequence[str] = (), entry: journal.Journal | None = None,
-              holds: journal.TreeSize | None = None) -> None:
+              holds: journal.TreeSize | None = None,
+              urls: tuple[dict[str, PublishedUrl], dict[str, PublishedUrl]] | None = None) -> None:
         state, report = self.state, self.report
         with state.transaction():
+            if urls is not None:  # (as recorded, as built now)
+                before, published = urls
+                state.drop_published_urls(key for key in before if key not in published)
+                state.put_published_urls((u.key, u.path, u.content_hash, u.identity)
+                                         for key, u in published.items() if before.get(key) != u)
             if clear_outputs:
                 state.clear_outputs()
             state.drop_outputs(removed)
@@ -256,6 +270,11 @@ class _Build:
                 state.set_meta("holds", f"{holds.files} {holds.bytes}")
             if entry is not None:
                 state.set_journal(entry)
+
+    def _published(self) -> dict[str, PublishedUrl]:
+        from archivegen.site.moves import PublishedUrl
+
+        return {key: PublishedUrl(key, *row) for key, row in self.state.published_urls().items()}
 
     def _recover(self) -> None:
         """Finish the journal of a build that died after committing its state."""

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-FERRY_URL = "2020/03/ferry-returns/"
+FERRY_URL = "2020/03/ferry/"
 FERRY = ("content", "2020", "ferry.md")
 
 
@@ -141,7 +141,7 @@ def test_broken_front_matter_shows_an_overlay_then_recovers(
 
 def test_a_template_edit_reloads_open_pages(session: Session, open_tab: Callable[[str], Tab]) -> None:
     ferry = open_tab(url(session, FERRY_URL))
-    bridge = open_tab(url(session, "2021/02/bridge-survey/"))
+    bridge = open_tab(url(session, "2021/02/bridge/"))
     session.wait_quiet()
     source = (THEME_TEMPLATES / "article.html").read_text(encoding="utf-8")
     templates = session.root / "templates"

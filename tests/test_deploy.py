@@ -216,7 +216,7 @@ def test_d2_a_changed_build_is_committed_on_top_and_a_custom_message_keeps_the_s
     result = project.deploy(message="March update")
     assert result.new_commit and result.push == "updated"
     assert all(name.startswith("pagefind/") for name in result.deleted)  # only the re-indexed year's shards
-    assert "2020/01/article-1/index.html" in result.changed
+    assert "2020/01/a1/index.html" in result.changed
     assert project.git("rev-parse", "gh-pages^") == first.commit
     assert project.published() == project.expected()
     message = project.git("log", "-1", "--format=%B", "gh-pages")
@@ -277,7 +277,7 @@ def test_d1_max_deletes_guard(tmp_path: Path) -> None:
     assert git(project.origin, "rev-parse", "gh-pages") == first.commit
     assert project.git("rev-parse", "gh-pages") == first.commit
     result = project.deploy(max_deletes=1, force=True)
-    assert len(result.deleted) > 3 and "2020/02/article-2/index.html" in result.deleted
+    assert len(result.deleted) > 3 and "2020/02/a2/index.html" in result.deleted
     assert project.published() == project.expected()
 
 
@@ -400,8 +400,8 @@ def test_d3_directory_becomes_an_exact_copy_including_deletions(project: Project
     assert deployed(target) == tree_bytes(project.site)
     assert sorted(p.relative_to(target) for p in target.rglob("*") if p.name != MARKER) == \
         sorted(p.relative_to(project.site) for p in project.site.rglob("*"))
-    assert {"stray.html", "link", "2020/06/article-6/index.html"} <= set(result.deleted)
-    assert "2020/01/article-1/index.html" in result.changed
+    assert {"stray.html", "link", "2020/06/a6/index.html"} <= set(result.deleted)
+    assert "2020/01/a1/index.html" in result.changed
     assert target.stat().st_mode & 0o777 == 0o750
     assert sorted(os.listdir(target.parent)) == ["archive"]  # no staging folder left
 

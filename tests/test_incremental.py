@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from archivegen.build import BuildOptions, BuildReport, build
+from archivegen.config import load_config
 from archivegen.errors import ArchivegenError
+from archivegen.state.location import state_dir_for
 from tests.conftest import pages_bytes, tree_bytes
 
 CONFIG = "title: Incremental\nbase_url: https://example.org/archive/\ntimezone: UTC\nper_page: 3\n"
@@ -177,7 +179,8 @@ def test_deleted_and_renamed_articles_leave_no_stale_files(project: Path, tmp_pa
     site = project / "site"
     assert not (site / "2019" / "01" / "story-0").exists()
     assert not (site / "2020" / "02" / "story-1").exists()
-    assert (site / "2020" / "02" / "story-one" / "index.html").is_file()
+    assert (site / "2020" / "02" / "moved" / "index.html").is_file()  # the slug is the file name
+    assert "Story one" in (site / "2020" / "02" / "moved" / "index.html").read_text()
     assert pages_bytes(site) == clean_build_of(project, tmp_path)
 
 
@@ -234,9 +237,12 @@ def test_a_removed_output_folder_means_a_full_build(project: Path) -> None:
 
 
 def test_a_corrupt_state_costs_a_full_build(project: Path, tmp_path: Path) -> None:
-    (project / ".archivegen" / "state.sqlite").write_bytes(b"not a database" * 100)
+    config = load_config(project / "site_config.yaml")
+    state = state_dir_for(config, config.output_dir) / "state.sqlite"
+    assert state.is_file()
+    state.write_bytes(b"not a database" * 100)
     for suffix in ("-wal", "-shm"):
-        (project / ".archivegen" / f"state.sqlite{suffix}").unlink(missing_ok=True)
+        Path(f"{state}{suffix}").unlink(missing_ok=True)
     report = run(project)
     assert report.full
     assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
@@ -269,3 +275,19 @@ def test_another_output_folder_keeps_its_own_state(project: Path, tmp_path: Path
     assert run(project, output_dir=tmp_path / "elsewhere").rendered > 0
     assert run(project).rendered > 0  # the default output has its own record of the edit
     assert pages_bytes(tmp_path / "elsewhere") == pages_bytes(project / "site")
+
+
+def test_a_drafts_preview_keeps_its_own_state(project: Path, tmp_path: Path) -> None:
+    """serve --drafts builds with drafts into a folder of its own; site/ is not rebuilt after."""
+    (project / "content" / "draft.md").write_text(
+        "---\ntitle: Draft\ndate: 2020-05-01T10:00:00Z\ndraft: true\n---\nNot yet.\n")
+    run(project)
+    preview = run(project, output_dir=tmp_path / "preview", drafts=True)
+    assert preview.articles == 11
+    again = run(project)
+    assert (again.full, again.rendered, again.articles) == (False, 0, 10)
+    config = load_config(project / "site_config.yaml")
+    default = state_dir_for(config, config.output_dir)
+    assert default != state_dir_for(config, tmp_path / "preview", drafts=True)
+    assert default != state_dir_for(config, config.output_dir, drafts=True)
+    assert default == state_dir_for(config, project / "sub" / ".." / "site")

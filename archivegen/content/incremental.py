@@ -62,7 +62,7 @@ class SourceRecord:
         return marshal.dumps((
             RECORD_FORMAT, a.key, a.title, a.date.isoformat(), a.slug, a.body_line, a.tags, a.summary,
             a.source, a.authors, a.language, a.draft, a.updated.isoformat() if a.updated else None,
-            a.url, a.url_line, a.content_hash, a.body_hash,
+            a.url, a.url_line, a.aliases, a.aliases_line, a.content_hash, a.body_hash,
             tuple((w.path, w.message, w.line, w.column) for w in self.warnings), self.derived_summary))
 
     @staticmethod
@@ -80,7 +80,8 @@ class SourceRecord:
     @staticmethod
     def _decode(data: bytes, zone: tzinfo) -> SourceRecord:
         (version, key, title, date, slug, body_line, tags, summary, source, authors, language, draft,
-         updated, url, url_line, content_hash, body_hash, warnings, derived) = marshal.loads(data)
+         updated, url, url_line, aliases, aliases_line, content_hash, body_hash, warnings,
+         derived) = marshal.loads(data)
         if version != RECORD_FORMAT:
             raise ValueError("record format")
         article = Article(
@@ -88,7 +89,8 @@ class SourceRecord:
             body_line=body_line, tags=tags, summary=summary, source=source, authors=authors,
             language=language, draft=draft,
             updated=datetime.fromisoformat(updated).astimezone(zone) if updated else None,
-            url=url, url_line=url_line, content_hash=content_hash, body_hash=body_hash)
+            url=url, url_line=url_line, aliases=aliases, aliases_line=aliases_line,
+            content_hash=content_hash, body_hash=body_hash)
         return SourceRecord(article, tuple(Problem(*w) for w in warnings), derived)
 
 

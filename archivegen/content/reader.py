@@ -22,7 +22,7 @@ from archivegen import interrupt
 from archivegen.content.article import Article
 from archivegen.content.dates import DateOutOfRange, parse_date
 from archivegen.content.frontmatter import FrontMatterError, SplitDocument, split_front_matter
-from archivegen.content.slugs import is_valid_slug, make_slug
+from archivegen.content.slugs import file_slug, is_valid_slug, make_slug
 from archivegen.errors import Problem, suggestion
 from archivegen.parallel import fork_map, inherited
 from archivegen.textclean import strip_controls
@@ -34,7 +34,7 @@ MARKUP_CHARACTERS = "<*_[`&"
 _NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a bad date until the error
 KNOWN_FIELDS = (
     "title", "date", "updated", "tags", "summary", "source", "authors", "slug", "url", "draft",
-    "language", "source_file", "content_hash",
+    "language", "source_file", "content_hash", "aliases",
 )
 _SAFE_URL_PATH = re.compile(r"/(?:[a-z0-9._~-]+/)*(?:[a-z0-9._~-]+\.html)?")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -282,15 +282,15 @@ class _Fields:
                     f'(did you mean "{hint}"?)' if hint else f'(known: {", ".join(KNOWN_FIELDS)})'))
         title = self.text("title", required=True)
         date = self.date("date", required=True)
-        slug = self.slug(title)
+        slug = self.slug(title, key)
         article = Article(
             key=key, title=title, date=date or _NO_DATE, slug=slug,
             body=self.doc.body, body_line=self.doc.body_line,
             tags=self.tags(), summary=self.text("summary"), source=self.source(),
             authors=self.string_list("authors"), language=self.language(),
             draft=self.flag("draft"), updated=self.date("updated"), url=self.url(),
-            url_line=self.doc.line_of(next((name for name in ("url", "slug", "title") if name in self.meta),
-                                           "title")),
+            url_line=self.url_line(key),
+            aliases=self.aliases(), aliases_line=self.doc.line_of("aliases"),
             content_hash=content_hash,
             body_hash=hashlib.sha256(self.doc.body.encode("utf-8", "surrogatepass")).hexdigest(),
         )
@@ -377,10 +377,11 @@ class _Fields:
             return ""
         return source
 
-    def slug(self, title: str) -> str:
+    def slug(self, title: str, key: str) -> str:
+        """An explicit ``slug:``, else the file name's (see ``file_slug``), else the title's."""
         value = self.meta.get("slug")
         if value is None:
-            return make_slug(title) if title else ""
+            return file_slug(key) or (make_slug(title) if title else "")
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not is_valid_slug(value):
@@ -393,12 +394,43 @@ class _Fields:
         value = self.meta.get("url")
         if value is None:
             return ""
-        if (not isinstance(value, str) or not _SAFE_URL_PATH.fullmatch(value)
-                or any(part in (".", "..") for part in value.split("/"))):
+        if not is_site_path(value):
             self.fail("url", '"url" must be a site path such as /special/page/ '
                              "(lowercase letters, digits, '-', '_', no '..')")
             return ""
         return value
+
+    def url_line(self, key: str) -> int:
+        """The line a URL collision points at: ``url:`` or ``slug:``, else the file name (line 1),
+        else (a file name with nothing to slugify) the title the slug came from."""
+        field = next((name for name in ("url", "slug") if name in self.meta), None)
+        if field is not None:
+            return self.doc.line_of(field)
+        return 1 if file_slug(key) else self.doc.line_of("title")
+
+    def aliases(self) -> tuple[str, ...]:
+        """Old site paths of the article, each to become a redirect page (``url:``'s rules)."""
+        value = self.meta.get("aliases")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.fail("aliases", '"aliases" must be a list of site paths such as [/2020/03/old-title/]')
+            return ()
+        found: list[str] = []
+        for number, item in enumerate(value):
+            if not is_site_path(item):
+                position = self.doc.positions.get(("aliases", number))
+                self.found.append((
+                    f'"aliases" item {number + 1} must be a site path such as /2020/03/old-title/ '
+                    "(lowercase letters, digits, '-', '_', '.', '~', ending in '/' or '.html', "
+                    f"no '..'), got \"{str(item)[:60]}\"",
+                    position[0] + 1 if position else self.doc.line_of("aliases"), None))
+                continue
+            if item not in found:
+                found.append(item)
+        return tuple(found)
 
     def language(self) -> str:
         value = self.text("language")
@@ -416,6 +448,13 @@ class _Fields:
             self.fail(key, f'"{key}" must be true or false')
             return False
         return value
+
+
+def is_site_path(value: object) -> bool:
+    """A path below the site root that is safe as a folder name on every host: no '..', no
+    scheme or host, no '%' escapes; what ``url:`` and ``aliases:`` accept."""
+    return (isinstance(value, str) and _SAFE_URL_PATH.fullmatch(value) is not None
+            and not any(part in (".", "..") for part in value.split("/")))
 
 
 def _shown(path: Path, shown_root: Path) -> str:

@@ -10,7 +10,9 @@ counts of the tags its templates read last time (both recorded while rendering, 
 * a listing or feed: each article it lists;
 * the tag index: the tags on it, with their counts;
 * the archive index and search page: every year and month with its count; a year page: its year;
-* a sitemap: each listed page's path and last modification.
+* a sitemap: each listed page's path and last modification;
+* a redirect page (an alias) or the ``_redirects`` file: each article it points to (the file's
+  bytes, hence its aliases, are in the article's digest).
 
 An article is represented by a digest of its file's bytes, its URL, its summary and its tags'
 display names: everything a template can learn about it. A body edit that keeps the summary

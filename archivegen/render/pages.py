@@ -86,6 +86,7 @@ class PageRenderer:
             "sitemap": self._sitemap, "sitemap_index": self._sitemap_index,
             "robots": lambda page: {}, "not_found": lambda page: {},
             "search": self._archives,  # the year list scopes the search
+            "redirect": self._redirect, "redirects": self._redirects,
         }
 
     def __getstate__(self) -> dict[str, Any]:
@@ -258,6 +259,17 @@ class PageRenderer:
                 lastmod = max(self._view(self.site.entries[i]).lastmod for i in listed.entries)
             urls.append({"loc": self.links.abs_url(listed.path), "lastmod": lastmod})
         return {"urls": urls}
+
+    def _redirect(self, page: Page) -> dict[str, Any]:
+        """An alias: the article it now lives at (meta refresh, canonical, a plain link)."""
+        return {"article": self._view(self.site.entries[page.entries[0]])}
+
+    def _redirects(self, page: Page) -> dict[str, Any]:
+        """Every alias as (source, target) URLs with the base path, for a ``_redirects`` file."""
+        url = self.links.url
+        return {"redirects": [{"source": url(alias), "target": url(entry.path)}
+                              for entry in (self.site.entries[i] for i in page.entries)
+                              for alias in entry.article.aliases]}
 
     def _sitemap_index(self, page: Page) -> dict[str, Any]:
         return {"sitemaps": [self.links.abs_url(f"/sitemap-{n}.xml") for n in page.entries]}

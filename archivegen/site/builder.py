@@ -100,6 +100,11 @@ def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, 
         pages.append(Page(kind="article", path=entry.path, output=output_file(entry.path),
                           template="article.html", entries=(entry.index,),
                           key=entry.article.key, title=entry.article.title))
+    for entry in entries:  # old URLs kept working (aliases:); never in sitemaps or search
+        for alias in entry.article.aliases:
+            pages.append(Page(kind="redirect", path=alias, output=output_file(alias),
+                              template="redirect.html", entries=(entry.index,),
+                              key=entry.article.key, title=entry.article.title))
     all_ids = tuple(entry.index for entry in entries)
     pages += _paginate("home", "/", "index.html", all_ids, config.per_page)
     tag_slugs = tuple(range(len(tags)))
@@ -132,6 +137,10 @@ def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, 
                       template="404.html", title="Page not found"))
     pages.append(Page(kind="search", path="/search/", output="search/index.html",
                       template="search.html", title="Search"))
+    redirected = tuple(entry.index for entry in entries if entry.article.aliases)
+    if redirected:  # the same redirects, for hosts that read a _redirects file (Netlify, Cloudflare)
+        pages.append(Page(kind="redirects", path="/_redirects", output="_redirects",
+                          template="redirects.txt", entries=redirected))
     return pages
 
 
@@ -159,21 +168,32 @@ def _describe_generated(page: Page) -> str:
             }.get(page.kind, f"the generated page {page.path}")
 
 
+_FROM_CONTENT = ("article", "redirect")  # pages an article file asks for (its URL, its aliases)
+
+
 def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: list[Page]) -> None:
-    """Every output path claimed twice, each problem at the front-matter line behind the URL."""
-    content_prefix = _content_prefix(config)
+    """Every output path claimed twice, each problem at the front-matter line behind the URL
+    (``url:``, ``slug:``, the file name, or ``aliases:`` for an alias)."""
+    prefix = content_prefix(config)
     problems: list[Problem] = []
     owners: dict[str, Page] = {}
 
     def located(page: Page) -> tuple[str, int]:
-        return content_prefix + page.key, entries[page.entries[0]].article.url_line
+        article = entries[page.entries[0]].article
+        return prefix + page.key, article.aliases_line if page.kind == "redirect" else article.url_line
+
+    def claimed(page: Page, message: str) -> Problem:
+        path, line = located(page)
+        return Problem(path, message, line)
+
+    def claim(page: Page) -> str:
+        return f"alias {page.path}" if page.kind == "redirect" else f"URL {page.path}"
 
     for page in pages:
-        if page.kind == "article":
+        if page.kind in _FROM_CONTENT:
             owner = reserved_owner(page.path)
             if owner:
-                path, line = located(page)
-                problems.append(Problem(path, f"URL {page.path} is reserved for {owner}", line))
+                problems.append(claimed(page, f"{claim(page)} is reserved for {owner}"))
                 continue
         key = collision_key(page.output)
         other = owners.get(key)
@@ -185,11 +205,19 @@ def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: lis
             field = "url" if any(entries[p.entries[0]].article.url for p in (page, other)) else "slug"
             problems.append(Problem(path, f"URL {page.path} is also claimed by {other_path}:{other_line}"
                                           f' (give one of them its own "{field}:")', line))
-        elif other.kind == "article" or page.kind == "article":
-            article, generated = (other, page) if other.kind == "article" else (page, other)
-            path, line = located(article)
-            problems.append(Problem(path, f"URL {article.path} is also the path of "
-                                          f"{_describe_generated(generated)}", line))
+        elif other.kind in _FROM_CONTENT and page.kind in _FROM_CONTENT:
+            alias, first = (page, other) if page.kind == "redirect" else (other, page)
+            if first.key == alias.key:
+                problems.append(claimed(alias, f"alias {alias.path} is this article's own URL; "
+                                               "remove it"))
+            else:
+                what = "an alias" if first.kind == "redirect" else "the URL"
+                problems.append(claimed(alias, f"alias {alias.path} is also {what} of "
+                                               f"{prefix + first.key}"))
+        elif other.kind in _FROM_CONTENT or page.kind in _FROM_CONTENT:
+            mine, generated = (other, page) if other.kind in _FROM_CONTENT else (page, other)
+            problems.append(claimed(mine, f"{claim(mine)} is also the path of "
+                                          f"{_describe_generated(generated)}"))
         else:
             problems.append(Problem(config.config_path.name,
                                     f"{_describe_generated(page)} and {_describe_generated(other)}"
@@ -198,7 +226,8 @@ def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: lis
         raise SiteError(problems)
 
 
-def _content_prefix(config: SiteConfig) -> str:
+def content_prefix(config: SiteConfig) -> str:
+    """How messages name files in the content folder: 'content/' (project-relative)."""
     try:
         return config.content_dir.relative_to(config.project_dir).as_posix() + "/"
     except ValueError:

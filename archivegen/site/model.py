@@ -15,6 +15,7 @@ from archivegen.content.article import Article
 PageKind = Literal[
     "article", "home", "tag_index", "tag", "tag_feed", "archives", "year", "month",
     "atom", "rss", "sitemap", "sitemap_index", "robots", "not_found", "search",
+    "redirect", "redirects",
 ]
 
 

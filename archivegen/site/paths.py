@@ -12,6 +12,7 @@ RESERVED_TOP_LEVEL = {
     "search": "the search page", "pagefind": "the search index", "static": "the theme's files",
     "index": "the home page", "feed": "the Atom feed", "rss": "the RSS feed",
     "sitemap": "the sitemap", "robots": "robots.txt", "404": "the 'not found' page",
+    "_redirects": "the redirects file",
 }
 
 

@@ -10,10 +10,13 @@ Three kinds of memory live here, each a table:
   dependencies recorded while it was rendered, and the hash of the bytes written. A rebuild
   renders only outputs whose key changed and writes only those whose bytes changed.
 
-Plus ``meta`` (settings the whole state depends on) and ``journal`` (the incremental build's
-commit record, see ``output/journal.py``). Every build's updates are one transaction, committed
-together with its journal: a crash before that leaves the previous state, a crash after it is
-rolled forward by the next build.
+Plus ``urls`` (the site path each published article had, to warn when a build moves one, see
+``site/moves.py``), ``meta`` (settings the whole state depends on) and ``journal`` (the
+incremental build's commit record, see ``output/journal.py``). Every build's updates are one
+transaction, committed together with its journal: a crash before that leaves the previous
+state, a crash after it is rolled forward by the next build.
+
+There is one state file per output folder and drafts setting (see ``state/location.py``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pathlib import Path
 
 from archivegen.errors import Problem, StateError
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 STATE_FILE = "state.sqlite"
 
 _SCHEMA = """
@@ -39,6 +42,7 @@ CREATE TABLE IF NOT EXISTS markdown (key TEXT PRIMARY KEY, summary TEXT, html TE
 CREATE TABLE IF NOT EXISTS outputs (
     path TEXT PRIMARY KEY, inputs TEXT, templates TEXT, reads TEXT, digest TEXT);
 CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB);
+CREATE TABLE IF NOT EXISTS urls (source TEXT PRIMARY KEY, path TEXT, content_hash TEXT, identity TEXT);
 """
 
 
@@ -81,7 +85,8 @@ def open_reader(state_dir: Path) -> sqlite3.Connection:
 
 
 class BuildState:
-    """A handle on ``.archivegen/state.sqlite``; every change happens inside ``transaction()``."""
+    """A handle on one output folder's state file (``state/location.py`` says where it lives);
+    every change happens inside ``transaction()``."""
 
     def __init__(self, state_dir: Path) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -188,6 +193,19 @@ class BuildState:
 
     def clear_outputs(self) -> None:
         self._db.execute("DELETE FROM outputs")
+
+    # -- published URLs -----------------------------------------------------------------------
+
+    def published_urls(self) -> dict[str, tuple[str, str, str]]:
+        """Content key -> (site path, sha256 of the file, identity) as of the last build."""
+        return {source: (path, content_hash, identity) for source, path, content_hash, identity
+                in self._db.execute("SELECT source, path, content_hash, identity FROM urls")}
+
+    def put_published_urls(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO urls VALUES (?, ?, ?, ?)", rows)
+
+    def drop_published_urls(self, sources: Iterable[str]) -> None:
+        self._db.executemany("DELETE FROM urls WHERE source = ?", ((s,) for s in sources))
 
     # -- journal ------------------------------------------------------------------------------
 
