@@ -588,8 +588,8 @@ def test_d4_dir_dry_run_lists_and_changes_nothing(project: Project, tmp_path: Pa
     done = project.cli("dir", str(target), "-n")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert "would change 2020/01/article-1/index.html" in lines
-    assert "would delete 2020/06/article-6/index.html" in lines
+    assert "would change 2020/01/a1/index.html" in lines
+    assert "would delete 2020/06/a6/index.html" in lines
     assert all(line.startswith("would add pagefind/2020/") for line in lines if "would add" in line)
     counts = [sum(line.startswith(f"would {verb} ") for line in lines) for verb in VERBS]
     assert lines[-1] == (f"Dry run for {target}: would have {counts[0]} files added, {counts[1]} changed, "
@@ -617,7 +617,7 @@ def test_d4_gh_pages_dry_run_lists_and_changes_nothing(project: Project) -> None
     done = project.cli("gh-pages", "--dry-run")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert "would delete 2020/06/article-6/index.html" in lines and "would change index.html" in lines
+    assert "would delete 2020/06/a6/index.html" in lines and "would change index.html" in lines
     counts = [sum(line.startswith(f"would {verb} ") for line in lines) for verb in VERBS]
     assert lines[-1] == (f"Dry run for origin/gh-pages: would have {counts[0]} files added, {counts[1]} "
                          f"changed, {counts[2]} deleted; nothing was committed or pushed")
@@ -629,11 +629,11 @@ def test_d4_gh_pages_dry_run_lists_and_changes_nothing(project: Project) -> None
 
 def _tamper(project: Project) -> None:
     (project.site / "index.html").unlink()
-    (project.site / "2020/01/article-1/index.html").write_text("edited by hand")
+    (project.site / "2020/01/a1/index.html").write_text("edited by hand")
     (project.site / "extra.html").write_text("dropped in")
 
 
-D5_REFUSAL = ("site: differs from what the last build wrote: 2020/01/article-1/index.html (changed), "
+D5_REFUSAL = ("site: differs from what the last build wrote: 2020/01/a1/index.html (changed), "
               "extra.html (not written by it), index.html (missing); run 'archivegen build --full' "
               "to restore it, then deploy")
 
@@ -675,8 +675,8 @@ def test_d5_many_differences_are_named_briefly(project: Project, tmp_path: Path)
     with pytest.raises(DeployError) as caught:
         project.deploy_dir(tmp_path / "www")
     assert caught.value.lines() == [
-        "site: differs from what the last build wrote: 2020/01/article-1/index.html (missing), "
-        "2020/02/article-2/index.html (missing), 2020/03/article-3/index.html (missing) and 2 more; "
+        "site: differs from what the last build wrote: 2020/01/a1/index.html (missing), "
+        "2020/02/a2/index.html (missing), 2020/03/a3/index.html (missing) and 2 more; "
         "run 'archivegen build --full' to restore it, then deploy"]
 
 

@@ -164,7 +164,7 @@ def test_model_refuses_two_articles_on_one_url(tmp_path: Path) -> None:
     with pytest.raises(SiteError) as caught:
         model_of(tmp_path, {"a/Foo.md": article("Same"), "b/foo.md": article("Same")})
     assert caught.value.lines() == [
-        'content/b/foo.md:2: URL /2020/01/same/ is also claimed by content/a/Foo.md:2 (give one of '
+        'content/b/foo.md:1: URL /2020/01/foo/ is also claimed by content/a/Foo.md:1 (give one of '
         'them its own "slug:")']
 
 
