@@ -35,6 +35,7 @@ import pytest
 
 from archivegen.build import BuildOptions, build
 from tests.conftest import pages_bytes, tree_bytes
+from tests.projects import Archive
 
 _SCRIPTS_DIR = Path(sys.executable).parent
 ARCHIVEGEN = str(_SCRIPTS_DIR / "archivegen") if (_SCRIPTS_DIR / "archivegen").exists() \
@@ -65,24 +66,10 @@ class Run:
 
 
 @dataclass
-class Project:
+class Project(Archive):
     """A tiny archive in tmp_path/archive that was built once successfully."""
 
-    root: Path
     baseline: dict[str, bytes]
-
-    @property
-    def site(self) -> Path:
-        return self.root / "site"
-
-    def write(self, relative: str, data: str | bytes) -> Path:
-        path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
-        return path
 
     def article(self, name: str, front_matter: str, body: str = "Body.\n") -> Path:
         return self.write(f"content/{name}", f"---\n{front_matter}---\n{body}")
