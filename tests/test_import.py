@@ -264,6 +264,20 @@ def test_11_url_used_by_a_hand_written_slug_takes_the_next_name(archive: Archive
     assert again.stdout.startswith("Import: 1 unchanged in ") and archive.content() == after
 
 
+def test_11_an_alias_of_another_article_is_a_url_in_use(archive: Archive) -> None:
+    hand = archive.root / "content" / "2021" / "renamed.md"
+    hand.parent.mkdir()
+    hand.write_text("---\ntitle: Renamed by hand\ndate: 2021-01-05\n"
+                    "aliases: [/2021/01/storm-closes-the-port/]\n---\n\nA note.\n", encoding="utf-8")
+    archive.write("one.txt", text_dump("Storm closes the port"))
+    result = archive.run("inputs/one.txt")
+    assert result.stdout.splitlines()[0] == (
+        "inputs/one.txt: wrote content/2021/storm-closes-the-port-2021-01-12.md "
+        "(/2021/01/storm-closes-the-port/ is the URL of content/2021/renamed.md)")
+    built = build(archive)
+    assert (built.returncode, built.stderr) == (0, ""), built.stderr
+
+
 def test_11_permalinks_without_the_year_and_reserved_paths(tmp_path: Path) -> None:
     archive = Archive(tmp_path / "archive", CONFIG + "permalinks: /{slug}/\n")
     archive.write("2020.txt", text_dump("Storm closes the port", dateline="3 Feb, 2020 10:00",

@@ -21,7 +21,8 @@ from archivegen.site.paths import article_path, collision_key, output_file, rese
 
 
 class UrlsInUse:
-    """Site paths claimed by content/ files, plus those this import run has planned.
+    """Site paths claimed by content/ files (their URLs and their ``aliases:``), plus those this
+    import run has planned.
 
     The folder is read once, by ``read()`` or on first use, on ``workers`` processes; the
     import calls ``read()`` before it starts extracting, since both use ``parallel``'s one
@@ -71,6 +72,6 @@ class UrlsInUse:
             read = read_articles(config.content_dir, config.tzinfo, config.project_dir, self.workers)
             self._owners = {}
             for article in read.articles:  # drafts too: publishing one must not break the build
-                self._owners.setdefault(collision_key(output_file(article_path(article, config.permalinks))),
-                                        article.key)
+                for url in (article_path(article, config.permalinks), *article.aliases):
+                    self._owners.setdefault(collision_key(output_file(url)), article.key)
         return self._owners
