@@ -133,7 +133,7 @@ class FakeClock:
 def test_a_log_gets_sparse_progress_lines_only_for_long_steps() -> None:
     clock, lines = FakeClock(), []
     console = Console(file=io.StringIO(), force_terminal=False)
-    with BuildDisplay(console, lines.append, clock) as display:
+    with BuildDisplay(console, lines.append, clock, heartbeat=None) as display:
         display.step_started("read content")
         display.step_progressed("read content", 10, 10, "files")
         display.step_ended("read content", 0.1)
@@ -148,6 +148,26 @@ def test_a_log_gets_sparse_progress_lines_only_for_long_steps() -> None:
     assert len(progress_lines) == 1 + int((50 - LOG_AFTER) // LOG_EVERY)
     assert progress_lines[0] == "  render pages: 90 of 1,000 pages (9%), about 51 s left"
     assert lines[-1] == "  render pages: done in 50.0 s"
+
+
+def test_a_log_hears_from_a_long_step_that_cannot_count() -> None:
+    clock, lines = FakeClock(), []
+    with BuildDisplay(Console(file=io.StringIO(), force_terminal=False), lines.append, clock,
+                      heartbeat=None) as display:
+        display.step_started("build site model")
+        for _ in range(30):  # 30 s, a tick a second
+            clock.now += 1.0
+            display.tick()
+        display.step_ended("build site model", 30.0)
+        display.tick()  # between steps: nothing to say
+    assert lines == ["  build site model: running for 5 s", "  build site model: running for 15 s",
+                     "  build site model: running for 25 s", "  build site model: done in 30.0 s"]
+
+
+def test_the_heartbeat_thread_stops_with_the_display() -> None:
+    with BuildDisplay(Console(file=io.StringIO(), force_terminal=False), heartbeat=0.01) as display:
+        assert display._heartbeat is not None and display._heartbeat.is_alive()
+    assert not display._heartbeat.is_alive()
 
 
 def test_a_terminal_gets_a_progress_bar_that_goes_away(tmp_path: Path) -> None:
