@@ -89,8 +89,11 @@ class _Build:
             known = self.state.source_signatures() if same_reader else {}
             scanned = incremental.scan(self.config.content_dir, self.config.project_dir, known)
             unchanged_inputs = self._inputs_signature()
+            # Nothing changed since the last build *and* it left nothing undone (a build without
+            # search, as the live preview's, leaves stale years for the next one to index).
             if (not full and scanned.unchanged and same_reader and unchanged_inputs != "racy"
-                    and self.state.meta("inputs") == unchanged_inputs):
+                    and self.state.meta("inputs") == unchanged_inputs
+                    and not self.state.meta("search_pending")):
                 self._nothing_to_do()
                 return
             from archivegen.render.markdown_cache import BodyCache
@@ -264,6 +267,7 @@ class _Build:
             state.set_meta("settings", settings)
             state.set_meta("reader", reader)
             state.set_meta("inputs", inputs_signature)
+            state.set_meta("search_pending", " ".join(map(str, report.search.pending)))
             state.set_meta("warnings", pickle.dumps(report.warnings).hex())
             state.set_meta("counts", f"{report.articles} {report.tags} {report.pages}")
             if holds is not None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from archivegen.build import BuildOptions, BuildReport, build
 from archivegen.config import load_config
+from archivegen.content import incremental
 from archivegen.errors import ArchivegenError
 from archivegen.state.location import state_dir_for
 from tests.conftest import pages_bytes, tree_bytes
@@ -291,3 +293,17 @@ def test_a_drafts_preview_keeps_its_own_state(project: Path, tmp_path: Path) -> 
     assert default != state_dir_for(config, tmp_path / "preview", drafts=True)
     assert default != state_dir_for(config, config.output_dir, drafts=True)
     assert default == state_dir_for(config, project / "sub" / ".." / "site")
+
+
+def test_search_left_pending_is_not_forgotten_by_a_build_with_nothing_else_to_do(project: Path) -> None:
+    """serve builds without search; after a config edit the next plain build must index the years
+    it left stale, not report "nothing changed" (the shortcut and the planner must agree)."""
+    time.sleep(incremental.RACY_NS / 1e9 + 0.1)
+    run(project)  # the files are hashed well after their last change: trusted from now on
+    config = project / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
+    preview = run(project, search=False)
+    assert sorted(preview.search.pending) == [2019, 2020]
+    follow_up = run(project)
+    assert sorted(follow_up.search.indexed) == [2019, 2020]
+    assert run(project).up_to_date
