@@ -9,7 +9,8 @@ from types import TracebackType
 
 from archivegen.errors import OutputError, Problem
 
-# The project's private folder: the lock, the last build's status (and, later, the build state).
+# The project's private folder: the lock, the compiled templates, and the build state and last build's
+# status of the configured output (other output folders keep theirs below, see state/location.py).
 STATE_DIR_NAME = ".archivegen"
 
 
