@@ -23,6 +23,7 @@ from archivegen.errors import ArchivegenError
 
 if TYPE_CHECKING:
     from archivegen.build import BuildReport
+    from archivegen.search.report import SearchReport
 
 
 CONFIG_NAME = "site_config.yaml"
@@ -150,12 +151,26 @@ def build_summary(report: BuildReport, verbose: bool = False) -> list[str]:
         lines += [f"  {name:<20} {seconds * 1000:8.0f} ms" for name, seconds in report.steps]
     else:
         lines.append("  " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.steps))
-    search = report.search
-    if search.indexed or search.reused:
-        lines.append(f"  search: {len(search.indexed)} year(s) indexed"
-                     + (f" ({', '.join(map(str, search.indexed))})" if search.indexed else "")
-                     + f", {len(search.reused)} unchanged")
+    if line := search_summary(report.search):
+        lines.append(f"  {line}")
     return lines
+
+
+def search_summary(search: SearchReport) -> str:
+    """'search: 5 shards and a delta of 1 article (1 superseded); indexed 1 bundle (1 article)'."""
+    if search.pending:
+        return "search: left out of date (the next build indexes it)"
+    if not search.shards:
+        return ""
+    line = (f"search: {_count(search.shards, 'shard')}"
+            + (f" and a delta of {_count(search.delta, 'article')}" if search.delta else "")
+            + (f" ({search.superseded:,} superseded)" if search.superseded else ""))
+    if search.compacted:
+        line += f"; compacted {_count(search.compacted, 'shard')}"
+    if search.indexed:
+        line += (f"; indexed {_count(len(search.indexed), 'bundle')} "
+                 f"({_count(search.indexed_articles, 'article')})")
+    return line
 
 
 def _count(number: int, noun: str) -> str:

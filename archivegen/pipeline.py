@@ -13,7 +13,7 @@ import hashlib
 import pickle
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ from archivegen.config.schema import SiteConfig
 from archivegen.content import incremental
 from archivegen.errors import ContentError
 from archivegen.output import journal
-from archivegen.output.journal import tree_size
+from archivegen.output.journal import pending_name, tree_size
 from archivegen.output.staging import Staging, copy_files, static_files
 from archivegen.render.theme import THEME_STATIC, template_dirs
 from archivegen.state.store import BuildState, OutputRow, SourceRow
@@ -38,12 +38,13 @@ from archivegen.state.store import BuildState, OutputRow, SourceRow
 if TYPE_CHECKING:  # the render stack is imported only when a build has work to do
     from archivegen.content.article import Article
     from archivegen.render.inputs import PageKeys
-    from archivegen.render.pages import PageRenderer
-    from archivegen.render.stage import PageResult
+    from archivegen.render.stage import DaskCluster
+    from archivegen.search.indexer import RemoteIndexer, SearchIndex, StoredIndex
     from archivegen.site.model import Site
     from archivegen.site.moves import PublishedUrl
 
 BUNDLE_PREFIX = "pagefind/"
+MANIFEST_OUTPUT = f"{BUNDLE_PREFIX}index.json"
 
 
 def _no_records(keys: Sequence[str]) -> dict[str, tuple[str, bytes]]:
@@ -66,8 +67,7 @@ class _Plan:
     jobs: list[tuple[int, str]]  # (page index, hash of the output's current bytes)
     statics: dict[str, Path]  # output path -> source, to copy
     static_keys: dict[str, str]  # output path -> digest of the source, for every static file
-    years: list[int]  # search bundles to (re)place
-    removed: list[str]  # recorded outputs nothing produces any more
+    removed: list[str]  # recorded outputs nothing produces any more (search outputs aside)
 
 
 class _Build:
@@ -116,10 +116,11 @@ class _Build:
 
     def _build(self, read: incremental.IncrementalRead, full: bool, settings: str, reader: str,
                inputs_signature: str, same_reader: bool) -> None:
-        from archivegen.render.inputs import PageKeys, TemplateDigests, folder_files_digest
+        from archivegen.render.inputs import PageKeys, TemplateDigests
         from archivegen.render.markdown_cache import HtmlSource
         from archivegen.render.pages import PageRenderer
-        from archivegen.search.indexer import SearchIndexer
+        from archivegen.render.stage import DaskCluster, render_pages
+        from archivegen.search.indexer import SearchIndexer, StoredIndex
         from archivegen.site import build_site
         from archivegen.site.builder import content_prefix
         from archivegen.site.moves import find_moves, move_warnings, published_urls
@@ -135,11 +136,16 @@ class _Build:
         with steps.step("plan"):
             keys = PageKeys(config, site, summaries, TemplateDigests(config.templates_dir))
             recorded = {} if full else self.state.outputs()
-            indexer = SearchIndexer(config, site, keys.entries, self.state_dir)
-            plan = self._plan(site, keys, recorded, indexer.fingerprints)
-            if not self.options.search:  # left stale in the state: the next build indexes them
-                report.search.pending, plan.years = plan.years, []
+            plan = self._plan(site, keys, recorded)
+            indexer = SearchIndexer(config, site, keys.entries, self.state_dir, config.search)
+            stored = StoredIndex.from_rows(self.state.search_bundles())
+            # A build without search (the live preview's) leaves the index for the next build;
+            # a full build cannot, as it replaces the whole output folder.
+            search = full or self.options.search
+            report.search.pending = not search and not (
+                indexer.is_current(stored) and MANIFEST_OUTPUT in recorded)
 
+        cluster = DaskCluster(self.options.dask) if self.options.dask else None
         staging = Staging(self.output)
         staging.clean_stale()
         journal.clean_stale_pending(self.output)
@@ -148,15 +154,18 @@ class _Build:
         try:
             with steps.step("render pages"):
                 renderer = PageRenderer(config, site, summaries, bodies)
-                results = self._render(renderer, plan.jobs, root, flat=not full)
+                results = render_pages(renderer, plan.jobs, root, self.workers,
+                                       cluster or self.options.executor, not full,
+                                       steps.counter(len(plan.jobs), "pages"))
             with steps.step("copy static files"):
                 copy_files({f"static/{rel}": path for rel, path in plan.statics.items()}, root, flat=not full)
             with steps.step("index search"):
-                placed = indexer.place(plan.years, root, summaries, bodies, self.workers, steps.counter(
-                    sum(len(indexer.years[year]) for year in plan.years), "articles"))
-                report.search.indexed = placed.indexed
-                untouched = set(indexer.fingerprints) - set(plan.years) - set(report.search.pending)
-                report.search.reused = sorted({*placed.reused, *untouched})
+                searched, placed = None, _PlacedSearch()
+                if search:
+                    on_done = steps.counter(len(site.entries), "articles")
+                    searched = indexer.update(stored, summaries, bodies, self.workers, remote(cluster),
+                                              on_done, report.search)
+                    placed = _place_search(searched, recorded, root, flat=not full)
             written = [site.pages[r.index].output for r in results if r.written]
             report.rendered = len(results)
             report.files = len(written) + len(plan.statics)
@@ -168,9 +177,9 @@ class _Build:
                               r.templates, r.counts, r.digest) for r in results]
             rows += [OutputRow(f"static/{rel}", plan.static_keys[rel], "", "", plan.static_keys[rel])
                      for rel in plan.statics]
-            rows += [OutputRow(f"{BUNDLE_PREFIX}{year}/", indexer.fingerprints[year], "", "",
-                               folder_files_digest(root / f"{BUNDLE_PREFIX}{year}"))
-                     for year in plan.years]  # the digest lets a deploy check the bundle's files
+            if searched is not None:
+                rows += placed.rows
+                report.changed = sorted([*report.changed, *placed.changed])
             with steps.step("commit"):
                 if self.options.before_commit is not None:
                     self.options.before_commit()
@@ -178,16 +187,15 @@ class _Build:
                     holds = tree_size(root)
                     staging.commit()
                     self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,
-                               clear_outputs=True, holds=holds, urls=urls)
+                               clear_outputs=True, holds=holds, urls=urls, search=searched, stored=stored)
                 else:
                     entry = journal.Journal(
                         output=str(self.output), pending=str(root),
-                        files=written + [f"static/{rel}" for rel in plan.statics],
-                        folders=[f"{BUNDLE_PREFIX}{year}" for year in plan.years],
-                        deletes=[p for p in plan.removed if not p.startswith(BUNDLE_PREFIX)],
-                        drop_folders=[p.rstrip("/") for p in plan.removed if p.startswith(BUNDLE_PREFIX)])
+                        files=written + [f"static/{rel}" for rel in plan.statics] + placed.files,
+                        folders=placed.folders, deletes=plan.removed, drop_folders=placed.drop_folders)
                     self._save(rows, source_rows, read, settings, reader, inputs_signature, same_reader,
-                               clear_outputs=False, removed=plan.removed, entry=entry, urls=urls)
+                               clear_outputs=False, removed=[*plan.removed, *placed.removed], entry=entry,
+                               urls=urls, search=searched, stored=stored)
                     delta = journal.apply(entry, steps.counter(len(entry.files), "files"))
                     holds = self._holds_after(delta)
                     with self.state.transaction():
@@ -200,14 +208,16 @@ class _Build:
             raise
         finally:
             bodies.close()
+            if cluster is not None:
+                cluster.close()
         report.output_files, report.output_bytes = holds.files, holds.bytes
-        indexer.forget_other_years()
+        if searched is not None:
+            indexer.forget_others(searched.folders)
         self._forget_markdown(read, articles)
         # First, and never remembered for a build with nothing to do: the state now has the new URLs.
         report.warnings[:0] = move_warnings(moves, content_prefix(config))
 
-    def _plan(self, site: Site, keys: PageKeys, recorded: dict[str, OutputRow],
-              fingerprints: dict[int, str]) -> _Plan:
+    def _plan(self, site: Site, keys: PageKeys, recorded: dict[str, OutputRow]) -> _Plan:
         jobs: list[tuple[int, str]] = []
         for index, page in enumerate(site.pages):
             old = recorded.get(page.output)
@@ -221,26 +231,10 @@ class _Build:
         static_keys = {rel: file_digest(path) for rel, path in sources.items()}
         statics = {rel: sources[rel] for rel, digest in static_keys.items()
                    if (old := recorded.get(f"static/{rel}")) is None or old.inputs != digest}
-        years = [year for year, fingerprint in fingerprints.items()
-                 if (old := recorded.get(f"{BUNDLE_PREFIX}{year}/")) is None or old.inputs != fingerprint]
         planned = {page.output for page in site.pages}
         planned.update(f"static/{rel}" for rel in sources)
-        planned.update(f"{BUNDLE_PREFIX}{year}/" for year in fingerprints)
-        removed = sorted(path for path in recorded if path not in planned)
-        return _Plan(jobs, statics, static_keys, years, removed)
-
-    def _render(self, renderer: PageRenderer, jobs: Sequence[tuple[int, str]], root: Path,
-                flat: bool) -> list[PageResult]:
-        from archivegen.render.stage import DaskCluster, render_pages
-
-        on_done = self.steps.counter(len(jobs), "pages")
-        if self.options.dask:
-            cluster = DaskCluster(self.options.dask)
-            try:
-                return render_pages(renderer, jobs, root, self.workers, cluster, flat, on_done)
-            finally:
-                cluster.close()
-        return render_pages(renderer, jobs, root, self.workers, self.options.executor, flat, on_done)
+        removed = sorted(path for path in recorded if path not in planned and not path.startswith(BUNDLE_PREFIX))
+        return _Plan(jobs, statics, static_keys, removed)
 
     # -- state --------------------------------------------------------------------------------
 
@@ -248,9 +242,12 @@ class _Build:
               settings: str, reader: str, inputs_signature: str, same_reader: bool, clear_outputs: bool,
               removed: Sequence[str] = (), entry: journal.Journal | None = None,
               holds: journal.TreeSize | None = None,
-              urls: tuple[dict[str, PublishedUrl], dict[str, PublishedUrl]] | None = None) -> None:
+              urls: tuple[dict[str, PublishedUrl], dict[str, PublishedUrl]] | None = None,
+              search: SearchIndex | None = None, stored: StoredIndex | None = None) -> None:
         state, report = self.state, self.report
         with state.transaction():
+            if search is not None and stored is not None:
+                state.put_search_bundles(search.stored.rows(stored))
             if urls is not None:  # (as recorded, as built now)
                 before, published = urls
                 state.drop_published_urls(key for key in before if key not in published)
@@ -267,7 +264,7 @@ class _Build:
             state.set_meta("settings", settings)
             state.set_meta("reader", reader)
             state.set_meta("inputs", inputs_signature)
-            state.set_meta("search_pending", " ".join(map(str, report.search.pending)))
+            state.set_meta("search_pending", "1" if report.search.pending else "")
             state.set_meta("warnings", pickle.dumps(report.warnings).hex())
             state.set_meta("counts", f"{report.articles} {report.tags} {report.pages}")
             if holds is not None:
@@ -338,3 +335,58 @@ class _Build:
         if stale:
             with self.state.transaction():
                 self.state.drop_markdown(stale)
+
+
+def remote(cluster: DaskCluster | None) -> RemoteIndexer | None:
+    """Index search shards on the Dask cluster too: records go out, bundle files come back."""
+    if cluster is None:
+        return None
+    from archivegen.search.pagefind import index_to_files
+
+    return lambda records, label: cluster.submit(index_to_files, records, label)
+
+
+@dataclass
+class _PlacedSearch:
+    """The search index's part of the output change."""
+
+    rows: list[OutputRow] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)  # new bundles, staged whole
+    files: list[str] = field(default_factory=list)  # the manifest, when it changed
+    drop_folders: list[str] = field(default_factory=list)  # bundles no longer in the index
+    removed: list[str] = field(default_factory=list)  # their output rows
+    changed: list[str] = field(default_factory=list)
+
+
+def _place_search(index: SearchIndex, recorded: dict[str, OutputRow], root: Path, flat: bool) -> _PlacedSearch:
+    """Stage the bundles the output lacks and the manifest if it changed; drop the others.
+
+    Bundle folders are named by their content, so a recorded folder is never rewritten: a deploy
+    checks its files against the digest recorded here.
+    """
+    from archivegen.render.inputs import folder_files_digest
+    from archivegen.search.indexer import link_tree
+
+    placed = _PlacedSearch()
+    for name, kept in index.folders.items():
+        relative = f"{BUNDLE_PREFIX}{name}"
+        if f"{relative}/" in recorded:
+            continue
+        link_tree(kept, root / relative)
+        placed.folders.append(relative)
+        placed.rows.append(OutputRow(f"{relative}/", name, "", "", folder_files_digest(root / relative)))
+        placed.changed.append(f"{relative}/")
+    for path in recorded:
+        if path.startswith(BUNDLE_PREFIX) and path.endswith("/") and path[len(BUNDLE_PREFIX):-1] not in index.folders:
+            placed.drop_folders.append(path.rstrip("/"))
+            placed.removed.append(path)
+            placed.changed.append(path)
+    digest = hashlib.sha256(index.manifest).hexdigest()
+    if (old := recorded.get(MANIFEST_OUTPUT)) is None or old.digest != digest:
+        target = root / (pending_name(MANIFEST_OUTPUT) if flat else MANIFEST_OUTPUT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(index.manifest)
+        placed.files.append(MANIFEST_OUTPUT)
+        placed.rows.append(OutputRow(MANIFEST_OUTPUT, digest, "", "", digest))
+        placed.changed.append(MANIFEST_OUTPUT)
+    return placed

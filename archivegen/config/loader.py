@@ -17,7 +17,7 @@ from typing import Any
 
 from archivegen import yamlread
 from archivegen.config import values
-from archivegen.config.schema import DeployConfig, ImportConfig, SiteConfig, TagRule
+from archivegen.config.schema import DeployConfig, ImportConfig, SearchConfig, SiteConfig, TagRule
 from archivegen.config.values import Invalid, describe
 from archivegen.errors import ConfigError, Problem, suggestion
 
@@ -49,6 +49,13 @@ OPTIONS: dict[str, Option] = {
     "tags": Option(lambda value: value, {}, "Tag rules used by import (see TagRule)."),
     "deploy": Option(lambda value: value, {}, "Defaults for 'archivegen deploy' (see DEPLOY_OPTIONS)."),
     "import": Option(lambda value: value, {}, "Settings of 'archivegen import' (see IMPORT_OPTIONS)."),
+    "search": Option(lambda value: value, {}, "Search index settings (see SEARCH_OPTIONS)."),
+}
+
+SEARCH_OPTIONS: dict[str, Option] = {
+    "shard_articles": Option(values.positive_int, 2000, "Most articles in one search shard."),
+    "shard_megabytes": Option(values.positive_int, 8, "Most megabytes of search records in one shard."),
+    "delta_articles": Option(values.count, 100, "Fold the delta into its shards when it grows past this."),
 }
 
 DEPLOY_OPTIONS: dict[str, Option] = {
@@ -130,6 +137,8 @@ def load_config(path: Path) -> SiteConfig:
                       else data.get("deploy"), report)
     importing = _section("import", IMPORT_OPTIONS, None if ("import",) in rejected_keys
                          else data.get("import"), report)
+    search = _section("search", SEARCH_OPTIONS, None if ("search",) in rejected_keys
+                      else data.get("search"), report)
     if problems:
         problems.sort(key=lambda p: p.line or 0)  # stable: same-line problems keep option order
         raise ConfigError(problems)
@@ -143,6 +152,9 @@ def load_config(path: Path) -> SiteConfig:
     values["deploy"] = DeployConfig(target=(project_dir / target).resolve() if target else None, **deploy)
     values["importing"] = ImportConfig(**importing)
     del values["import"]
+    values["search"] = SearchConfig(shard_articles=search["shard_articles"],
+                                    shard_bytes=search["shard_megabytes"] * 1024 * 1024,
+                                    delta_articles=search["delta_articles"])
     return SiteConfig(project_dir=project_dir, config_path=path.resolve(), **values)
 
 

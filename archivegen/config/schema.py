@@ -67,6 +67,20 @@ class ImportConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """The search index's shape (the ``search:`` section, see ``search/layout.py``).
+
+    A shard holds at most ``shard_articles`` articles and ``shard_bytes`` of search records, so
+    one Pagefind run stays within some 600 MB of memory; the delta of articles changed since
+    their shard was built is folded into the shards when it passes ``delta_articles``.
+    """
+
+    shard_articles: int = 2000
+    shard_bytes: int = 8 * 1024 * 1024
+    delta_articles: int = 100
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Validated settings. Paths are absolute, resolved against the config file's folder."""
 
@@ -88,6 +102,7 @@ class SiteConfig:
     tags: tuple[TagRule, ...] = field(default_factory=tuple)
     deploy: DeployConfig = field(default_factory=DeployConfig)
     importing: ImportConfig = field(default_factory=ImportConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
 
     @property
     def tzinfo(self) -> ZoneInfo:

@@ -7,8 +7,9 @@ touched until every page, static file and search bundle is ready. Then the build
 state together with this journal in one SQLite transaction, and only then applies it:
 
 * delete the outputs nothing produces any more (pruning emptied folders);
-* rename each pending file over its output;
-* swap each re-indexed search bundle folder in whole.
+* swap each new search bundle folder in whole;
+* rename each pending file over its output (the search manifest naming the new bundles too);
+* remove the bundle folders the manifest no longer names.
 
 A failure or Ctrl-C before the commit discards the pending folder: every output file is as it
 was and the state is the previous one. A crash after it (power loss, SIGKILL) is repaired by
@@ -113,10 +114,20 @@ def apply(journal: Journal, on_done: Progress | None = None) -> TreeSize:
             if (old := _file_size(output / relative)) is not None:
                 delta.add(-1, -old)
             _remove(output, output / relative, folder=False)
-        for relative in journal.drop_folders:
-            dropped = tree_size(output / relative)
-            delta.add(-dropped.files, -dropped.bytes)
-            _remove(output, output / relative, folder=True)
+        retired = pending / ".replaced"
+        for relative in journal.folders:
+            source, target = pending / relative, output / relative
+            if not source.is_dir():
+                continue  # moved in before a crash
+            if target.exists():
+                replaced = tree_size(target)
+                delta.add(-replaced.files, -replaced.bytes)
+                (retired / relative).parent.mkdir(parents=True, exist_ok=True)
+                os.rename(target, retired / relative)
+            added = tree_size(source)
+            delta.add(added.files, added.bytes)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(source, target)
         folders: set[Path] = set()
         for moved, relative in enumerate(journal.files, start=1):
             source = pending / pending_name(relative)
@@ -132,20 +143,10 @@ def apply(journal: Journal, on_done: Progress | None = None) -> TreeSize:
                 on_done(PROGRESS_BATCH)
         if on_done and len(journal.files) % PROGRESS_BATCH:
             on_done(len(journal.files) % PROGRESS_BATCH)
-        retired = pending / ".replaced"
-        for relative in journal.folders:
-            source, target = pending / relative, output / relative
-            if not source.is_dir():
-                continue  # moved in before a crash
-            if target.exists():
-                replaced = tree_size(target)
-                delta.add(-replaced.files, -replaced.bytes)
-                (retired / relative).parent.mkdir(parents=True, exist_ok=True)
-                os.rename(target, retired / relative)
-            added = tree_size(source)
-            delta.add(added.files, added.bytes)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(source, target)
+        for relative in journal.drop_folders:
+            dropped = tree_size(output / relative)
+            delta.add(-dropped.files, -dropped.bytes)
+            _remove(output, output / relative, folder=True)
     except OSError as exc:
         raise OutputError([Problem(str(exc.filename or output),
                                    f"cannot update the output: {exc.strerror}")]) from None

@@ -209,6 +209,10 @@ class DaskCluster:
             return self.client.submit(render_chunk, shared, items, None, pure=False)
         return submit
 
+    def submit(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run ``function(*args)`` on a worker (the search step indexes shards this way)."""
+        return self.client.submit(function, *args, pure=False)
+
     def close(self) -> None:
         self.client.close()
 

@@ -1,134 +1,302 @@
-"""Index the archive with Pagefind, one bundle per year, re-indexing only years whose articles changed.
+"""Bring the site's full-text index up to date: shards, a delta, compaction (plan in ``layout.py``).
 
-One Pagefind bundle for a whole archive stops scaling near 80-90k pages (memory while indexing,
-slow common-word queries), and Pagefind cannot update a bundle incrementally. Bundles per year
-fix both: each stays small, the search page merges them (or loads only the years a reader
-picks), and a build re-runs Pagefind only for years whose searchable content changed.
+Pagefind reads not the rendered pages but a *search record* per article (``records.py``), at
+the page's own path. An article's index digest covers exactly what its record is made from
+(file hash, URL, summary, tag names, plus Pagefind's version and our settings), so template
+edits and new neighbours never re-index anything.
 
-What Pagefind reads is not the rendered page but a *search record* per article
-(``records.py``), written at the page's own path into a private folder, so result URLs are the
-pages' URLs under any permalink pattern. A year's fingerprint covers exactly what its records
-are made from (each article's file hash, URL, summary and tag names; Pagefind's version; our
-settings), so neither a template edit nor a new neighbour's previous/next link re-indexes a
-year. Bundles are kept in ``.archivegen/search/YEAR/`` with their fingerprint, and a matching
-kept bundle is hard-linked into the site instead of running Pagefind again.
+Each bundle is kept in ``.archivegen/search/bundles/NAME/`` (its name is a digest of its
+records) with the result id of each page, and hard-linked into ``site/pagefind/NAME/``. One
+edit re-indexes only the delta, a bundle of the few articles changed since their shard was
+built; the shards' records it replaces are listed as superseded in ``site/pagefind/index.json``
+(``manifest.py``), and the search page drops them. A superseded id must never also be the id of
+a live record: Pagefind's ids are 7 hex digits of a content hash, unique only within a bundle,
+so when one would be ambiguous the shard holding it is rebuilt at once (a forced compaction).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import marshal
 import os
 import shutil
-import subprocess
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
+from urllib.parse import unquote
 
 from archivegen import __version__, interrupt
-from archivegen.config.schema import SiteConfig
+from archivegen.config.schema import SearchConfig, SiteConfig
 from archivegen.errors import Problem, SearchError
 from archivegen.parallel import Progress
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
 from archivegen.render.markdown_cache import HtmlSource
+from archivegen.search import pagefind
+from archivegen.search.layout import Bundle, IndexEntry, LayoutPlan, Member, bundle_name, cut, plan_layout
+from archivegen.search.manifest import manifest_bytes
 from archivegen.search.records import RECORD_SETTINGS, search_record
 from archivegen.search.report import SearchReport
 from archivegen.site.model import Site
 from archivegen.site.paths import output_file
 
-BUNDLE_DIR = "pagefind"  # site folder holding one bundle per year: /pagefind/2020/
-INDEX_SETTINGS = "pagefind-per-year-2"  # bump when the markup or the Pagefind options change
-TIMEOUT_SECONDS = 3600
+BUNDLE_DIR = "pagefind"  # site folder holding the bundles and the manifest
+INDEX_SETTINGS = "pagefind-shards-1"  # bump when the markup or the Pagefind options change
+
+# Index records remotely: (records, label) -> a future of (bundle files by relative path, ids).
+RemoteIndexer = Callable[[list[tuple[str, bytes]], str], "Future[tuple[dict[str, bytes], dict[str, str]]]"]
 
 
-def pagefind_executable() -> Path:
-    """The Pagefind binary installed with the ``pagefind[bin]`` package (never downloaded)."""
-    try:
-        from pagefind_bin import get_executable
-    except ImportError:
-        raise SearchError("pagefind is not installed (pip install 'pagefind[bin]')") from None
-    return Path(get_executable())
+@dataclass
+class StoredIndex:
+    """The index as the build state remembers it: shards in key order, and the delta."""
+
+    shards: list[Bundle] = field(default_factory=list)
+    delta: Bundle | None = None
+
+    def bundles(self) -> list[Bundle]:
+        return [*self.shards, *([self.delta] if self.delta else [])]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, int, str, bytes]]) -> StoredIndex:
+        """Read the build state's ``search_bundles`` rows (the delta has position -1)."""
+        stored = cls()
+        for name, position, low, blob in rows:
+            bundle = Bundle(name, low, {path: Member(key, digest, pid, year)
+                                        for path, key, digest, pid, year in marshal.loads(blob)})
+            if position < 0:
+                stored.delta = bundle
+            else:
+                stored.shards.append(bundle)
+        return stored
+
+    def rows(self, before: StoredIndex) -> list[tuple[str, int, str, bytes | None]]:
+        """Rows for the build state; bundles it already holds keep their members (None)."""
+        known = {bundle.name for bundle in before.bundles()}
+        return [(bundle.name, position, bundle.low, None if bundle.name in known else marshal.dumps(
+                    [(path, m.key, m.digest, m.pid, m.year) for path, m in bundle.members.items()]))
+                for position, bundle in [*enumerate(self.shards), *([(-1, self.delta)] if self.delta else [])]]
 
 
-def pagefind_version(executable: Path) -> str:
-    done = subprocess.run([str(executable), "--version"], capture_output=True, text=True, timeout=60)
-    return done.stdout.strip() or "unknown"
+@dataclass
+class SearchIndex:
+    """What ``site/pagefind/`` should hold after this build, and what the state should remember."""
+
+    stored: StoredIndex
+    folders: dict[str, Path]  # bundle name -> its kept folder, to link into the site
+    manifest: bytes
 
 
 class SearchIndexer:
-    """Per-year fingerprints for one site model, and the bundles that go with them."""
+    """Plans and builds the index of one site model against the stored one."""
 
-    def __init__(self, config: SiteConfig, site: Site, entry_digests: Sequence[str], state_dir: Path):
-        self.config, self.site = config, site
+    def __init__(self, config: SiteConfig, site: Site, entry_digests: Sequence[str], state_dir: Path,
+                 limits: SearchConfig):
+        self.config, self.site, self.limits = config, site, limits
         self.cache = state_dir / "search"
-        self.executable = pagefind_executable()
-        common = _digest([_cached_version(self.executable, self.cache), INDEX_SETTINGS, RECORD_SETTINGS,
+        common = _digest([_cached_version(self.cache), INDEX_SETTINGS, RECORD_SETTINGS,
                           MARKDOWN_SETTINGS_ID, __version__, config.base_url, config.language])
-        self.years: dict[int, list[int]] = {}
-        for entry in site.entries:
-            self.years.setdefault(entry.article.date.year, []).append(entry.index)
-        self.fingerprints = {
-            year: _digest([common, *(f"{site.entries[i].path} {entry_digests[i]}" for i in indexes)])
-            for year, indexes in sorted(self.years.items(), reverse=True)}
+        self.entries = sorted((IndexEntry(
+            key=f"{e.article.date.astimezone(UTC).isoformat(timespec='microseconds')}\x1f{e.path}",
+            path=e.path, digest=_digest([common, e.path, entry_digests[e.index]]),
+            year=e.article.date.year) for e in site.entries), key=lambda e: e.key)
+        self._site_entry = {e.path: e for e in site.entries}
 
-    def place(self, years: Iterable[int], bundle_root: Path, summaries: Sequence[str], bodies: HtmlSource,
-              workers: int = 1, on_done: Progress | None = None) -> SearchReport:
-        """Put the bundle of each of ``years`` into ``bundle_root/pagefind/YEAR/``.
+    # -- planning -----------------------------------------------------------------------------
 
-        A kept bundle whose fingerprint still matches is linked; other years are indexed, and
-        ``on_done`` is told each indexed year's article count when it is done.
-        """
-        self.cache.mkdir(parents=True, exist_ok=True)
-        report = SearchReport()
-        stale: list[int] = []
-        for year in years:
-            kept = self.cache / str(year)
-            fingerprint = kept / "fingerprint"
-            if fingerprint.is_file() and fingerprint.read_text() == self.fingerprints[year] \
-                    and (kept / "bundle").is_dir():
-                report.reused.append(year)
-            else:
-                stale.append(year)
-        if on_done and report.reused:
-            on_done(sum(len(self.years[year]) for year in report.reused))
+    def is_current(self, stored: StoredIndex) -> bool:
+        """Whether the stored index is exactly this model's (a build without search asks)."""
+        plan = plan_layout(stored.shards, self.entries, self.limits)
+        wanted_delta = bundle_name("d", plan.delta) if plan.delta else None
+        return (all(shard.kept is not None for shard in plan.shards)
+                and len(plan.shards) == len(stored.shards)
+                and wanted_delta == (stored.delta.name if stored.delta else None))
 
-        def run(year: int) -> int:
-            records = self._records(year, summaries, bodies)
-            _index_year(self.executable, records, self.cache, year, self.fingerprints[year])
-            return len(records)
+    # -- building -----------------------------------------------------------------------------
 
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(stale) or 1))) as pool:
-            for indexed in pool.map(run, stale):
+    def update(self, stored: StoredIndex, summaries: Sequence[str], bodies: HtmlSource, workers: int = 1,
+               remote: RemoteIndexer | None = None, on_done: Progress | None = None,
+               report: SearchReport | None = None) -> SearchIndex:
+        """Plan, index what the plan needs, and check that superseded ids are unambiguous."""
+        report = report if report is not None else SearchReport()
+        self.summaries, self.bodies = summaries, bodies
+        force = {shard.name for shard in stored.shards if not self._is_kept(shard.name)}
+        builder = _Builder(self, workers, remote, on_done, report)
+        try:
+            while True:
+                plan = plan_layout(stored.shards, self.entries, self.limits, force)
+                index = self._build(plan, stored, builder)
+                ambiguous = self._ambiguous(plan, index.stored)
+                if not ambiguous:
+                    break
+                force |= ambiguous  # rare: rebuild the shards holding them, then plan again
+        finally:
+            builder.close()
+        report.shards = len(index.stored.shards)
+        report.delta = len(plan.delta)
+        report.superseded = sum(map(len, plan.superseded.values()))
+        report.compacted = plan.compacted
+        return index
+
+    def _build(self, plan: LayoutPlan, stored: StoredIndex, builder: _Builder) -> SearchIndex:
+        shards: list[Bundle | Future[Bundle]] = []
+        for run in plan.shards:
+            if run.kept is not None:
+                shards.append(Bundle(run.kept.name, run.low, run.kept.members))
+                continue
+            for low, entries, records in cut(run.entries, run.low, self.limits, self._record):
                 interrupt.check()
-                if on_done:
-                    on_done(indexed)
-        report.indexed = sorted(stale)
-        for year in [*report.reused, *stale]:
-            _link_tree(self.cache / str(year) / "bundle", bundle_root / BUNDLE_DIR / str(year))
-        return report
+                shards.append(builder.bundle("s", low, entries, records))
+        delta: Bundle | Future[Bundle] | None = None
+        if plan.delta:
+            if stored.delta is not None and stored.delta.name == bundle_name("d", plan.delta) \
+                    and self._is_kept(stored.delta.name):
+                delta = stored.delta
+            else:
+                delta = builder.bundle("d", "", plan.delta, [self._record(e) for e in plan.delta])
+        done = StoredIndex([s.result() if isinstance(s, Future) else s for s in shards],
+                           delta.result() if isinstance(delta, Future) else delta)
+        folders = {bundle.name: self._folder(bundle.name) / "bundle" for bundle in done.bundles()}
+        superseded = sorted(pid for ids in plan.superseded.values() for pid in ids)
+        return SearchIndex(done, folders, manifest_bytes(self.site, done, superseded))
 
-    def forget_other_years(self) -> None:
-        """Drop kept bundles of years that no longer have articles."""
-        if self.cache.is_dir():
-            for leftover in self.cache.iterdir():
-                if leftover.name.isdigit() and int(leftover.name) not in self.years:
-                    shutil.rmtree(leftover, ignore_errors=True)
+    def _ambiguous(self, plan: LayoutPlan, built: StoredIndex) -> set[str]:
+        """Shards holding a superseded id that is also the id of a live record somewhere."""
+        live: set[str] = set()
+        for bundle in built.bundles():
+            stale = set(plan.superseded.get(bundle.name, ()))
+            live.update(m.pid for m in bundle.members.values() if m.pid not in stale)
+        return {name for name, ids in plan.superseded.items() if live.intersection(ids)}
 
-    def _records(self, year: int, summaries: Sequence[str], bodies: HtmlSource) -> list[tuple[str, bytes]]:
-        records = []
-        for index in self.years[year]:
-            entry = self.site.entries[index]
-            html = bodies.html(entry.article)
-            records.append((output_file(entry.path), search_record(
-                self.site, entry, summaries[index], self.config.language, html)))
-        return records
+    def _record(self, entry: IndexEntry) -> bytes:
+        site_entry = self._site_entry[entry.path]
+        return search_record(self.site, site_entry, self.summaries[site_entry.index], self.config.language,
+                             self.bodies.html(site_entry.article))
+
+    # -- the kept bundles ---------------------------------------------------------------------
+
+    def _folder(self, name: str) -> Path:
+        return self.cache / "bundles" / name
+
+    def _is_kept(self, name: str) -> bool:
+        return (self._folder(name) / pagefind.IDS_FILE).is_file()
+
+    def kept_ids(self, name: str) -> dict[str, str]:
+        return json.loads((self._folder(name) / pagefind.IDS_FILE).read_text(encoding="utf-8"))
+
+    def keep(self, name: str, write: Callable[[Path], dict[str, str]]) -> dict[str, str]:
+        """Make bundle ``name`` in a scratch folder with ``write`` (which returns its ids), then
+        move it into place: a kept folder is complete or absent, whatever interrupts the build."""
+        scratch = self.cache / "bundles" / f".work-{name}-{uuid.uuid4().hex[:8]}"
+        scratch.mkdir(parents=True)
+        try:
+            ids = write(scratch / "bundle")
+            (scratch / pagefind.IDS_FILE).write_text(json.dumps(ids, sort_keys=True), encoding="utf-8")
+            target = self._folder(name)
+            if target.exists():
+                shutil.rmtree(target)
+            scratch.rename(target)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return ids
+
+    def forget_others(self, keep: Iterable[str]) -> None:
+        """Drop kept bundles (and the per-year folders of older versions) no longer in the index."""
+        wanted = set(keep)
+        for folder in (self.cache / "bundles", self.cache):
+            if folder.is_dir():
+                for leftover in folder.iterdir():
+                    if leftover.is_dir() and leftover.name not in wanted | {"bundles"}:
+                        shutil.rmtree(leftover, ignore_errors=True)
+
+
+class _Builder:
+    """Indexes bundles on a pool of threads (each runs Pagefind, locally or through Dask),
+    with at most ``workers + 1`` shards' records waiting, so memory stays bounded."""
+
+    def __init__(self, indexer: SearchIndexer, workers: int, remote: RemoteIndexer | None,
+                 on_done: Progress | None, report: SearchReport):
+        self.indexer, self.remote, self.on_done, self.report = indexer, remote, on_done, report
+        self.workers = max(1, workers)
+        self.pool = ThreadPoolExecutor(max_workers=self.workers)
+        self.running: deque[Future[Bundle]] = deque()
+
+    def bundle(self, kind: str, low: str, entries: list[IndexEntry], records: list[bytes]) -> Future[Bundle]:
+        name = bundle_name(kind, entries)
+        while len(self.running) > self.workers:
+            self.running.popleft().result()
+        future = self.pool.submit(self._make, name, low, entries, records)
+        self.running.append(future)
+        return future
+
+    def _make(self, name: str, low: str, entries: list[IndexEntry], records: list[bytes]) -> Bundle:
+        indexer = self.indexer
+        if indexer._is_kept(name):
+            ids = indexer.kept_ids(name)
+        else:
+            label = "the delta" if name.startswith("d-") else \
+                f"the shard of {entries[0].key[:10]} to {entries[-1].key[:10]}"
+            pages = [(output_file(e.path), record) for e, record in zip(entries, records, strict=True)]
+            ids = indexer.keep(name, lambda folder: self._index(pages, folder, label))
+            self.report.indexed.append(name)
+            self.report.indexed_articles += len(entries)
+        members = {}
+        for entry in entries:
+            pid = ids.get(_page_url(entry.path))
+            if pid is None:
+                raise SearchError([Problem("pagefind", f"the index of {name} has no page {entry.path}")])
+            members[entry.path] = Member(entry.key, entry.digest, pid, entry.year)
+        if self.on_done:
+            self.on_done(len(entries))
+        return Bundle(name, low, members)
+
+    def _index(self, pages: list[tuple[str, bytes]], folder: Path, label: str) -> dict[str, str]:
+        if self.remote is None:
+            return {_normal(url): pid for url, pid in pagefind.index_records(pages, folder, label).items()}
+        files, ids = self.remote(pages, label).result()
+        for relative, data in files.items():
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return {_normal(url): pid for url, pid in ids.items()}
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Hard-link a kept bundle into the output (kept bundles are never modified in place)."""
+    for folder, _, names in os.walk(source):
+        relative = Path(folder).relative_to(source)
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            try:
+                os.link(Path(folder) / name, target / relative / name)
+            except OSError:  # another filesystem, or links not supported
+                shutil.copy2(Path(folder) / name, target / relative / name)
+
+
+def _page_url(site_path: str) -> str:
+    """The URL Pagefind gives the record written at the page's output file."""
+    url = "/" + output_file(site_path)
+    return _normal(url.removesuffix("index.html"))
+
+
+def _normal(url: str) -> str:
+    return unquote(url)
 
 
 def _digest(parts: Iterable[str]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _cached_version(executable: Path, cache: Path) -> str:
+def _cached_version(cache: Path) -> str:
     """Pagefind's version, asked once per installed binary (starting it costs some 10 ms)."""
+    executable = pagefind.pagefind_executable()
     stat = executable.stat()
     marker = f"{executable}\0{stat.st_size}\0{stat.st_mtime_ns}"
     remembered = cache / "pagefind-version"
@@ -138,51 +306,7 @@ def _cached_version(executable: Path, cache: Path) -> str:
             return lines[1]
     except (OSError, IndexError):
         pass
-    version = pagefind_version(executable)
+    version = pagefind.pagefind_version(executable)
     cache.mkdir(parents=True, exist_ok=True)
     remembered.write_text(f"{marker}\n{version}", encoding="utf-8")
     return version
-
-
-def _index_year(executable: Path, records: list[tuple[str, bytes]], cache: Path, year: int,
-                fingerprint: str) -> None:
-    """Run Pagefind over one year's search records; replace the kept bundle only when it succeeded."""
-    work = cache / f".work-{year}"
-    shutil.rmtree(work, ignore_errors=True)
-    view, bundle = work / "pages", work / "bundle"
-    for name, data in records:
-        target = view / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    done = subprocess.run(
-        [str(executable), "--site", str(view), "--output-path", str(bundle), "--quiet"],
-        capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
-    if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        detail = " ".join((done.stderr or done.stdout).split())[-300:] or f"exit status {done.returncode}"
-        shutil.rmtree(work, ignore_errors=True)
-        raise SearchError([Problem("pagefind", f"indexing {year} failed: {detail}")])
-    shutil.rmtree(view)
-    (work / "fingerprint").write_text(fingerprint)
-    kept = cache / str(year)
-    retired = cache / f".old-{year}"
-    shutil.rmtree(retired, ignore_errors=True)
-    if kept.exists():
-        kept.rename(retired)
-    work.rename(kept)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    """Hard-link a kept bundle into the staged site (bundles are never modified in place)."""
-    for folder, _, names in os.walk(source):
-        relative = Path(folder).relative_to(source)
-        (target / relative).mkdir(parents=True, exist_ok=True)
-        for name in names:
-            _link_or_copy(Path(folder) / name, target / relative / name)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another filesystem, or links not supported
-        shutil.copy2(source, target)

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 @dataclass
 class SearchReport:
-    indexed: list[int] = field(default_factory=list)  # years Pagefind ran for
-    reused: list[int] = field(default_factory=list)  # years whose bundle was still right
-    pending: list[int] = field(default_factory=list)  # stale years left for a later build
+    indexed: list[str] = field(default_factory=list)  # bundles Pagefind ran for
+    indexed_articles: int = 0  # articles in them
+    shards: int = 0  # base shards in the index
+    delta: int = 0  # articles in the delta bundle
+    superseded: int = 0  # shard records the search page drops
+    compacted: int = 0  # shards rebuilt to fold the delta in (or re-cut)
+    pending: bool = False  # the index was left out of date (a build without search)

@@ -199,8 +199,9 @@ class PreviewSession:
         try:
             report = self._gated_build(search=True)
             if report.search.indexed:
-                years = ", ".join(map(str, report.search.indexed))
-                self.echo(f"  search re-indexed ({years}) in {time.perf_counter() - started:.2f} s")
+                articles = report.search.indexed_articles
+                self.echo(f"  search re-indexed ({articles} article{'' if articles == 1 else 's'}) "
+                          f"in {time.perf_counter() - started:.2f} s")
         except BuildInterrupted:
             self._search_due = not self.stop.is_set()  # a newer change came first; index after it
         except ArchivegenError as exc:

@@ -10,7 +10,8 @@ Three kinds of memory live here, each a table:
   dependencies recorded while it was rendered, and the hash of the bytes written. A rebuild
   renders only outputs whose key changed and writes only those whose bytes changed.
 
-Plus ``urls`` (the site path each published article had, to warn when a build moves one, see
+Plus ``search_bundles`` (the search index's shards and delta: which articles each holds, with
+their digests and result ids, see ``search/layout.py``), ``urls`` (the site path each published article had, to warn when a build moves one, see
 ``site/moves.py``), ``meta`` (settings the whole state depends on) and ``journal`` (the
 incremental build's commit record, see ``output/journal.py``). Every build's updates are one
 transaction, committed together with its journal: a crash before that leaves the previous
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from archivegen.errors import Problem, StateError
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 STATE_FILE = "state.sqlite"
 
 _SCHEMA = """
@@ -43,6 +44,8 @@ CREATE TABLE IF NOT EXISTS outputs (
     path TEXT PRIMARY KEY, inputs TEXT, templates TEXT, reads TEXT, digest TEXT);
 CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB);
 CREATE TABLE IF NOT EXISTS urls (source TEXT PRIMARY KEY, path TEXT, content_hash TEXT, identity TEXT);
+CREATE TABLE IF NOT EXISTS search_bundles (
+    name TEXT PRIMARY KEY, position INTEGER, low TEXT, members BLOB);
 """
 
 
@@ -206,6 +209,25 @@ class BuildState:
 
     def drop_published_urls(self, sources: Iterable[str]) -> None:
         self._db.executemany("DELETE FROM urls WHERE source = ?", ((s,) for s in sources))
+
+    # -- search bundles -----------------------------------------------------------------------
+
+    def search_bundles(self) -> list[tuple[str, int, str, bytes]]:
+        """(name, position, low key, marshalled members) of every bundle, shards in key order;
+        the delta has position -1."""
+        return list(self._db.execute("SELECT name, position, low, members FROM search_bundles ORDER BY position"))
+
+    def put_search_bundles(self, rows: Sequence[tuple[str, int, str, bytes | None]]) -> None:
+        """Make the index these rows; a row without members keeps the members it has."""
+        names = [row[0] for row in rows]
+        self._db.execute(f"DELETE FROM search_bundles WHERE name NOT IN ({','.join('?' * len(names))})", names)
+        for name, position, low, members in rows:
+            if members is None:
+                self._db.execute("UPDATE search_bundles SET position = ?, low = ? WHERE name = ?",
+                                 (position, low, name))
+            else:
+                self._db.execute("INSERT OR REPLACE INTO search_bundles VALUES (?, ?, ?, ?)",
+                                 (name, position, low, members))
 
     # -- journal ------------------------------------------------------------------------------
 

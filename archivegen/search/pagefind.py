@@ -1,0 +1,88 @@
+"""Run the Pagefind binary over search records, and read back which result id each page got.
+
+This is the only module that knows Pagefind's command line and bundle layout. It is plain
+functions of records in, files out, so the same code indexes a shard in a thread of the build
+or on a Dask worker (``index_to_files`` sends the bundle back as bytes).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from archivegen.errors import Problem, SearchError
+
+TIMEOUT_SECONDS = 3600
+FRAGMENT_MAGIC = b"pagefind_dcd"  # a fragment file is gzip(magic + JSON)
+# Pagefind's ready-made interfaces: the search page uses only pagefind.js and its worker.
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+IDS_FILE = "ids.json"  # beside a kept bundle: site path -> result id
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary installed with the ``pagefind[bin]`` package (never downloaded)."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        raise SearchError([Problem("pagefind", "pagefind is not installed (pip install 'pagefind[bin]')")]) \
+            from None
+    return Path(get_executable())
+
+
+def pagefind_version(executable: Path) -> str:
+    done = subprocess.run([str(executable), "--version"], capture_output=True, text=True, timeout=60)
+    return done.stdout.strip() or "unknown"
+
+
+def index_records(records: Sequence[tuple[str, bytes]], bundle: Path, label: str) -> dict[str, str]:
+    """Index ``records`` (output file name, record HTML) into the new folder ``bundle``.
+
+    Returns each page's result id by site path ('/2020/03/x/'). ``label`` names the bundle in
+    errors. The records are written beside the bundle and removed afterwards.
+    """
+    pages = bundle.with_name(bundle.name + ".pages")
+    shutil.rmtree(pages, ignore_errors=True)
+    try:
+        for name, data in records:
+            target = pages / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        done = subprocess.run(
+            [str(pagefind_executable()), "--site", str(pages), "--output-path", str(bundle), "--quiet"],
+            capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
+    if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
+        detail = " ".join((done.stderr or done.stdout).split())[-300:] or f"exit status {done.returncode}"
+        shutil.rmtree(bundle, ignore_errors=True)
+        raise SearchError([Problem("pagefind", f"indexing {label} failed: {detail}")])
+    for name in UNUSED_FILES:
+        (bundle / name).unlink(missing_ok=True)
+    return read_ids(bundle)
+
+
+def read_ids(bundle: Path) -> dict[str, str]:
+    """Site path -> Pagefind result id, from the bundle's fragments (an id is its fragment's name)."""
+    ids: dict[str, str] = {}
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        if not data.startswith(FRAGMENT_MAGIC):
+            raise SearchError([Problem(str(fragment), "not a Pagefind fragment this version can read")])
+        ids[json.loads(data[len(FRAGMENT_MAGIC):])["url"]] = fragment.name.removesuffix(".pf_fragment")
+    return ids
+
+
+def index_to_files(records: Sequence[tuple[str, bytes]], label: str) -> tuple[dict[str, bytes], dict[str, str]]:
+    """``index_records`` for a remote worker: the bundle's files (relative path -> bytes) and ids."""
+    with tempfile.TemporaryDirectory(prefix="archivegen-search-") as scratch:
+        bundle = Path(scratch) / "bundle"
+        ids = index_records(records, bundle, label)
+        files = {str(path.relative_to(bundle)): path.read_bytes()
+                 for path in sorted(bundle.rglob("*")) if path.is_file()}
+    return files, ids
