@@ -135,14 +135,16 @@ def cut(entries: Sequence[IndexEntry], low: str, limits: SearchConfig,
     keeps the run's ``low``; each later one starts at its first article.
     """
     pieces = max(1, -(-len(entries) // limits.shard_articles))
-    target = -(-len(entries) // pieces)
+    left = len(entries)
     run: list[IndexEntry] = []
     records: list[bytes] = []
     size = 0
     for entry in entries:
         record = record_of(entry)
-        if run and (len(run) >= target or size + len(record) > limits.shard_bytes):
+        if run and (len(run) >= -(-left // pieces) or size + len(record) > limits.shard_bytes):
             yield low, run, records
+            left -= len(run)
+            pieces = max(1, pieces - 1)
             low, run, records, size = entry.key, [], [], 0
         run.append(entry)
         records.append(record)
