@@ -5,9 +5,12 @@ One project is built incrementally after every change a Hypothesis state machine
 templates overridden, edited, removed; the config changed), and after every step its output is
 compared with a clean build of the same inputs in a fresh folder: the same files with the same
 bytes (Pagefind bundles aside, which separate clean builds do not write byte-identically), and
-the same search bundle years with the same page counts. Failed builds (a bad article, a broken
-template) must leave the output byte-identical, bundles included, and the next build must
-recover; a build with nothing to do must not write at all.
+the same searchable records: every bundle's pages minus the superseded ids, which must be
+unambiguous (``tests/search_support.py``), through shard cuts, deltas and compactions (the
+machine's shards hold 3 articles and its delta 2). Failed and interrupted builds (a bad article,
+a broken template, Ctrl-C while indexing or between the state's commit and the output's) must leave the output
+byte-identical, bundles included, and the next build must recover; a build with nothing to do
+must not write at all.
 
 Failures the machine found are pinned below it as plain reproductions.
 """
@@ -34,6 +37,7 @@ import archivegen
 from archivegen.build import BuildOptions, BuildReport, build
 from archivegen.errors import ArchivegenError
 from tests.conftest import pages_bytes, tree_bytes
+from tests.search_support import bundles, folders_on_disk, searchable
 
 THEME_TEMPLATES = Path(archivegen.__file__).resolve().parent / "theme" / "templates"
 
@@ -146,19 +150,6 @@ TEMPLATE_BREAKAGES = {
 
 # -- comparing outputs ------------------------------------------------------------------------
 
-def search_years(site: Path) -> dict[str, int]:
-    """Year folder -> number of pages in its Pagefind bundle (each must be a loadable bundle)."""
-    folder = site / "pagefind"
-    years: dict[str, int] = {}
-    if not folder.is_dir():
-        return years
-    for year in sorted(folder.iterdir()):
-        assert (year / "pagefind.js").is_file(), f"pagefind/{year.name} has no pagefind.js"
-        entry = json.loads((year / "pagefind-entry.json").read_text(encoding="utf-8"))
-        years[year.name] = sum(language["page_count"] for language in entry["languages"].values())
-    return years
-
-
 def assert_same_pages(built: dict[str, bytes], expected: dict[str, bytes], what: str) -> None:
     if built == expected:
         return
@@ -206,7 +197,8 @@ def assert_matches_clean_build(project: Path, scratch: Path) -> None:
     report = build_project(clean)
     assert report.full
     assert_same_pages(pages_bytes(project / "site"), pages_bytes(clean / "site"), "incremental")
-    assert search_years(project / "site") == search_years(clean / "site")
+    assert searchable(project / "site") == searchable(clean / "site")
+    assert folders_on_disk(project / "site") == set(bundles(project / "site")), "stray search bundles"
     shutil.rmtree(clean)
 
 
@@ -223,7 +215,9 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.overrides: dict[str, str] = {}  # project template name -> its text
         self.config: dict[str, object] = {
             "title": "T", "base_url": "https://example.org/archive/", "timezone": "UTC",
-            "per_page": 2, "feed_items": 3, "description": ""}
+            "per_page": 2, "feed_items": 3, "description": "",
+            # tiny shards and delta, so that steps cut shards, fill the delta and compact it
+            "search": "{shard_articles: 3, delta_articles: 2}"}
         self.serial = 0
 
     def teardown(self) -> None:
@@ -453,6 +447,25 @@ class IncrementalBuilds(RuleBasedStateMachine):
             build_project(self.project)
         assert tree_bytes(site) == before, "a failed build changed the output"
         fix()
+        self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), body=bodies, when=st.sampled_from(["while indexing", "after the state's commit"]))
+    def interrupted_build(self, data: st.DataObject, body: str, when: str) -> None:
+        """Ctrl-C in the middle of a build leaves the output as it was; the next build catches up."""
+        name = self.pick(data)
+        self.write_article(name, replace(self.articles[name], body=f"{body}\n\nInterrupted {self.next_serial()}."))
+        site = self.project / "site"
+        before = tree_bytes(site)
+
+        def stop(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        target = ("archivegen.search.pagefind.index_records" if when == "while indexing"
+                  else "archivegen.output.journal.apply")
+        with mock.patch(target, stop), pytest.raises(KeyboardInterrupt):
+            build_project(self.project)
+        assert tree_bytes(site) == before, f"a build interrupted {when} changed the output"
         self.build_and_compare()
 
     @rule()

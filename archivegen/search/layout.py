@@ -103,7 +103,9 @@ def plan_layout(stored: Sequence[Bundle], entries: Sequence[IndexEntry], limits:
     for bundle, mine in zip(stored, assigned, strict=True):
         current = {e.path: e.digest for e in mine}
         dirty.append([e for e in mine if (m := bundle.members.get(e.path)) is None or m.digest != e.digest])
-        superseded.append(sorted(m.pid for path, m in bundle.members.items() if current.get(path) != m.digest))
+        # A shard whose articles are all gone is dropped whole: its ids need no superseding.
+        superseded.append(sorted(m.pid for path, m in bundle.members.items() if current.get(path) != m.digest)
+                          if mine else [])
     # Deletes add no delta articles but superseded ids, which the page downloads too.
     compact = max(sum(map(len, dirty)), sum(map(len, superseded))) > limits.delta_articles
     forced = set(force)
@@ -112,11 +114,12 @@ def plan_layout(stored: Sequence[Bundle], entries: Sequence[IndexEntry], limits:
 
     plan = LayoutPlan([], [])
     for i, bundle in enumerate(stored):
+        if not assigned[i]:
+            continue  # dropped
         if i in rebuild:
-            if assigned[i]:
-                plan.shards.append(ShardPlan(bundle.low, assigned[i]))
+            plan.shards.append(ShardPlan(bundle.low, assigned[i]))
             plan.compacted += 1
-        elif assigned[i]:  # a shard whose articles are all gone is dropped, nothing to index
+        else:
             plan.shards.append(ShardPlan(bundle.low, assigned[i], kept=bundle))
             plan.delta.extend(dirty[i])
             if superseded[i]:
