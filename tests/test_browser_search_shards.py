@@ -2,9 +2,10 @@
 
 The index is made by hand (``tests/shard_site.py``) with the real Pagefind binary: 30 articles
 over 2019-2021 in two base shards (2019-2020, 2021), then one 2020 article edited, one 2021
-article deleted and a 2019 article added, which puts two articles in the delta and two base
-records among the superseded. The page must find exactly the live articles, count them, scope
-them by year range, and order them by date with the delta interleaved.
+article deleted, and a 2019 article and a 2022 one added: three articles in the delta (one in a
+year no shard holds) and two base records among the superseded. The page must find exactly the
+live articles, count them, scope them by year range, and order them by date with the delta
+interleaved.
 """
 
 from __future__ import annotations
@@ -35,13 +36,15 @@ from tests.shard_site import (
 
 pytestmark = pytest.mark.browser
 
-YEARS = (2019, 2020, 2021)
+YEARS = (2019, 2020, 2021)  # the base shards' years
+ALL_YEARS = (*YEARS, 2022)   # 2022 is only in the delta
 TAGS = ("Climate", "Transport", "Health")
 COMMON = "chronicle"     # in every article
 OLD_WORD = "heliotrope"  # only in the edited article's base version
 NEW_WORD = "marzipan"    # only in the edited article's new version
 GONE_WORD = "obsidian"   # only in the deleted article
-FRESH_WORD = "tamarind"  # only in the new article
+FRESH_WORD = "tamarind"  # only in the new 2019 article
+LATEST_WORD = "kumquat"  # only in the new 2022 article
 
 
 def _unique(i: int) -> str:
@@ -63,12 +66,16 @@ EDITED = {**EDITED_BASE, "title": "Story 4 of 2020, corrected", "tags": [TAGS[1]
           "body": f"<p>Corrected: a {COMMON} of the year, now with {NEW_WORD}.</p>"}
 NEW = {"path": "/2019/06/late-story/", "title": "A late story of 2019", "date": "2019-06-20T15:30:00+02:00",
        "tags": ["Climate", "__proto__"], "body": f"<p>Found late: a {COMMON} with {FRESH_WORD} in it.</p>"}
-LIVE = [EDITED if a is EDITED_BASE else a for a in BASE.values() if a is not DELETED] + [NEW]
+LATEST = {"path": "/2022/01/new-year/", "title": "The first story of 2022",
+          "date": "2022-01-05T08:00:00+00:00", "tags": ["Health"],
+          "body": f"<p>A {COMMON} of a new year, with {LATEST_WORD} in it.</p>"}
+LIVE = [EDITED if a is EDITED_BASE else a for a in BASE.values() if a is not DELETED] + [NEW, LATEST]
 SHARDS = [[a for (year, _), a in BASE.items() if year < 2021],  # 2019-2020 in one shard
           [a for (year, _), a in BASE.items() if year == 2021]]
 
 
-def _expected(word: str | None = None, tag: str | None = None, years: tuple[int, ...] = YEARS) -> list[str]:
+def _expected(word: str | None = None, tag: str | None = None,
+              years: tuple[int, ...] = ALL_YEARS) -> list[str]:
     """Titles of the live articles that match, newest first (what a clean build would find)."""
     found = [a for a in LIVE if (word is None or word in (a["title"] + a["body"]).lower())
              and (tag is None or tag in a["tags"]) and article_date(a).year in years]
@@ -79,9 +86,9 @@ def _expected(word: str | None = None, tag: str | None = None, years: tuple[int,
 def sharded(tmp_path_factory: pytest.TempPathFactory) -> ShardedSite:
     root = tmp_path_factory.mktemp("sharded") / "site"
     made = make_sharded_site(root, SHARDS, LIVE)
-    write_search_page(root, PREFIX, YEARS)
+    write_search_page(root, PREFIX, ALL_YEARS)
     write_article_pages(root, LIVE)
-    assert len(made.manifest["shards"]) == 2 and made.manifest["delta"]["articles"] == 2
+    assert len(made.manifest["shards"]) == 2 and made.manifest["delta"]["articles"] == 3
     assert len(made.manifest["superseded"]) == 2
     return made
 
@@ -152,10 +159,11 @@ def test_deleted_article_is_not_found_and_the_new_one_is(watched: Watched, base_
 def test_result_count_is_the_live_set_and_more_results_pages(watched: Watched, base_url: str) -> None:
     open_search(watched, base_url, f"?q={COMMON}")
     expected = _expected(COMMON)
-    assert len(expected) == 30
+    assert len(expected) == 31
     assert len(wait_for_results(watched, len(expected))) == 10
     assert len(_more(watched, 20)) == 20
-    shown = _more(watched, 30)
+    assert len(_more(watched, 30)) == 30
+    shown = _more(watched, 31)
     assert sorted(shown) == sorted(expected)  # no superseded record, no duplicate
     assert watched.page.locator("#search-more").is_hidden()
 
@@ -165,10 +173,11 @@ def test_menus_count_live_articles_from_the_manifest(watched: Watched, base_url:
     open_search(watched, base_url)
     tags = page.locator("#search-tag option").all_inner_texts()
     # Pagefind's own counts would include the superseded records' tags "Before" and "Obsolete".
-    assert tags == ["All tags", "__proto__ (1)", "After (1)", "Climate (12)", "Health (9)", "Transport (9)"]
+    assert tags == ["All tags", "__proto__ (1)", "After (1)", "Climate (12)", "Health (10)", "Transport (9)"]
     years = page.locator("#search-year option").all_inner_texts()
-    assert years == ["All years", "2021 (9)", "2020 (10)", "2019 (11)"]
+    assert years == ["All years", "2022 (1)", "2021 (9)", "2020 (10)", "2019 (11)"]
     page.locator("#search-from").select_option("2021")
+    page.locator("#search-to").select_option("2021")
     page.wait_for_function("() => document.getElementById('search-year').options.length === 2")
     assert page.locator("#search-year option").all_inner_texts() == ["All years", "2021 (9)"]
     assert page.locator("#search-tag option").all_inner_texts() == [
@@ -217,15 +226,31 @@ def test_year_range_loads_its_shards_and_keeps_to_its_years(
     assert sorted(_more(watched, len(expected))) == sorted(expected)
 
 
+
+
+def test_a_year_only_the_delta_holds_is_searched_in_the_delta_alone(
+        watched: Watched, base_url: str, sharded: ShardedSite) -> None:
+    open_search(watched, base_url, f"?q={COMMON}&from=2022")
+    assert wait_for_results(watched, 1) == [LATEST["title"]]
+    assert _bundles_requested(watched) == {sharded.manifest["delta"]["path"]}
+    watched.page.locator("#search-sort").select_option("newest")
+    watched.page.locator("#search-q").fill(LATEST_WORD)
+    watched.page.locator("#search-q").press("Enter")
+    assert wait_for_results(watched, 1) == [LATEST["title"]]
+    assert "sort=newest" in watched.page.url
+
+
 def test_newest_first_interleaves_the_delta_at_its_date(watched: Watched, base_url: str) -> None:
     open_search(watched, base_url, f"?q={COMMON}&sort=newest")
     expected = _expected(COMMON)
     assert wait_for_results(watched, len(expected)) == expected[:10]
     assert _more(watched, 20) == expected[:20]
-    assert _more(watched, 30) == expected
+    assert _more(watched, 30) == expected[:30]
+    assert _more(watched, 31) == expected
     dates = _dates(watched)
     assert dates == sorted(dates, reverse=True)
-    assert expected.index(EDITED["title"]) == 14 and expected.index(NEW["title"]) == 23
+    assert expected.index(LATEST["title"]) == 0
+    assert expected.index(EDITED["title"]) == 15 and expected.index(NEW["title"]) == 24
     assert watched.page.locator("#search-more").is_hidden()
 
 
