@@ -87,3 +87,69 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+class Watched:
+    """A page with every dialog, console error, page error and off-site request recorded."""
+
+    def __init__(self, page, origin: str) -> None:
+        self.page, self.origin = page, origin
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.requested: list[str] = []  # paths of every request, in order
+        page.on("dialog", self._dialog)
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.on("request", self._request)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _console(self, msg) -> None:
+        if msg.type == "error":
+            self.errors.append(f"console: {msg.text} ({msg.location.get('url')})")
+
+    def _request(self, request) -> None:
+        if not request.url.startswith(self.origin + PREFIX):
+            self.foreign.append(request.url)
+        self.requested.append(request.url.removeprefix(self.origin))
+
+    def assert_clean(self) -> None:
+        assert not self.dialogs, self.dialogs
+        assert not self.errors, self.errors
+        assert not self.foreign, f"requests outside {PREFIX} on the test server: {self.foreign}"
+
+
+RESULT_LINKS = "#search-results li h2 a"
+
+
+def open_search(w: Watched, base_url: str, query: str = "") -> None:
+    """Open /search/ with ``query`` and wait until its menus are filled: the page is then ready."""
+    w.page.goto(base_url + "search/" + query, wait_until="load")
+    w.page.wait_for_function("() => !document.getElementById('search-tag').disabled")
+
+
+def count_text(count: int) -> str:
+    return "No results." if count == 0 else "1 result." if count == 1 else f"{count} results."
+
+
+def wait_for_results(w: Watched, count: int, shown: int | None = None) -> list[str]:
+    """Wait until the status reports ``count`` results and ``shown`` (first page) are listed."""
+    expected = count_text(count)
+    try:
+        w.page.wait_for_function(
+            "expected => document.getElementById('search-status').textContent === expected",
+            arg=expected, timeout=10_000)
+        w.page.wait_for_function(
+            "n => document.querySelectorAll('#search-results li').length === n",
+            arg=min(count, 10) if shown is None else shown, timeout=10_000)
+    except Exception:
+        status = w.page.locator("#search-status").text_content()
+        pytest.fail(f"status is {status!r}, expected {expected!r}; errors: {w.errors}")
+    return result_titles(w)
+
+
+def result_titles(w: Watched) -> list[str]:
+    return [t.strip() for t in w.page.locator(RESULT_LINKS).all_inner_texts()]
