@@ -365,6 +365,7 @@ def _place_search(index: SearchIndex, recorded: dict[str, OutputRow], root: Path
     checks its files against the digest recorded here.
     """
     from archivegen.render.inputs import folder_files_digest
+    from archivegen.render.stage import page_digest
     from archivegen.search.indexer import link_tree
 
     placed = _PlacedSearch()
@@ -381,7 +382,7 @@ def _place_search(index: SearchIndex, recorded: dict[str, OutputRow], root: Path
             placed.drop_folders.append(path.rstrip("/"))
             placed.removed.append(path)
             placed.changed.append(path)
-    digest = hashlib.sha256(index.manifest).hexdigest()
+    digest = page_digest(index.manifest)  # as a deploy hashes the file
     if (old := recorded.get(MANIFEST_OUTPUT)) is None or old.digest != digest:
         target = root / (pending_name(MANIFEST_OUTPUT) if flat else MANIFEST_OUTPUT)
         target.parent.mkdir(parents=True, exist_ok=True)

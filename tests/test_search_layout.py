@@ -10,16 +10,16 @@ LIMITS = SearchConfig(shard_articles=4, shard_bytes=1000, delta_articles=2)
 
 
 def entry(n: int, digest: str = "v1", year: int = 2020) -> IndexEntry:
-    return IndexEntry(key=f"{n:04d}\x1f/a/{n}/", path=f"/a/{n}/", digest=digest, year=year)
+    return IndexEntry(key=f"{n:04d}\x1f/a/{n}/", path=f"/a/{n}/", digest=digest, day=f"{year}-01-01")
 
 
 def built(entries: list[IndexEntry], low: str = "") -> Bundle:
-    return Bundle(bundle_name("s", entries), low, {e.path: Member(e.key, e.digest, f"en_{e.path}", e.year)
+    return Bundle(bundle_name("s", entries), low, {e.path: Member(e.key, e.digest, f"en_{e.path}", e.day)
                                                    for e in entries})
 
 
 def shards_of(entries: list[IndexEntry], limits: SearchConfig = LIMITS) -> list[Bundle]:
-    return [Bundle(bundle_name("s", run), low, {e.path: Member(e.key, e.digest, f"en_{e.path}", e.year)
+    return [Bundle(bundle_name("s", run), low, {e.path: Member(e.key, e.digest, f"en_{e.path}", e.day)
                                                 for e in run})
             for low, run, _ in cut(entries, "", limits, lambda e: b"x" * 10)]
 

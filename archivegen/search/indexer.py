@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -47,6 +47,7 @@ from archivegen.site.paths import output_file
 BUNDLE_DIR = "pagefind"  # site folder holding the bundles and the manifest
 INDEX_SETTINGS = "pagefind-shards-1"  # bump when the markup or the Pagefind options change
 
+YEAR_ONE = datetime(1, 1, 1, tzinfo=UTC)
 # Index records remotely: (records, label) -> a future of (bundle files by relative path, ids).
 RemoteIndexer = Callable[[list[tuple[str, bytes]], str], "Future[tuple[dict[str, bytes], dict[str, str]]]"]
 
@@ -66,8 +67,8 @@ class StoredIndex:
         """Read the build state's ``search_bundles`` rows (the delta has position -1)."""
         stored = cls()
         for name, position, low, blob in rows:
-            bundle = Bundle(name, low, {path: Member(key, digest, pid, year)
-                                        for path, key, digest, pid, year in marshal.loads(blob)})
+            bundle = Bundle(name, low, {path: Member(key, digest, pid, day)
+                                        for path, key, digest, pid, day in marshal.loads(blob)})
             if position < 0:
                 stored.delta = bundle
             else:
@@ -78,7 +79,7 @@ class StoredIndex:
         """Rows for the build state; bundles it already holds keep their members (None)."""
         known = {bundle.name for bundle in before.bundles()}
         return [(bundle.name, position, bundle.low, None if bundle.name in known else marshal.dumps(
-                    [(path, m.key, m.digest, m.pid, m.year) for path, m in bundle.members.items()]))
+                    [(path, m.key, m.digest, m.pid, m.day) for path, m in bundle.members.items()]))
                 for position, bundle in [*enumerate(self.shards), *([(-1, self.delta)] if self.delta else [])]]
 
 
@@ -101,9 +102,9 @@ class SearchIndexer:
         common = _digest([_cached_version(self.cache), INDEX_SETTINGS, RECORD_SETTINGS,
                           MARKDOWN_SETTINGS_ID, __version__, config.base_url, config.language])
         self.entries = sorted((IndexEntry(
-            key=f"{e.article.date.astimezone(UTC).isoformat(timespec='microseconds')}\x1f{e.path}",
-            path=e.path, digest=_digest([common, e.path, entry_digests[e.index]]),
-            year=e.article.date.year) for e in site.entries), key=lambda e: e.key)
+            key=f"{sort_instant(e.article.date)}\x1f{e.path}", path=e.path,
+            digest=_digest([common, e.path, entry_digests[e.index]]), day=_day(e.article.date))
+            for e in site.entries), key=lambda e: e.key)
         self._site_entry = {e.path: e for e in site.entries}
 
     # -- planning -----------------------------------------------------------------------------
@@ -160,7 +161,8 @@ class SearchIndexer:
                 delta = builder.bundle("d", "", plan.delta, [self._record(e) for e in plan.delta])
         done = StoredIndex([s.result() if isinstance(s, Future) else s for s in shards],
                            delta.result() if isinstance(delta, Future) else delta)
-        folders = {bundle.name: self._folder(bundle.name) / "bundle" for bundle in done.bundles()}
+        folders = {bundle.name: self._folder(bundle.name) / "bundle" for bundle in done.bundles()
+                   if not bundle.empty}
         superseded = sorted(pid for ids in plan.superseded.values() for pid in ids)
         return SearchIndex(done, folders, manifest_bytes(self.site, done, superseded))
 
@@ -169,7 +171,7 @@ class SearchIndexer:
         live: set[str] = set()
         for bundle in built.bundles():
             stale = set(plan.superseded.get(bundle.name, ()))
-            live.update(m.pid for m in bundle.members.values() if m.pid not in stale)
+            live.update(m.pid for m in bundle.members.values() if m.pid and m.pid not in stale)
         return {name for name, ids in plan.superseded.items() if live.intersection(ids)}
 
     def _record(self, entry: IndexEntry) -> bytes:
@@ -239,17 +241,12 @@ class _Builder:
             ids = indexer.kept_ids(name)
         else:
             label = "the delta" if name.startswith("d-") else \
-                f"the shard of {entries[0].key[:10]} to {entries[-1].key[:10]}"
+                f"the shard of {entries[0].day} to {entries[-1].day}"
             pages = [(output_file(e.path), record) for e, record in zip(entries, records, strict=True)]
             ids = indexer.keep(name, lambda folder: self._index(pages, folder, label))
             self.report.indexed.append(name)
             self.report.indexed_articles += len(entries)
-        members = {}
-        for entry in entries:
-            pid = ids.get(_page_url(entry.path))
-            if pid is None:
-                raise SearchError([Problem("pagefind", f"the index of {name} has no page {entry.path}")])
-            members[entry.path] = Member(entry.key, entry.digest, pid, entry.year)
+        members = {e.path: Member(e.key, e.digest, ids.get(_page_url(e.path), ""), e.day) for e in entries}
         if self.on_done:
             self.on_done(len(entries))
         return Bundle(name, low, members)
@@ -278,6 +275,18 @@ def link_tree(source: Path, target: Path) -> None:
                 os.link(Path(folder) / name, target / relative / name)
             except OSError:  # another filesystem, or links not supported
                 shutil.copy2(Path(folder) / name, target / relative / name)
+
+
+def sort_instant(moment: datetime) -> str:
+    """A sortable text of an aware datetime: microseconds since a day before year 1, zero-padded.
+
+    Not ``astimezone(UTC)``, which overflows for dates near year 1 or 9999 in some zones.
+    """
+    return f"{(moment - YEAR_ONE + timedelta(days=1)) // timedelta(microseconds=1):020d}"
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"  # strftime drops the 0 of year 999
 
 
 def _page_url(site_path: str) -> str:

@@ -29,10 +29,14 @@ from archivegen.config.schema import SearchConfig
 class IndexEntry:
     """One article as the index sees it, made from the site model."""
 
-    key: str  # sort key: the UTC date and time, then the site path (unique, date order)
+    key: str  # sort key: the instant (microseconds, zero-padded), then the site path
     path: str  # the article's site path: its identity in the index
     digest: str  # covers everything its search record is made from
-    year: int  # the year filter value
+    day: str  # the article's date in the site's zone, 'YYYY-MM-DD'
+
+    @property
+    def year(self) -> int:
+        return int(self.day[:4])
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,12 @@ class Member:
 
     key: str
     digest: str
-    pid: str  # Pagefind's result id for it in that bundle
-    year: int
+    pid: str  # Pagefind's result id for it in that bundle ('' if it had no word to index)
+    day: str
+
+    @property
+    def year(self) -> int:
+        return int(self.day[:4])
 
 
 @dataclass
@@ -56,6 +64,11 @@ class Bundle:
     @property
     def years(self) -> list[int]:
         return sorted({m.year for m in self.members.values()})
+
+    @property
+    def empty(self) -> bool:
+        """No page of it is findable (Pagefind made no index): the site gets no folder for it."""
+        return not any(m.pid for m in self.members.values())
 
 
 @dataclass
@@ -104,8 +117,8 @@ def plan_layout(stored: Sequence[Bundle], entries: Sequence[IndexEntry], limits:
         current = {e.path: e.digest for e in mine}
         dirty.append([e for e in mine if (m := bundle.members.get(e.path)) is None or m.digest != e.digest])
         # A shard whose articles are all gone is dropped whole: its ids need no superseding.
-        superseded.append(sorted(m.pid for path, m in bundle.members.items() if current.get(path) != m.digest)
-                          if mine else [])
+        superseded.append(sorted(m.pid for path, m in bundle.members.items()
+                                 if m.pid and current.get(path) != m.digest) if mine else [])
     # Deletes add no delta articles but superseded ids, which the page downloads too.
     compact = max(sum(map(len, dirty)), sum(map(len, superseded))) > limits.delta_articles
     forced = set(force)

@@ -27,14 +27,16 @@ def manifest_bytes(site: Site, index: StoredIndex, superseded: list[str]) -> byt
     entry_by_path = {e.path: e for e in site.entries}
     shards = []
     for shard in index.shards:
-        keys = sorted(m.key for m in shard.members.values())
+        if shard.empty:
+            continue
+        days = sorted(m.day for m in shard.members.values())
         shards.append({"path": f"{shard.name}/", "years": shard.years, "articles": len(shard.members),
-                       "first": keys[0][:10], "last": keys[-1][:10]})
+                       "first": days[0], "last": days[-1]})
     delta = None
-    if index.delta is not None:
+    if index.delta is not None and not index.delta.empty:
         delta = {"path": f"{index.delta.name}/", "articles": len(index.delta.members),
                  "dates": {m.pid: entry_by_path[path].article.date.isoformat()
-                           for path, m in sorted(index.delta.members.items())}}
+                           for path, m in sorted(index.delta.members.items()) if m.pid}}
     years = Counter(str(e.article.date.year) for e in site.entries)
     tags = {tag.name: dict(sorted(Counter(str(site.entries[i].article.date.year) for i in tag.entries).items()))
             for tag in site.tags.values()}

@@ -22,7 +22,9 @@ FRAGMENT_MAGIC = b"pagefind_dcd"  # a fragment file is gzip(magic + JSON)
 # Pagefind's ready-made interfaces: the search page uses only pagefind.js and its worker.
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-IDS_FILE = "ids.json"  # beside a kept bundle: site path -> result id
+IDS_FILE = "ids.json"
+# What Pagefind says when no page has a word to index (it leaves wordless pages out of an index).
+NOTHING_TO_INDEX = "not able to build an index"  # beside a kept bundle: site path -> result id
 
 
 def pagefind_executable() -> Path:
@@ -43,8 +45,10 @@ def pagefind_version(executable: Path) -> str:
 def index_records(records: Sequence[tuple[str, bytes]], bundle: Path, label: str) -> dict[str, str]:
     """Index ``records`` (output file name, record HTML) into the new folder ``bundle``.
 
-    Returns each page's result id by site path ('/2020/03/x/'). ``label`` names the bundle in
-    errors. The records are written beside the bundle and removed afterwards.
+    Returns each page's result id by site path ('/2020/03/x/'); Pagefind leaves out pages
+    without a single word, which therefore have no id (and a bundle of only such pages is an
+    empty folder). ``label`` names the bundle in errors. The records are written beside the
+    bundle and removed afterwards.
     """
     pages = bundle.with_name(bundle.name + ".pages")
     shutil.rmtree(pages, ignore_errors=True)
@@ -58,6 +62,9 @@ def index_records(records: Sequence[tuple[str, bytes]], bundle: Path, label: str
             capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
     finally:
         shutil.rmtree(pages, ignore_errors=True)
+    if done.returncode != 0 and NOTHING_TO_INDEX in done.stderr + done.stdout:
+        bundle.mkdir(parents=True, exist_ok=True)  # no record had a word: an empty bundle
+        return {}
     if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
         detail = " ".join((done.stderr or done.stdout).split())[-300:] or f"exit status {done.returncode}"
         shutil.rmtree(bundle, ignore_errors=True)
