@@ -123,7 +123,7 @@ class Steps:
 
         def advance(count: int) -> None:
             nonlocal done
-            done += count
+            done = min(done + count, total)  # a step that has to redo some work does not overshoot
             self.progress(done, total, unit)
         return advance
 

@@ -168,7 +168,7 @@ class _Build:
                     placed = _place_search(searched, recorded, root, flat=not full)
             written = [site.pages[r.index].output for r in results if r.written]
             report.rendered = len(results)
-            report.files = len(written) + len(plan.statics)
+            report.files = len(written) + len(plan.statics) + len(placed.files)
             report.changed = sorted([*written, *(f"static/{rel}" for rel in plan.statics), *plan.removed])
             report.deleted = len(plan.removed)
             report.bytes_written = sum(r.size for r in results if r.written)

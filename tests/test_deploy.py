@@ -33,6 +33,7 @@ from archivegen.deploy import (
 )
 from archivegen.errors import ArchivegenError, ConfigError
 from tests.conftest import tree_bytes
+from tests.search_support import manifest
 
 _SCRIPTS_DIR = Path(sys.executable).parent
 ARCHIVEGEN = str(_SCRIPTS_DIR / "archivegen") if (_SCRIPTS_DIR / "archivegen").exists() \
@@ -588,9 +589,11 @@ def test_d4_dir_dry_run_lists_and_changes_nothing(project: Project, tmp_path: Pa
     done = project.cli("dir", str(target), "-n")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
+    delta = manifest(project.site)["delta"]["path"].rstrip("/")  # the edit's new search bundle
+    assert "would change pagefind/index.json" in lines
     assert "would change 2020/01/a1/index.html" in lines
     assert "would delete 2020/06/a6/index.html" in lines
-    assert all(line.startswith("would add pagefind/2020/") for line in lines if "would add" in line)
+    assert all(line.startswith(f"would add pagefind/{delta}/") for line in lines if "would add" in line)
     counts = [sum(line.startswith(f"would {verb} ") for line in lines) for verb in VERBS]
     assert lines[-1] == (f"Dry run for {target}: would have {counts[0]} files added, {counts[1]} changed, "
                          f"{counts[2]} deleted; nothing was changed")
@@ -682,17 +685,18 @@ def test_d5_many_differences_are_named_briefly(project: Project, tmp_path: Path)
 
 def test_d5_search_bundles_are_checked_as_a_whole(project: Project, tmp_path: Path) -> None:
     """A bundle is one recorded output of many files: a correct one passes, a changed one not."""
-    bundle = project.site / "pagefind" / "2020"
-    assert (bundle / "pagefind.js").is_file()
     project.write("content/a2.md", ARTICLES["a2.md"].replace("Body 2.", "Re-indexed."))
-    project.build()  # incremental: the 2020 bundle is indexed again and swapped in
+    project.build()  # incremental: a delta bundle is indexed and added
     assert project.deploy_dir(tmp_path / "www").swapped  # a correct build is never refused
-    for tamper in (lambda: (bundle / "pagefind-ui.css").unlink(),
-                   lambda: (bundle / "pagefind-ui.css").write_text("/* edited */"),
+    name = manifest(project.site)["shards"][0]["path"].rstrip("/")
+    bundle = project.site / "pagefind" / name
+    assert (bundle / "pagefind.js").is_file()
+    for tamper in (lambda: (bundle / "pagefind-worker.js").unlink(),
+                   lambda: (bundle / "pagefind-worker.js").write_text("/* edited */"),
                    lambda: (bundle / "extra.js").write_text("")):
         tamper()
         with pytest.raises(DeployError, match=r"^site: differs from what the last build wrote: "
-                                              r"pagefind/2020/ \(search bundle changed\); "):
+                                              rf"pagefind/{name}/ \(search bundle changed\); "):
             project.deploy_dir(tmp_path / "www")
         project.build()  # (the bundle's lost file comes back with --full)
         subprocess.run([ARCHIVEGEN, "build", "--full"], cwd=project.root, check=True, capture_output=True)

@@ -19,6 +19,7 @@ from archivegen.content import incremental
 from archivegen.errors import ArchivegenError
 from archivegen.state.location import state_dir_for
 from tests.conftest import pages_bytes, tree_bytes
+from tests.search_support import manifest
 
 CONFIG = "title: Incremental\nbase_url: https://example.org/archive/\ntimezone: UTC\nper_page: 3\n"
 TAGS = ["Harbour", "Rail", "Budget"]
@@ -103,10 +104,13 @@ def test_a_body_edit_writes_only_the_pages_whose_bytes_change(project: Path, tmp
     edit(project / "content" / "story-3.md", "Paragraph two.", "Paragraph two, longer now.")
     report = run(project)
     changed = written(before, snapshot(project / "site"))
-    # story-3 has its own summary, so listings do not change; only its page and its year's
-    # search bundle (which indexes the body) do.
+    # story-3 has its own summary, so listings do not change; only its page, the search
+    # index's manifest and a new delta bundle (which indexes the body) do.
     assert {name for name in changed if not name.startswith("pagefind/")} == {"2020/04/story-3/index.html"}
-    assert report.files == 1 and report.search.indexed == [2020]
+    assert report.files == 2 and report.search.delta == 1 and len(report.search.indexed) == 1
+    delta = manifest(project / "site")["delta"]["path"]
+    assert {name for name in changed if name.startswith("pagefind/") and not name.startswith(f"pagefind/{delta}")} \
+        == {"pagefind/index.json"}
     assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
 
 
@@ -250,17 +254,19 @@ def test_a_corrupt_state_costs_a_full_build(project: Path, tmp_path: Path) -> No
     assert pages_bytes(project / "site") == clean_build_of(project, tmp_path)
 
 
-def test_a_build_without_search_leaves_stale_years_to_the_next_build(project: Path) -> None:
+def test_a_build_without_search_leaves_the_index_to_the_next_build(project: Path) -> None:
     """The live preview publishes pages first and re-indexes in a second build."""
-    bundle = project / "site" / "pagefind" / "2020"
-    before = tree_bytes(bundle)
+    bundles = project / "site" / "pagefind"
+    before = tree_bytes(bundles)
     edit(project / "content" / "story-3.md", "Paragraph two.", "Paragraph two, searchable now.")
     report = run(project, search=False)
-    assert report.search.pending == [2020] and report.search.indexed == []
+    assert report.search.pending and report.search.indexed == []
     assert "searchable" in (project / "site" / "2020" / "04" / "story-3" / "index.html").read_text()
-    assert tree_bytes(bundle) == before
-    assert run(project).search.indexed == [2020]
-    assert tree_bytes(bundle) != before
+    assert tree_bytes(bundles) == before
+    follow_up = run(project).search
+    assert not follow_up.pending and follow_up.delta == 1 and len(follow_up.indexed) == 1
+    assert tree_bytes(bundles) != before
+    assert not run(project, search=False).search.pending  # nothing left to index
 
 
 def test_another_output_folder_keeps_its_own_state(project: Path, tmp_path: Path) -> None:
@@ -303,7 +309,7 @@ def test_search_left_pending_is_not_forgotten_by_a_build_with_nothing_else_to_do
     config = project / "site_config.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
     preview = run(project, search=False)
-    assert sorted(preview.search.pending) == [2019, 2020]
+    assert preview.search.pending
     follow_up = run(project)
-    assert sorted(follow_up.search.indexed) == [2019, 2020]
+    assert follow_up.search.indexed and follow_up.search.compacted == follow_up.search.shards
     assert run(project).up_to_date

@@ -132,17 +132,25 @@ def test_a_delete_supersedes_and_a_shard_left_empty_is_dropped(archive: Archive,
 
 def test_compaction_folds_the_delta_into_the_shards_it_touches(archive: Archive, tmp_path: Path) -> None:
     run(archive)
-    first, middle, _ = bundles(archive.site)
+    first = bundles(archive.site)[0]
     archive.write("content/2021-0.md", story(2021, 0, "Barges."))
-    archive.write("content/2021-1.md", story(2021, 1, "Canoes."))
+    archive.write("content/2020-0.md", story(2020, 0, "Canoes."))
     assert run(archive).delta == 2  # at the limit: not yet
-    archive.write("content/2021-2.md", story(2021, 2, "Rafts."))
+    archive.write("content/2021-9.md", story(2021, 9, "Rafts.").replace("2021-010", "2021-12"))
     report = run(archive)
-    assert report.compacted == 1 and report.delta == 0 and report.superseded == 0
-    assert len(report.indexed) == 1 and report.indexed_articles == 3  # the newest shard only
-    assert bundles(archive.site)[:2] == [first, middle]
+    assert report.compacted == 2 and report.delta == 0 and report.superseded == 0
+    assert len(report.indexed) == 3 and report.indexed_articles == 7  # 3 + 4, re-cut as 3 + 2 + 2
+    assert bundles(archive.site)[0] == first  # the shard the delta did not touch
     assert manifest(archive.site)["delta"] is None
     assert searchable(archive.site) == clean_searchable(archive, tmp_path)
+
+
+def test_a_shard_mostly_superseded_is_rebuilt_rather_than_shadowed(archive: Archive) -> None:
+    run(archive)
+    archive.write("content/2021-0.md", story(2021, 0, "Barges."))
+    archive.write("content/2021-1.md", story(2021, 1, "Canoes."))
+    report = run(archive)
+    assert report.compacted == 1 and report.delta == 0 and report.indexed_articles == 3
 
 
 def test_new_articles_at_the_new_end_never_recut_old_shards(archive: Archive, tmp_path: Path) -> None:

@@ -145,9 +145,11 @@ class SearchIndexer:
 
     def _build(self, plan: LayoutPlan, stored: StoredIndex, builder: _Builder) -> SearchIndex:
         shards: list[Bundle | Future[Bundle]] = []
+        in_delta = {entry.path for entry in plan.delta}
         for run in plan.shards:
             if run.kept is not None:
                 shards.append(Bundle(run.kept.name, run.low, run.kept.members))
+                builder.done(sum(entry.path not in in_delta for entry in run.entries))
                 continue
             for low, entries, records in cut(run.entries, run.low, self.limits, self._record):
                 interrupt.check()
@@ -157,6 +159,7 @@ class SearchIndexer:
             if stored.delta is not None and stored.delta.name == bundle_name("d", plan.delta) \
                     and self._is_kept(stored.delta.name):
                 delta = stored.delta
+                builder.done(len(plan.delta))
             else:
                 delta = builder.bundle("d", "", plan.delta, [self._record(e) for e in plan.delta])
         done = StoredIndex([s.result() if isinstance(s, Future) else s for s in shards],
@@ -247,9 +250,12 @@ class _Builder:
             self.report.indexed.append(name)
             self.report.indexed_articles += len(entries)
         members = {e.path: Member(e.key, e.digest, ids.get(_page_url(e.path), ""), e.day) for e in entries}
-        if self.on_done:
-            self.on_done(len(entries))
+        self.done(len(entries))
         return Bundle(name, low, members)
+
+    def done(self, articles: int) -> None:
+        if self.on_done and articles:
+            self.on_done(articles)
 
     def _index(self, pages: list[tuple[str, bytes]], folder: Path, label: str) -> dict[str, str]:
         if self.remote is None:

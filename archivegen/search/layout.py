@@ -122,8 +122,11 @@ def plan_layout(stored: Sequence[Bundle], entries: Sequence[IndexEntry], limits:
     # Deletes add no delta articles but superseded ids, which the page downloads too.
     compact = max(sum(map(len, dirty)), sum(map(len, superseded))) > limits.delta_articles
     forced = set(force)
+    # A shard mostly superseded (a settings change supersedes them all) costs about as much
+    # to rebuild as its delta would, and then costs nothing on later edits.
     rebuild = {i for i, bundle in enumerate(stored)
-               if bundle.name in forced or (compact and (dirty[i] or superseded[i]))}
+               if bundle.name in forced or (compact and (dirty[i] or superseded[i]))
+               or 2 * len(superseded[i]) > len(bundle.members)}
 
     plan = LayoutPlan([], [])
     for i, bundle in enumerate(stored):
