@@ -1,4 +1,4 @@
-"""Full-text search (Pagefind, one bundle per year) in a real browser.
+"""Full-text search (Pagefind, shards of four articles) in a real browser.
 
 The fixture archive (tests/fixtures/search-archive, 2018-2021) is built with the real CLI and
 served under the /archive/ sub-path of its base_url; /archive/search/ is driven in Debian's
@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from tests.browser_support import PREFIX, archivegen_script, build_copy, chromium, serve
+from tests.search_support import manifest
 
 pytestmark = pytest.mark.browser
 
@@ -54,8 +55,10 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # A copy, so the build's state directory (.archivegen/) lands in tmp, not in tests/fixtures.
     out = build_copy(FIXTURE, tmp_path_factory.mktemp("search"))
     assert (out / "search" / "index.html").exists(), "the build wrote no /search/ page"
-    for year in YEARS:
-        assert (out / "pagefind" / year / "pagefind.js").exists(), year
+    shards = manifest(out)["shards"]
+    assert len(shards) == 4 and any(len(shard["years"]) == 2 for shard in shards)
+    for shard in shards:
+        assert (out / "pagefind" / shard["path"] / "pagefind.js").exists(), shard
     return out
 
 

@@ -504,7 +504,7 @@ def test_session_serves_on_loopback_and_rebuilds_an_edit(start_session: Callable
     status, _, body = running.request("/archive/2020/03/ferry/")
     assert status == 200 and b"on a Tuesday" in body and f"build={number + 1}".encode() in body
     # the search of the edited year catches up in the background, after the reload
-    wait_for(lambda: any("search re-indexed (2020)" in line for line in session.text(False)),
+    wait_for(lambda: any("search re-indexed (1 article)" in line for line in session.text(False)),
              what="the search re-index")
 
 
