@@ -2,7 +2,7 @@
 """Build benchmark for ``archivegen build`` on synthetic archives: cold, no-op and incremental.
 
 For each requested size N the script generates (once) a deterministic synthetic archive of N
-articles, then runs ``--repeat`` cycles of five scenarios with the real ``archivegen build`` CLI
+articles, then runs ``--repeat`` cycles of six scenarios with the real ``archivegen build`` CLI
 as a subprocess, each build starting from the state the previous one left:
 
 1. cold: the output folder, stale staging folders and the ``.archivegen/`` state are deleted
@@ -11,14 +11,18 @@ as a subprocess, each build starting from the state the previous one left:
 3. body edit: one sentence appended to one article's body (another article every cycle);
 4. retag: one tag of another article replaced by another tag of the pool;
 5. template: the project overrides the theme's ``article.html`` (a copy with one visible line
-   added, a different one every cycle).
+   added, a different one every cycle);
+6. compaction: a sentence appended to 101 articles spread over the archive, one more than the
+   search index's delta holds by default, so archivegen folds its delta into the shards those
+   articles are in (see archivegen/search/layout.py): what an edit costs every 100 edits.
 
 Reported per size and scenario:
 
 * median wall time of the subprocess (and articles/s for cold builds),
 * files written, from the benchmark's own snapshots of the output tree (path -> inode, size,
-  mtime) before and after the build: added + changed, deleted separately; pages/s = files written
-  / median time for the template change,
+  mtime) before and after the build: added + changed, deleted separately, and how many of those
+  are under ``pagefind/`` (the search index); pages/s = files written / median time for the
+  template change,
 * peak RSS of the whole process tree (parent + forked render workers, summed), sampled with
   psutil every ``--interval`` seconds,
 * peak RSS of the largest single process in the tree, from the kernel's ``ru_maxrss`` of that
@@ -403,6 +407,7 @@ class RunResult:
     files_changed: int
     files_deleted: int
     files_total: int  # files in the output tree after the build
+    search_files: int  # files added, changed or deleted under pagefind/ (the search index)
     peak_tree_rss: int  # bytes, sampled sum over the process tree
     peak_sampled_single_rss: int  # bytes, largest single process seen by the sampler
     peak_single_rss: int  # bytes, ru_maxrss of the largest process in the tree (kernel)
@@ -550,17 +555,20 @@ def snapshot_tree(root: Path) -> dict[str, FileState]:
 
 
 def diff_snapshots(before: dict[str, FileState],
-                   after: dict[str, FileState]) -> tuple[int, int, int]:
-    """(added, changed, deleted) file counts between two snapshots of the same tree."""
-    added = changed = 0
+                   after: dict[str, FileState]) -> tuple[int, int, int, int]:
+    """(added, changed, deleted, of those under pagefind/) file counts between two snapshots."""
+    added = changed = search = 0
     for path, state in after.items():
         old = before.get(path)
         if old is None:
             added += 1
         elif old != state:
             changed += 1
-    deleted = sum(1 for path in before if path not in after)
-    return added, changed, deleted
+        else:
+            continue
+        search += path.startswith(SEARCH_FOLDER)
+    gone = [path for path in before if path not in after]
+    return added, changed, len(gone), search + sum(path.startswith(SEARCH_FOLDER) for path in gone)
 
 
 def parse_summary(stdout: str) -> dict[str, float | None]:
@@ -589,7 +597,7 @@ def measure_build(command: list[str], cwd: Path, output: Path, interval: float,
         sys.stderr.write(run.stdout + run.stderr)
         sys.exit(f"build_bench.py: {' '.join(command)} failed with exit status {run.returncode}")
     after = snapshot_tree(output)
-    added, changed, deleted = diff_snapshots(before, after)
+    added, changed, deleted, search = diff_snapshots(before, after)
     summary = parse_summary(run.stdout)
     steps = {m["name"]: int(m["ms"]) / 1000 for m in map(_STEP_LINE.match, run.stdout.splitlines()) if m}
     sampler = run.sampler
@@ -597,7 +605,7 @@ def measure_build(command: list[str], cwd: Path, output: Path, interval: float,
         wall_s=run.wall_s, reported_s=summary["seconds"], articles=_optional_int(summary["articles"]),
         tags=_optional_int(summary["tags"]), reported_files=_optional_int(summary["files"]),
         output_mb=summary["mb"], files_written=added + changed, files_added=added,
-        files_changed=changed, files_deleted=deleted, files_total=len(after),
+        files_changed=changed, files_deleted=deleted, files_total=len(after), search_files=search,
         peak_tree_rss=sampler.peak_sum, peak_sampled_single_rss=sampler.peak_single,
         peak_single_rss=run.peak_single_rss, max_processes=sampler.max_processes,
         samples=sampler.samples, build_cpu_s=run.cpu_s, other_cpu_s=run.other_cpu_s,
@@ -616,7 +624,11 @@ def run_build(command: list[str], project: Path, interval: float, pss: bool = Fa
 # Scenarios: what changes between two builds
 # --------------------------------------------------------------------------------------------
 
-SCENARIOS = ("cold", "no-op", "body edit", "retag", "template")
+SCENARIOS = ("cold", "no-op", "body edit", "retag", "template", "compaction")
+SEARCH_FOLDER = "pagefind/"  # archivegen's search index in the output (Hugo has none)
+# The compaction scenario edits one article more than the search delta holds (archivegen's
+# default delta_articles), so that build folds the delta into the shards it touches.
+COMPACTION_EDITS = 101
 GOLDEN = (5 ** 0.5 - 1) / 2  # repeat n edits the article at frac(n * GOLDEN): spread out, never twice
 RETAG_CANDIDATES = make_tag_pool()[:10]  # the most popular tags: present in any archive size
 TEMPLATE_EDIT = '<p class="bench-edit">Template edit {number}</p>'
@@ -680,6 +692,13 @@ def edit_template(text: str, anchor: str, number: int) -> str:
 def list_articles(content: Path) -> list[str]:
     """Relative paths YEAR/slug.md of the archive's articles, sorted: the pool edits pick from."""
     return sorted(f"{path.parent.name}/{path.name}" for path in content.glob("*/*.md"))
+
+
+def spread_articles(articles: list[str], number: int, count: int) -> list[str]:
+    """``count`` different articles spread over the archive (all of them when it is smaller)."""
+    picked = dict.fromkeys(articles[int(((number * count + k) * GOLDEN) % 1.0 * len(articles))]
+                           for k in range(count * 4))
+    return list(picked)[:count]
 
 
 def pick_articles(articles: list[str], number: int) -> tuple[str, str]:
@@ -762,7 +781,7 @@ class BenchProject:
 
 
 def prepare_scenario(project: BenchProject, scenario: str, number: int, edited: str,
-                     retagged: str) -> None:
+                     retagged: str, articles: list[str]) -> None:
     """Bring ``project`` into the state ``scenario`` measures (not timed)."""
     if scenario == "cold":
         project.restore()
@@ -773,6 +792,9 @@ def prepare_scenario(project: BenchProject, scenario: str, number: int, edited: 
         project.retag(retagged, number)
     elif scenario == "template":
         project.change_template(number)
+    elif scenario == "compaction":
+        for article in spread_articles(articles, number, COMPACTION_EDITS):
+            project.edit_body(article, number)
 
 
 def archivegen_theme_template(name: str) -> Path:
@@ -1014,6 +1036,7 @@ def summarize(runs: list[RunResult]) -> dict[str, float]:
         "median_s": median_s, "min_s": min(run.wall_s for run in runs),
         "max_s": max(run.wall_s for run in runs), "files_written": written,
         "files_deleted": statistics.median(run.files_deleted for run in runs),
+        "search_files": statistics.median(run.search_files for run in runs),
         "files_total": runs[-1].files_total, "pages_per_s": written / median_s if median_s else 0.0,
         "peak_tree_rss_mb": max(run.peak_tree_rss for run in runs) / MB,
         "peak_single_rss_mb": max(run.peak_single_rss for run in runs) / MB,
@@ -1067,7 +1090,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=parse_sizes, default=[1000, 10000],
                         help="comma-separated article counts (default: 1000,10000)")
     parser.add_argument("--repeat", type=int, default=3,
-                        help="cycles of the five scenarios per size (default: 3)")
+                        help="cycles of the six scenarios per size (default: 3)")
     parser.add_argument("--workers", type=int, default=0,
                         help="passed to 'archivegen build --workers' (default 0: one per core)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
@@ -1114,9 +1137,9 @@ def ratio_lines(results: list[SizeResult], max_ratio: float) -> tuple[list[str],
 
 # (title, width, format) of one tool's columns; pages/s only means something for "template".
 TOOL_COLUMNS = [("median s", 9, ".2f"), ("written", 8, ".0f"), ("deleted", 8, ".0f"),
-                ("pages/s", 8, ".0f"), ("tree MB", 8, ".0f"), ("single MB", 10, ".0f")]
-SUMMARY_KEYS = ["median_s", "files_written", "files_deleted", "pages_per_s", "peak_tree_rss_mb",
-                "peak_single_rss_mb"]
+                ("search", 7, ".0f"), ("pages/s", 8, ".0f"), ("tree MB", 8, ".0f"), ("single MB", 10, ".0f")]
+SUMMARY_KEYS = ["median_s", "files_written", "files_deleted", "search_files", "pages_per_s",
+                "peak_tree_rss_mb", "peak_single_rss_mb"]
 RATIO_COLUMNS = [("time x", 7, "median_s"), ("written x", 10, "files_written"),
                  ("tree MB x", 10, "peak_tree_rss_mb")]
 
@@ -1184,11 +1207,11 @@ def describe_run(run: RunResult) -> str:
 
 def run_cycle(project: BenchProject, number: int, articles: list[str], args: argparse.Namespace,
               size: int) -> dict[str, RunResult]:
-    """The five scenarios in order, each build starting from the previous one's completed state."""
+    """The six scenarios in order, each build starting from the previous one's completed state."""
     edited, retagged = pick_articles(articles, number)
     results = {}
     for scenario in SCENARIOS:
-        prepare_scenario(project, scenario, number, edited, retagged)
+        prepare_scenario(project, scenario, number, edited, retagged, articles)
         run = project.build(args.interval, args.pss)
         results[scenario] = run
         log(f"[{size}] {project.tool} {scenario} {number}/{args.repeat}: {describe_run(run)}")

@@ -13,7 +13,7 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
-SCENARIOS = ["cold", "no-op", "body edit", "retag", "template"]
+SCENARIOS = ["cold", "no-op", "body edit", "retag", "template", "compaction"]
 
 
 def run_build_bench(tmp_path: Path, *options: str) -> tuple[subprocess.CompletedProcess[str], dict]:
@@ -27,7 +27,7 @@ def run_build_bench(tmp_path: Path, *options: str) -> tuple[subprocess.Completed
 
 
 def check_scenarios(entry: dict, tool: str) -> dict:
-    """All five scenarios are there, and the cold build wrote every file of its output."""
+    """All six scenarios are there, and the cold build wrote every file of its output."""
     scenarios = entry["scenarios"][tool]
     assert list(scenarios) == SCENARIOS
     cold = scenarios["cold"]
