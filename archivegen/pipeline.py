@@ -233,7 +233,8 @@ class _Build:
                    if (old := recorded.get(f"static/{rel}")) is None or old.inputs != digest}
         planned = {page.output for page in site.pages}
         planned.update(f"static/{rel}" for rel in sources)
-        removed = sorted(path for path in recorded if path not in planned and not path.startswith(BUNDLE_PREFIX))
+        removed = sorted(path for path in recorded
+                         if path not in planned and not path.startswith(BUNDLE_PREFIX))
         return _Plan(jobs, statics, static_keys, removed)
 
     # -- state --------------------------------------------------------------------------------
@@ -358,7 +359,8 @@ class _PlacedSearch:
     changed: list[str] = field(default_factory=list)
 
 
-def _place_search(index: SearchIndex, recorded: dict[str, OutputRow], root: Path, flat: bool) -> _PlacedSearch:
+def _place_search(index: SearchIndex, recorded: dict[str, OutputRow], root: Path,
+                  flat: bool) -> _PlacedSearch:
     """Stage the bundles the output lacks and the manifest if it changed; drop the others.
 
     Bundle folders are named by their content, so a recorded folder is never rewritten: a deploy
@@ -378,7 +380,8 @@ def _place_search(index: SearchIndex, recorded: dict[str, OutputRow], root: Path
         placed.rows.append(OutputRow(f"{relative}/", name, "", "", folder_files_digest(root / relative)))
         placed.changed.append(f"{relative}/")
     for path in recorded:
-        if path.startswith(BUNDLE_PREFIX) and path.endswith("/") and path[len(BUNDLE_PREFIX):-1] not in index.folders:
+        name = path.removeprefix(BUNDLE_PREFIX).removesuffix("/")
+        if path.startswith(BUNDLE_PREFIX) and path.endswith("/") and name not in index.folders:
             placed.drop_folders.append(path.rstrip("/"))
             placed.removed.append(path)
             placed.changed.append(path)

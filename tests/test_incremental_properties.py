@@ -18,7 +18,6 @@ Failures the machine found are pinned below it as plain reproductions.
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import re
 import shutil
@@ -454,7 +453,8 @@ class IncrementalBuilds(RuleBasedStateMachine):
     def interrupted_build(self, data: st.DataObject, body: str, when: str) -> None:
         """Ctrl-C in the middle of a build leaves the output as it was; the next build catches up."""
         name = self.pick(data)
-        self.write_article(name, replace(self.articles[name], body=f"{body}\n\nInterrupted {self.next_serial()}."))
+        amended = f"{body}\n\nInterrupted {self.next_serial()}."
+        self.write_article(name, replace(self.articles[name], body=amended))
         site = self.project / "site"
         before = tree_bytes(site)
 

@@ -61,12 +61,13 @@ def test_a_cold_build_cuts_date_ordered_shards_and_a_manifest(archive: Archive) 
     assert [s["articles"] for s in index["shards"]] == [3, 3, 3]
     assert index["delta"] is None and index["superseded"] == []
     assert index["years"] == {"2019": 3, "2020": 3, "2021": 3}
-    assert index["tags"] == {"Harbour": {"2019": 2, "2020": 2, "2021": 2}, "Rail": {"2019": 1, "2020": 1, "2021": 1}}
+    assert index["tags"] == {"Harbour": {"2019": 2, "2020": 2, "2021": 2},
+                             "Rail": {"2019": 1, "2020": 1, "2021": 1}}
     assert folders_on_disk(archive.site) == set(bundles(archive.site))
     found = searchable(archive.site)
     assert len(found) == 9 and "/archive/2020/02/2020-1/" not in found and "/2020/02/2020-1/" in found
     first = bundle_pages(archive.site / "pagefind" / index["shards"][0]["path"])
-    assert sorted(f["url"] for f in first.values()) == ["/2019/01/2019-0/", "/2019/02/2019-1/", "/2019/03/2019-2/"]
+    assert sorted(f["url"] for f in first.values()) == [f"/2019/0{n}/2019-{n - 1}/" for n in (1, 2, 3)]
     assert not (archive.site / "pagefind" / index["shards"][0]["path"] / "pagefind-ui.js").exists()
     assert (archive.site / "search" / "index.html").is_file()
 
@@ -169,7 +170,8 @@ def test_a_superseded_id_that_is_live_elsewhere_forces_its_shard_to_be_rebuilt(
         archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run(archive)
     old_id = next(pid for name in bundles(archive.site)
-                  for pid, f in bundle_pages(archive.site / "pagefind" / name).items() if f["url"] == "/2020/02/2020-1/")
+                  for pid, f in bundle_pages(archive.site / "pagefind" / name).items()
+                  if f["url"] == "/2020/02/2020-1/")
     real = pagefind.index_records
 
     def colliding(records: list[tuple[str, bytes]], bundle: Path, label: str) -> dict[str, str]:

@@ -8,7 +8,6 @@ behaviour is checked through the real console script, with exact stderr lines.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess

@@ -32,7 +32,6 @@ from urllib.parse import unquote
 
 from archivegen import __version__, interrupt
 from archivegen.config.schema import SearchConfig, SiteConfig
-from archivegen.errors import Problem, SearchError
 from archivegen.parallel import Progress
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
 from archivegen.render.markdown_cache import HtmlSource
@@ -80,7 +79,8 @@ class StoredIndex:
         known = {bundle.name for bundle in before.bundles()}
         return [(bundle.name, position, bundle.low, None if bundle.name in known else marshal.dumps(
                     [(path, m.key, m.digest, m.pid, m.day) for path, m in bundle.members.items()]))
-                for position, bundle in [*enumerate(self.shards), *([(-1, self.delta)] if self.delta else [])]]
+                for position, bundle in [*enumerate(self.shards),
+                                         *([(-1, self.delta)] if self.delta else [])]]
 
 
 @dataclass

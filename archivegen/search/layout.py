@@ -1,18 +1,20 @@
 """Which articles each search bundle holds: date-ordered shards of bounded size, plus a delta.
 
 Pagefind cannot update a bundle, and re-indexing a bundle costs time and memory in proportion
-to its size. So the index is cut into *shards*, each a run of articles in date order, of at most
-``shard_articles`` articles and ``shard_bytes`` bytes (``SearchConfig``) of search records (Pagefind's memory grows
-with both). A shard covers a range of sort keys, from its ``low`` key up to the next shard's
-(the first covers everything older, the last everything newer), so the ranges partition time
-and stay put: adding articles at the new end of the archive touches only the last shard.
+to its size. So the index is cut into *shards*, each a run of articles in date order, of at
+most ``shard_articles`` articles and ``shard_bytes`` bytes of search records (``SearchConfig``;
+Pagefind's memory grows with both). A shard covers a range of sort keys, from its ``low`` key
+up to the next shard's (the first covers everything older, the last everything newer), so the
+ranges partition time and stay put: adding articles at the new end of the archive touches only the last shard.
 
 Between compactions, shards are not rebuilt. An article added or edited since its shard was
 built goes into the one small *delta* bundle, and the base records it replaces (or that a
 deleted article leaves behind) are *superseded*: the search page drops them. When the delta
-passes ``delta_articles``, the build *compacts*: every shard the delta touches is rebuilt from
-the articles its range now holds (split when it grew too big, dropped when emptied) and the
-delta is emptied. Everything here is pure planning over digests; ``indexer.py`` runs Pagefind.
+passes ``delta_articles`` (or as many base records are superseded), the build *compacts*: every
+shard the delta touches is rebuilt from the articles its range now holds (split when it grew
+too big, dropped when emptied) and the delta is emptied. A shard more than half superseded is
+rebuilt at once, and a shard whose articles are all gone is dropped without indexing.
+Everything here is pure planning over digests; ``indexer.py`` runs Pagefind.
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ def manifest_bytes(site: Site, index: StoredIndex, superseded: list[str]) -> byt
                  "dates": {m.pid: entry_by_path[path].article.date.isoformat()
                            for path, m in sorted(index.delta.members.items()) if m.pid}}
     years = Counter(str(e.article.date.year) for e in site.entries)
-    tags = {tag.name: dict(sorted(Counter(str(site.entries[i].article.date.year) for i in tag.entries).items()))
+    tags = {tag.name: dict(sorted(Counter(str(site.entries[i].article.date.year)
+                                          for i in tag.entries).items()))
             for tag in site.tags.values()}
     document = {"format": MANIFEST_FORMAT, "shards": shards, "delta": delta, "superseded": superseded,
                 "years": dict(sorted(years.items())), "tags": tags}

@@ -85,7 +85,8 @@ def read_ids(bundle: Path) -> dict[str, str]:
     return ids
 
 
-def index_to_files(records: Sequence[tuple[str, bytes]], label: str) -> tuple[dict[str, bytes], dict[str, str]]:
+def index_to_files(records: Sequence[tuple[str, bytes]],
+                   label: str) -> tuple[dict[str, bytes], dict[str, str]]:
     """``index_records`` for a remote worker: the bundle's files (relative path -> bytes) and ids."""
     with tempfile.TemporaryDirectory(prefix="archivegen-search-") as scratch:
         bundle = Path(scratch) / "bundle"

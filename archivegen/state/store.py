@@ -11,10 +11,11 @@ Three kinds of memory live here, each a table:
   renders only outputs whose key changed and writes only those whose bytes changed.
 
 Plus ``search_bundles`` (the search index's shards and delta: which articles each holds, with
-their digests and result ids, see ``search/layout.py``), ``urls`` (the site path each published article had, to warn when a build moves one, see
-``site/moves.py``), ``meta`` (settings the whole state depends on) and ``journal`` (the
-incremental build's commit record, see ``output/journal.py``). Every build's updates are one
-transaction, committed together with its journal: a crash before that leaves the previous
+their digests and result ids, see ``search/layout.py``), ``urls`` (the site path each published
+article had, to warn when a build moves one, see ``site/moves.py``), ``meta`` (settings the
+whole state depends on) and ``journal`` (the incremental build's commit record, see
+``output/journal.py``). Every build's updates are one transaction, committed together with its
+journal: a crash before that leaves the previous
 state, a crash after it is rolled forward by the next build.
 
 There is one state file per output folder and drafts setting (see ``state/location.py``).
@@ -215,12 +216,14 @@ class BuildState:
     def search_bundles(self) -> list[tuple[str, int, str, bytes]]:
         """(name, position, low key, marshalled members) of every bundle, shards in key order;
         the delta has position -1."""
-        return list(self._db.execute("SELECT name, position, low, members FROM search_bundles ORDER BY position"))
+        return list(self._db.execute(
+            "SELECT name, position, low, members FROM search_bundles ORDER BY position"))
 
     def put_search_bundles(self, rows: Sequence[tuple[str, int, str, bytes | None]]) -> None:
         """Make the index these rows; a row without members keeps the members it has."""
         names = [row[0] for row in rows]
-        self._db.execute(f"DELETE FROM search_bundles WHERE name NOT IN ({','.join('?' * len(names))})", names)
+        marks = ",".join("?" * len(names))
+        self._db.execute(f"DELETE FROM search_bundles WHERE name NOT IN ({marks})", names)
         for name, position, low, members in rows:
             if members is None:
                 self._db.execute("UPDATE search_bundles SET position = ?, low = ? WHERE name = ?",
