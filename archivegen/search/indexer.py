@@ -2,7 +2,8 @@
 
 Pagefind reads not the rendered pages but a *search record* per article (``records.py``), at
 the page's own path. An article's index digest covers exactly what its record is made from
-(file hash, URL, summary, tag names, plus Pagefind's version and our settings), so template
+(file hash, URL, summary, tag names, its date in the site's zone, plus Pagefind's version and
+our settings), so template
 edits and new neighbours never re-index anything.
 
 Each bundle is kept in ``.archivegen/search/bundles/NAME/`` (its name is a digest of its
@@ -103,7 +104,9 @@ class SearchIndexer:
                           MARKDOWN_SETTINGS_ID, __version__, config.base_url, config.language])
         self.entries = sorted((IndexEntry(
             key=f"{sort_instant(e.article.date)}\x1f{e.path}", path=e.path,
-            digest=_digest([common, e.path, entry_digests[e.index]]), day=_day(e.article.date))
+            # the date as the site's zone shows it: a time zone change re-dates unchanged files
+            digest=_digest([common, e.path, entry_digests[e.index], e.article.date.isoformat()]),
+            day=_day(e.article.date))
             for e in site.entries), key=lambda e: e.key)
         self._site_entry = {e.path: e for e in site.entries}
 
