@@ -235,6 +235,24 @@ def test_a_lost_search_cache_rebuilds_the_shards_it_held(archive: Archive, tmp_p
     assert searchable(archive.site) == clean_searchable(archive, tmp_path)
 
 
+@pytest.mark.parametrize("full", [False, True])
+def test_a_time_zone_change_reindexes_the_articles_whose_day_it_moves(tmp_path: Path, full: bool) -> None:
+    """A record's date is the site zone's day: a zone change that moves it (not the URL, whose
+    year and month stay) must not leave the kept shard's record, nor even after ``--full``."""
+    late = article("Late", "2019-03-07T15:00:00Z", "Harbour", "Fireworks over the harbour.")
+    archive = make_archive(tmp_path, {**{f"content/2019-{n}.md": story(2019, n) for n in range(3)},
+                                      "content/late.md": late}, CONFIG)
+    run(archive)
+    archive.write("site_config.yaml", CONFIG.replace("UTC", "Pacific/Auckland"))
+    report = archive.build(full=full).search
+    assert report.indexed_articles == 1  # "Late" alone is on another day: 8 March in Auckland
+    superseded = set(manifest(archive.site)["superseded"])
+    [date] = [f["meta"]["date"] for name in bundles(archive.site)
+              for pid, f in bundle_pages(archive.site / "pagefind" / name).items()
+              if pid not in superseded and f["url"] == "/2019/03/late/"]
+    assert date == "2019-03-08"
+    assert searchable(archive.site) == clean_searchable(archive, tmp_path)
+
 def test_the_manifest_counts_live_articles_per_year_and_tag(archive: Archive) -> None:
     run(archive)
     archive.write("content/2021-2.md", story(2021, 2).replace("[Harbour]", "[Rail, Ferries]"))
