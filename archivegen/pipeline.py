@@ -212,7 +212,8 @@ class _Build:
                 cluster.close()
         report.output_files, report.output_bytes = holds.files, holds.bytes
         if searched is not None:
-            indexer.forget_others(searched.folders)
+            # Every bundle of the index, also those without a word (the site has no folder of them).
+            indexer.forget_others(bundle.name for bundle in searched.stored.bundles())
         self._forget_markdown(read, articles)
         # First, and never remembered for a build with nothing to do: the state now has the new URLs.
         report.warnings[:0] = move_warnings(moves, content_prefix(config))

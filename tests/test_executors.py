@@ -1,7 +1,8 @@
 """The render stage on other executors: a thread pool, a spawn process pool, a Dask cluster.
 
 Each must give the same bytes as the default forked workers. The Dask tests start a real
-two-process ``distributed.LocalCluster`` and run ``archivegen build --dask`` against it; a
+two-process ``distributed.LocalCluster`` and run ``archivegen build --dask`` against it (the
+search step indexes its shards there too, and must give the index a local build gives); a
 missing ``distributed``, a scheduler nobody listens at or one without workers must each fail
 with one clean line instead of a traceback or a hang.
 """
@@ -28,6 +29,7 @@ from archivegen.cli import main
 from archivegen.errors import ArchivegenError, ExecutorError
 from tests.conftest import pages_bytes
 from tests.projects import make_archive
+from tests.search_support import manifest, searchable
 
 HAS_DISTRIBUTED = importlib.util.find_spec("distributed") is not None
 
@@ -105,6 +107,50 @@ def test_dask_cluster_build_matches_local_and_uses_both_workers(project: Path, t
     per_worker = Counter(task["worker"] for task in stream.data if "render_chunk" in str(task["key"]))
     assert sorted(per_worker) == sorted(client.scheduler_info()["workers"]), per_worker
     assert sum(per_worker.values()) >= len([name for name in local if name.endswith(".html")]) // 2
+
+
+@needs_distributed
+def test_dask_cluster_indexes_search_shards_like_a_local_build(project: Path, tmp_path: Path, cluster,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records go out to the workers, bundle files come back: the same shards (and, after an
+    edit, the same delta) as a local build, and Pagefind never runs in the build's process."""
+    from distributed import get_task_stream
+
+    address, client = cluster
+    project.write_text(project.read_text() + "search:\n  shard_articles: 4\n  delta_articles: 3\n")
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    full_build(project, local, workers=2)
+
+    def no_local_pagefind(*args: object) -> None:
+        raise AssertionError("Pagefind ran in the build's own process, not on a Dask worker")
+
+    # The workers are other processes: this patch reaches only the build's own indexing.
+    monkeypatch.setattr("archivegen.search.pagefind.index_records", no_local_pagefind)
+    with get_task_stream(client) as stream:
+        result = cli_build(project, dask, "--full", "--dask", address)
+    assert result.exit_code == 0, result.output
+    shards = [(s["articles"], s["years"]) for s in manifest(dask)["shards"]]
+    assert shards == [(4, [2019]), (4, [2019, 2020]), (4, [2020, 2021]), (3, [2021])]
+    assert manifest(dask) == manifest(local)  # the same bundles, ids, counts
+    assert searchable(dask) == searchable(local)
+    workers = set(client.scheduler_info()["workers"])
+    indexed = [task["worker"] for task in stream.data if "index_to_files" in str(task["key"])]
+    assert len(indexed) == len(shards) and set(indexed) <= workers, indexed
+
+    (project.parent / "content" / "2020-2.md").write_text(
+        "---\ntitle: Story 2 of 2020, corrected\ndate: 2020-03-10T10:00:00Z\ntags: [Rail]\n---\n\n"
+        "The council withdrew item 20202. Buses replaced the ferries.\n", encoding="utf-8")
+    with get_task_stream(client) as stream:
+        result = cli_build(project, dask, "--dask", address)
+    assert result.exit_code == 0, result.output
+    indexed = [task["worker"] for task in stream.data if "index_to_files" in str(task["key"])]
+    assert len(indexed) == 1 and set(indexed) <= workers, indexed  # the delta alone
+    monkeypatch.undo()
+    build(BuildOptions(config_path=project, output_dir=local, workers=2))
+    index = manifest(dask)
+    assert index["delta"]["articles"] == 1 and len(index["superseded"]) == 1
+    assert index == manifest(local)
+    assert searchable(dask) == searchable(local)
 
 
 @needs_distributed

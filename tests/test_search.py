@@ -209,6 +209,25 @@ def test_a_failing_pagefind_fails_the_build_and_leaves_the_site_intact(
     assert searchable(archive.site) == clean_searchable(archive, tmp_path)
 
 
+def test_bundles_without_a_word_are_kept_like_the_others(tmp_path: Path) -> None:
+    """Pagefind makes no index of wordless articles (pictures only), so such a shard or delta has
+    no folder in the site; the build must still remember it, or it indexes it again every time."""
+    files = {f"content/2019-{n}.md": article(f"Picture {n}", f"2019-0{n + 1}-10T10:00:00Z", "Photo", "")
+             for n in range(3)}
+    files.update({f"content/{year}-{n}.md": story(year, n) for year in (2020, 2021) for n in range(3)})
+    archive = make_archive(tmp_path, files, CONFIG)
+    assert run(archive).shards == 3
+    assert len(manifest(archive.site)["shards"]) == 2  # the wordless one is not listed
+    archive.write("content/2020-9.md", article("Picture 9", "2020-06-10T10:00:00Z", "Photo", ""))
+    report = run(archive)
+    assert report.delta == 1 and len(report.indexed) == 1 and report.compacted == 0
+    assert manifest(archive.site)["delta"] is None
+    (archive.root / "content/2021-2.md").unlink()  # supersedes a record; the delta stays as it is
+    report = run(archive)
+    assert report.indexed == [] and report.compacted == 0 and report.superseded == 1
+    assert folders_on_disk(archive.site) == set(bundles(archive.site))
+    assert searchable(archive.site) == clean_searchable(archive, tmp_path)
+
 def test_a_lost_search_cache_rebuilds_the_shards_it_held(archive: Archive, tmp_path: Path) -> None:
     run(archive)
     shutil.rmtree(archive.root / ".archivegen" / "search")
@@ -217,6 +236,24 @@ def test_a_lost_search_cache_rebuilds_the_shards_it_held(archive: Archive, tmp_p
     assert report.compacted == 3 and report.delta == 0
     assert searchable(archive.site) == clean_searchable(archive, tmp_path)
 
+
+@pytest.mark.parametrize("full", [False, True])
+def test_a_time_zone_change_reindexes_the_articles_whose_day_it_moves(tmp_path: Path, full: bool) -> None:
+    """A record's date is the site zone's day: a zone change that moves it (not the URL, whose
+    year and month stay) must not leave the kept shard's record, nor even after ``--full``."""
+    late = article("Late", "2019-03-07T15:00:00Z", "Harbour", "Fireworks over the harbour.")
+    archive = make_archive(tmp_path, {**{f"content/2019-{n}.md": story(2019, n) for n in range(3)},
+                                      "content/late.md": late}, CONFIG)
+    run(archive)
+    archive.write("site_config.yaml", CONFIG.replace("UTC", "Pacific/Auckland"))
+    report = archive.build(full=full).search
+    assert report.indexed_articles == 1  # "Late" alone is on another day: 8 March in Auckland
+    superseded = set(manifest(archive.site)["superseded"])
+    [date] = [f["meta"]["date"] for name in bundles(archive.site)
+              for pid, f in bundle_pages(archive.site / "pagefind" / name).items()
+              if pid not in superseded and f["url"] == "/2019/03/late/"]
+    assert date == "2019-03-08"
+    assert searchable(archive.site) == clean_searchable(archive, tmp_path)
 
 def test_the_manifest_counts_live_articles_per_year_and_tag(archive: Archive) -> None:
     run(archive)

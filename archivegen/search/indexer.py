@@ -102,9 +102,10 @@ class SearchIndexer:
         self.cache = state_dir / "search"
         common = _digest([_cached_version(self.cache), INDEX_SETTINGS, RECORD_SETTINGS,
                           MARKDOWN_SETTINGS_ID, __version__, config.base_url, config.language])
+        # The day (in the site's zone) is in the record as its date and year; the page key does
+        # not cover it, as a zone change that keeps an article's URL may still move its day.
         self.entries = sorted((IndexEntry(
             key=f"{sort_instant(e.article.date)}\x1f{e.path}", path=e.path,
-            # the date as the site's zone shows it: a time zone change re-dates unchanged files
             digest=_digest([common, e.path, entry_digests[e.index], e.article.date.isoformat()]),
             day=_day(e.article.date))
             for e in site.entries), key=lambda e: e.key)
