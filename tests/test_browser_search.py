@@ -18,14 +18,23 @@ from urllib.parse import quote, urlsplit
 import pytest
 import yaml
 
-from tests.browser_support import PREFIX, archivegen_script, build_copy, chromium, serve
+from tests.browser_support import (
+    PREFIX,
+    RESULT_LINKS,
+    Watched,
+    archivegen_script,
+    build_copy,
+    chromium,
+    open_search,
+    serve,
+    wait_for_results,
+)
 from tests.search_support import manifest
 
 pytestmark = pytest.mark.browser
 
 FIXTURE = Path(__file__).parent / "fixtures" / "search-archive"
 HOSTILE_TITLE = "<img src=x onerror=alert(1)> and <script>alert(1)</script> pomegranate"
-RESULT_LINKS = "#search-results li h2 a"
 
 
 def _front_matter(path: Path) -> dict:
@@ -74,37 +83,6 @@ def browser() -> Iterator[object]:
         yield launched
 
 
-class Watched:
-    """A page with every dialog, console error, page error and off-site request recorded."""
-
-    def __init__(self, page, origin: str) -> None:
-        self.page, self.origin = page, origin
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        page.on("dialog", self._dialog)
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        page.on("request", self._request)
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def _console(self, msg) -> None:
-        if msg.type == "error":
-            self.errors.append(f"console: {msg.text} ({msg.location.get('url')})")
-
-    def _request(self, request) -> None:
-        if not request.url.startswith(self.origin + PREFIX):
-            self.foreign.append(request.url)
-
-    def assert_clean(self) -> None:
-        assert not self.dialogs, self.dialogs
-        assert not self.errors, self.errors
-        assert not self.foreign, f"requests outside {PREFIX} on the test server: {self.foreign}"
-
-
 @pytest.fixture
 def watched(browser, base_url: str) -> Iterator[Watched]:
     context = browser.new_context()
@@ -114,30 +92,6 @@ def watched(browser, base_url: str) -> Iterator[Watched]:
         w.assert_clean()
     finally:
         context.close()
-
-
-def _open_search(w: Watched, base_url: str, query: str = "") -> None:
-    w.page.goto(base_url + "search/" + query, wait_until="load")
-    # The filter lists arrive once the bundles are loaded: the page is then ready.
-    w.page.wait_for_function("() => !document.getElementById('search-tag').disabled")
-
-
-def _wait_for_results(w: Watched, count: int) -> list[str]:
-    """Wait until the status reports ``count`` results; return the titles shown."""
-    expected = "No results." if count == 0 else "1 result." if count == 1 else f"{count} results."
-    status = w.page.locator("#search-status")
-    try:
-        w.page.wait_for_function(
-            "expected => document.getElementById('search-status').textContent === expected",
-            arg=expected, timeout=10_000)
-    except Exception:
-        pytest.fail(f"status is {status.text_content()!r}, expected {expected!r}; "
-                    f"errors: {w.errors}")
-    if count:
-        w.page.wait_for_function(
-            "n => document.querySelectorAll('#search-results li').length === n",
-            arg=min(count, 10))
-    return [t.strip() for t in w.page.locator(RESULT_LINKS).all_inner_texts()]
 
 
 def _type(w: Watched, text: str) -> None:
@@ -154,9 +108,9 @@ def test_search_link_in_header_nav(watched: Watched, base_url: str) -> None:
 
 def test_word_in_one_article_finds_it_and_the_link_opens_it(watched: Watched, base_url: str) -> None:
     page = watched.page
-    _open_search(watched, base_url)
+    open_search(watched, base_url)
     _type(watched, "quillwort")
-    titles = _wait_for_results(watched, 1)
+    titles = wait_for_results(watched, 1)
     assert titles == ["Survey maps retreating glacier"]
     assert page.url.endswith("/search/?q=quillwort"), page.url  # typing updated the URL
     assert page.locator("#search-results time").first.get_attribute("datetime") == "2019-04-02"
@@ -173,43 +127,45 @@ def test_word_in_one_article_finds_it_and_the_link_opens_it(watched: Watched, ba
 
 
 def test_query_in_url_runs_the_search(watched: Watched, base_url: str) -> None:
-    _open_search(watched, base_url, "?q=harbour")
+    open_search(watched, base_url, "?q=harbour")
     expected = _titles("harbour")
     assert len(expected) == 8
     assert watched.page.locator("#search-q").input_value() == "harbour"
-    assert set(_wait_for_results(watched, len(expected))) == expected
+    assert set(wait_for_results(watched, len(expected))) == expected
 
 
 def test_tag_filter_and_year_filter_narrow_results(watched: Watched, base_url: str) -> None:
     page = watched.page
-    _open_search(watched, base_url, "?q=harbour")
-    _wait_for_results(watched, len(_titles("harbour")))
+    open_search(watched, base_url, "?q=harbour")
+    wait_for_results(watched, len(_titles("harbour")))
     tags = page.locator("#search-tag option").all_inner_texts()
     assert "Transport (3)" in tags and "Climate (4)" in tags, tags
     page.locator("#search-tag").select_option("Transport")
     expected = _titles("harbour", tag="Transport")
-    assert set(_wait_for_results(watched, len(expected))) == expected
+    assert set(wait_for_results(watched, len(expected))) == expected
     assert "tag=Transport" in page.url
 
     page.locator("#search-tag").select_option("")
     page.locator("#search-year").select_option("2019")
     expected = _titles("harbour", years=("2019",))
-    assert set(_wait_for_results(watched, len(expected))) == expected
+    assert set(wait_for_results(watched, len(expected))) == expected
 
 
-def test_year_scope_loads_only_the_chosen_bundles(watched: Watched, base_url: str) -> None:
+def test_year_scope_loads_only_the_chosen_bundles(watched: Watched, base_url: str, site_dir: Path) -> None:
     page = watched.page
-    _open_search(watched, base_url, "?q=harbour")
-    _wait_for_results(watched, len(_titles("harbour")))
+    open_search(watched, base_url, "?q=harbour")
+    wait_for_results(watched, len(_titles("harbour")))
     loaded: list[str] = []
     page.on("request", lambda r: loaded.append(urlsplit(r.url).path))
     page.locator("#search-from").select_option("2020")
     page.locator("#search-to").select_option("2021")
     expected = _titles("harbour", years=("2020", "2021"))
     assert len(expected) == 4
-    assert set(_wait_for_results(watched, len(expected))) == expected
-    bundles = {m.group(1) for path in loaded if (m := re.search(r"/pagefind/(\d{4})/", path))}
-    assert bundles <= {"2020", "2021"}, bundles
+    assert set(wait_for_results(watched, len(expected))) == expected
+    shards = manifest(site_dir)["shards"]
+    wanted = {s["path"].rstrip("/") for s in shards if {2020, 2021} & set(s["years"])}
+    bundles = {m.group(1) for path in loaded if (m := re.search(r"/pagefind/([^/]+)/", path))}
+    assert bundles and bundles <= wanted < {s["path"].rstrip("/") for s in shards}, bundles
     assert "from=2020" in page.url
     # Years outside the scope are gone from the year filter too.
     years = page.locator("#search-year option").all_inner_texts()
@@ -218,10 +174,10 @@ def test_year_scope_loads_only_the_chosen_bundles(watched: Watched, base_url: st
 
 def test_sort_newest_first_and_more_results(watched: Watched, base_url: str) -> None:
     page = watched.page
-    _open_search(watched, base_url, "?q=records&sort=newest")
+    open_search(watched, base_url, "?q=records&sort=newest")
     expected = _titles("records")
     assert len(expected) == len(ARTICLES) > 10
-    shown = _wait_for_results(watched, len(expected))
+    shown = wait_for_results(watched, len(expected))
     assert len(shown) == 10
     dates = page.locator("#search-results time").evaluate_all("els => els.map(e => e.dateTime)")
     assert dates == sorted(dates, reverse=True) and dates[0].startswith("2021")
@@ -236,8 +192,8 @@ def test_sort_newest_first_and_more_results(watched: Watched, base_url: str) -> 
 
 def test_hostile_title_and_excerpt_are_text(watched: Watched, base_url: str) -> None:
     page = watched.page
-    _open_search(watched, base_url, "?q=" + quote("pomegranate"))
-    assert _wait_for_results(watched, 1) == [HOSTILE_TITLE]
+    open_search(watched, base_url, "?q=" + quote("pomegranate"))
+    assert wait_for_results(watched, 1) == [HOSTILE_TITLE]
     excerpt = page.locator("#search-results .excerpt").inner_text()
     assert "<img src=x onerror=alert(1)>" in excerpt or "<script>alert(1)</script>" in excerpt, excerpt
     injected = page.evaluate("""() => {
@@ -249,7 +205,7 @@ def test_hostile_title_and_excerpt_are_text(watched: Watched, base_url: str) -> 
     tags = page.locator("#search-tag option").all_inner_texts()
     assert any(t.startswith("<i>Markup</i>") for t in tags), tags
     page.locator("#search-tag").select_option("<i>Markup</i>")
-    assert _wait_for_results(watched, 1) == [HOSTILE_TITLE]
+    assert wait_for_results(watched, 1) == [HOSTILE_TITLE]
     page.wait_for_timeout(200)  # any late onerror would fire a dialog, caught by assert_clean
 
 
@@ -273,7 +229,7 @@ def test_example_archive_finds_the_seed_article_by_idlib(browser, example_base_u
     context = browser.new_context()
     try:
         w = Watched(context.new_page(), example_base_url.removesuffix(PREFIX))
-        _open_search(w, example_base_url, "?q=Idlib")
+        open_search(w, example_base_url, "?q=Idlib")
         w.page.wait_for_function(
             "() => document.querySelectorAll('#search-results li h2 a').length > 0", timeout=10_000)
         titles = [t.strip() for t in w.page.locator(RESULT_LINKS).all_inner_texts()]

@@ -272,15 +272,3 @@ def test_pagefind_is_the_packaged_binary() -> None:
     assert executable.is_file() and shutil.which(str(executable))
     assert pagefind.pagefind_version(executable).startswith("pagefind")
 
-
-def test_a_time_zone_change_re_indexes_articles_it_re_dates(tmp_path: Path) -> None:
-    """The record carries the date in the site's zone: same file, same URL, another date."""
-    config = CONFIG.replace("timezone: UTC", "timezone: UTC\npermalinks: /{year}/{slug}/")
-    archive = make_archive(tmp_path, {
-        "content/late.md": article("Late", "2020-06-30T22:00:00Z", "Rail", "Text."),
-        "content/early.md": article("Early", "2020-01-05T10:00:00Z", "Rail", "Text.")}, config)
-    run(archive)
-    archive.write("site_config.yaml", config.replace("timezone: UTC", "timezone: Pacific/Auckland"))
-    report = run(archive)
-    assert report.indexed and manifest(archive.site)["delta"] is None  # late is now July 1st: rebuilt
-    assert searchable(archive.site) == clean_searchable(archive, tmp_path)
