@@ -1272,7 +1272,7 @@ def print_report(results: list[SizeResult], args: argparse.Namespace, revision: 
     """Everything on stdout; returns the cold cost ratios for the JSON."""
     workers = args.workers or "0 (one per core)"
     print(f"\narchivegen {revision}" + (f" vs Hugo {hugo}" if hugo else "")
-          + f": {args.repeat} cycle(s) of cold, no-op, body edit, retag, template per size, "
+          + f": {args.repeat} cycle(s) of {', '.join(SCENARIOS)} per size, "
           f"median wall time; --workers {workers}; {os.cpu_count()} CPUs; Python {platform.python_version()}")
     print("files written = added + changed in the output tree (snapshots of inode, size, mtime); "
           "pages/s = written / median s (template row)")
