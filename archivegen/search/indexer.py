@@ -45,7 +45,8 @@ from archivegen.site.model import Site
 from archivegen.site.paths import output_file
 
 BUNDLE_DIR = "pagefind"  # site folder holding the bundles and the manifest
-INDEX_SETTINGS = "pagefind-shards-1"  # bump when the markup or the Pagefind options change
+# Bump when the Pagefind options change: every shard is rebuilt.
+INDEX_SETTINGS = f"pagefind-shards-1-chunks-{pagefind.INDEX_CHUNK_LOCATIONS}"
 
 YEAR_ONE = datetime(1, 1, 1, tzinfo=UTC)
 # Index records remotely: (records, label) -> a future of (bundle files by relative path, ids).
