@@ -255,6 +255,7 @@ def test_a_time_zone_change_reindexes_the_articles_whose_day_it_moves(tmp_path: 
     assert date == "2019-03-08"
     assert searchable(archive.site) == clean_searchable(archive, tmp_path)
 
+
 def test_the_manifest_counts_live_articles_per_year_and_tag(archive: Archive) -> None:
     run(archive)
     archive.write("content/2021-2.md", story(2021, 2).replace("[Harbour]", "[Rail, Ferries]"))

@@ -2,9 +2,8 @@
 
 Pagefind reads not the rendered pages but a *search record* per article (``records.py``), at
 the page's own path. An article's index digest covers exactly what its record is made from
-(file hash, URL, summary, tag names, its date in the site's zone, plus Pagefind's version and
-our settings), so template
-edits and new neighbours never re-index anything.
+(file hash, URL, summary, tag names, its day in the site's zone, plus Pagefind's version and
+our settings), so template edits and new neighbours never re-index anything.
 
 Each bundle is kept in ``.archivegen/search/bundles/NAME/`` (its name is a digest of its
 records) with the result id of each page, and hard-linked into ``site/pagefind/NAME/``. One
@@ -107,7 +106,7 @@ class SearchIndexer:
         # not cover it, as a zone change that keeps an article's URL may still move its day.
         self.entries = sorted((IndexEntry(
             key=f"{sort_instant(e.article.date)}\x1f{e.path}", path=e.path,
-            digest=_digest([common, e.path, entry_digests[e.index], e.article.date.isoformat()]),
+            digest=_digest([common, e.path, entry_digests[e.index], _day(e.article.date)]),
             day=_day(e.article.date))
             for e in site.entries), key=lambda e: e.key)
         self._site_entry = {e.path: e for e in site.entries}
