@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import math
 import os
 import shutil
 import uuid
@@ -26,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -44,10 +45,10 @@ from archivegen.site.model import Site
 from archivegen.site.paths import output_file
 
 BUNDLE_DIR = "pagefind"  # site folder holding the bundles and the manifest
-# Bump when the Pagefind options change: every shard is rebuilt.
-INDEX_SETTINGS = f"pagefind-shards-1-chunks-{pagefind.INDEX_CHUNK_LOCATIONS}"
+# Bump when the Pagefind options or the sort key format change: every shard is rebuilt.
+INDEX_SETTINGS = f"pagefind-shards-2-chunks-{pagefind.INDEX_CHUNK_LOCATIONS}"
 
-YEAR_ONE = datetime(1, 1, 1, tzinfo=UTC)
+EPOCH_SHIFT = 10**12  # seconds: more than year 1 is before 1970
 # Index records remotely: (records, label) -> a future of (bundle files by relative path, ids).
 RemoteIndexer = Callable[[list[tuple[str, bytes]], str], "Future[tuple[dict[str, bytes], dict[str, str]]]"]
 
@@ -106,9 +107,8 @@ class SearchIndexer:
         # not cover it, as a zone change that keeps an article's URL may still move its day.
         self.entries = sorted((IndexEntry(
             key=f"{sort_instant(e.article.date)}\x1f{e.path}", path=e.path,
-            digest=_digest([common, e.path, entry_digests[e.index], _day(e.article.date)]),
-            day=_day(e.article.date))
-            for e in site.entries), key=lambda e: e.key)
+            digest=_digest([common, e.path, entry_digests[e.index], day]), day=day)
+            for e in site.entries for day in [_day(e.article.date)]), key=lambda e: e.key)
         self._site_entry = {e.path: e for e in site.entries}
 
     # -- planning -----------------------------------------------------------------------------
@@ -288,15 +288,13 @@ def link_tree(source: Path, target: Path) -> None:
 
 
 def sort_instant(moment: datetime) -> str:
-    """A sortable text of an aware datetime: microseconds since a day before year 1, zero-padded.
-
-    Not ``astimezone(UTC)``, which overflows for dates near year 1 or 9999 in some zones.
-    """
-    return f"{(moment - YEAR_ONE + timedelta(days=1)) // timedelta(microseconds=1):020d}"
+    """A sortable text of an aware datetime: whole seconds since 1970 shifted positive, then the
+    microseconds, both zero-padded (any date from year 1 to 9999, in any zone)."""
+    return f"{math.floor(moment.timestamp()) + EPOCH_SHIFT:013d}{moment.microsecond:06d}"
 
 
 def _day(moment: datetime) -> str:
-    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"  # strftime drops the 0 of year 999
+    return moment.date().isoformat()  # 'YYYY-MM-DD', year zero-padded (strftime drops it)
 
 
 def _page_url(site_path: str) -> str:

@@ -37,9 +37,9 @@ def manifest_bytes(site: Site, index: StoredIndex, superseded: list[str]) -> byt
         delta = {"path": f"{index.delta.name}/", "articles": len(index.delta.members),
                  "dates": {m.pid: entry_by_path[path].article.date.isoformat()
                            for path, m in sorted(index.delta.members.items()) if m.pid}}
-    years = Counter(str(e.article.date.year) for e in site.entries)
-    tags = {tag.name: dict(sorted(Counter(str(site.entries[i].article.date.year)
-                                          for i in tag.entries).items()))
+    year_of = [str(e.article.date.year) for e in site.entries]
+    years = Counter(year_of)
+    tags = {tag.name: dict(sorted(Counter(map(year_of.__getitem__, tag.entries)).items()))
             for tag in site.tags.values()}
     document = {"format": MANIFEST_FORMAT, "shards": shards, "delta": delta, "superseded": superseded,
                 "years": dict(sorted(years.items())), "tags": tags}
