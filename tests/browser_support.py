@@ -122,6 +122,18 @@ class Watched:
         assert not self.foreign, f"requests outside {PREFIX} on the test server: {self.foreign}"
 
 
+@contextmanager
+def watched_page(browser, base_url: str) -> Iterator[Watched]:
+    """A fresh context's page (nothing cached) under watch; it must end clean."""
+    context = browser.new_context()
+    try:
+        w = Watched(context.new_page(), base_url.removesuffix(PREFIX))
+        yield w
+        w.assert_clean()
+    finally:
+        context.close()
+
+
 RESULT_LINKS = "#search-results li h2 a"
 
 

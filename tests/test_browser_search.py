@@ -28,6 +28,7 @@ from tests.browser_support import (
     open_search,
     serve,
     wait_for_results,
+    watched_page,
 )
 from tests.search_support import manifest
 
@@ -85,13 +86,8 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def watched(browser, base_url: str) -> Iterator[Watched]:
-    context = browser.new_context()
-    try:
-        w = Watched(context.new_page(), base_url.removesuffix(PREFIX))
+    with watched_page(browser, base_url) as w:
         yield w
-        w.assert_clean()
-    finally:
-        context.close()
 
 
 def _type(w: Watched, text: str) -> None:

@@ -25,6 +25,7 @@ from tests.browser_support import (
     result_titles,
     serve,
     wait_for_results,
+    watched_page,
 )
 from tests.shard_site import (
     ShardedSite,
@@ -107,13 +108,8 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def watched(browser, base_url: str) -> Iterator[Watched]:
-    context = browser.new_context()
-    try:
-        w = Watched(context.new_page(), base_url.removesuffix(PREFIX))
+    with watched_page(browser, base_url) as w:
         yield w
-        w.assert_clean()
-    finally:
-        context.close()
 
 
 def _bundles_requested(w: Watched) -> set[str]:
