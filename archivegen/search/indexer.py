@@ -129,7 +129,7 @@ class SearchIndexer:
         """Plan, index what the plan needs, and check that superseded ids are unambiguous."""
         report = report if report is not None else SearchReport()
         self.summaries, self.bodies = summaries, bodies
-        force = {shard.name for shard in stored.shards if not self._is_kept(shard.name)}
+        force = {shard.name for shard in stored.shards if not self.is_kept(shard.name)}
         builder = _Builder(self, workers, remote, on_done, report)
         try:
             while True:
@@ -161,7 +161,7 @@ class SearchIndexer:
         delta: Bundle | Future[Bundle] | None = None
         if plan.delta:
             if stored.delta is not None and stored.delta.name == bundle_name("d", plan.delta) \
-                    and self._is_kept(stored.delta.name):
+                    and self.is_kept(stored.delta.name):
                 delta = stored.delta
                 builder.done(len(plan.delta))
             else:
@@ -191,7 +191,8 @@ class SearchIndexer:
     def _folder(self, name: str) -> Path:
         return self.cache / "bundles" / name
 
-    def _is_kept(self, name: str) -> bool:
+    def is_kept(self, name: str) -> bool:
+        """Whether bundle ``name`` is complete in the cache (its ids file is written last)."""
         return (self._folder(name) / pagefind.IDS_FILE).is_file()
 
     def kept_ids(self, name: str) -> dict[str, str]:
@@ -244,7 +245,7 @@ class _Builder:
 
     def _make(self, name: str, low: str, entries: list[IndexEntry], records: list[bytes]) -> Bundle:
         indexer = self.indexer
-        if indexer._is_kept(name):
+        if indexer.is_kept(name):
             ids = indexer.kept_ids(name)
         else:
             label = "the delta" if name.startswith("d-") else \

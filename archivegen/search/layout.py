@@ -36,10 +36,6 @@ class IndexEntry:
     digest: str  # covers everything its search record is made from
     day: str  # the article's date in the site's zone, 'YYYY-MM-DD'
 
-    @property
-    def year(self) -> int:
-        return int(self.day[:4])
-
 
 @dataclass(frozen=True)
 class Member:
