@@ -58,8 +58,9 @@ def record(article: Mapping) -> bytes:
     site = Site(entries=(), tags={name: Tag(name, name, ()) for name in tags}, archives={}, months={},
                 pages=())
     entry = Entry(0, Article(key=article["path"], title=article["title"], date=date, slug="x",
-                             body="", body_line=1, tags=tags), article["path"], tags)
-    return search_record(site, entry, article.get("summary", ""), LANGUAGE, article["body"])
+                             body="", body_line=1, tags=tags), article["path"], tags,
+                  summary=article.get("summary", ""))
+    return search_record(site, entry, LANGUAGE, article["body"])
 
 
 def index_bundle(articles: Sequence[Mapping], out: Path, work: Path) -> dict[str, str]:

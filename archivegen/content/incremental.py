@@ -155,33 +155,39 @@ def scan(content_dir: Path, shown_root: Path, known: dict[str, tuple[Signature, 
 RecordLookup = Callable[[Sequence[str]], dict[str, tuple[str, bytes]]]
 
 
-def read(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup,
-         workers: int = 1, body_hook: BodyHook | None = None, on_done: Progress | None = None
-         ) -> IncrementalRead:
-    """Articles of every scanned file (without bodies): recorded ones unpickled, others parsed.
+@dataclass
+class Checked:
+    """The files a scan could not vouch for, looked at: hashed, and parsed if their bytes changed.
+
+    A build with nothing to do stops here: files changed within ``RACY_NS`` of their last hashing
+    (as every file is right after a cold build) are hashed again and, when their bytes are the
+    recorded ones, only their rows are refreshed, without decoding a single other record.
+    """
+
+    scan: Scan
+    known: dict[str, tuple[str, bytes]]  # recorded (sha256, record) of the checked and removed files
+    rows: list[SourceRow] = field(default_factory=list)  # new or refreshed state rows
+    parsed: dict[str, tuple[Article, str]] = field(default_factory=dict)  # key -> (article, summary)
+    same: list[str] = field(default_factory=list)  # checked files whose bytes are the recorded ones
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        """No content file was added, edited or removed (and none failed to read)."""
+        return not self.parsed and not self.scan.removed and not self.problems
+
+
+def check(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup, workers: int = 1,
+          body_hook: BodyHook | None = None, on_done: Progress | None = None) -> Checked:
+    """Hash every file the scan could not vouch for; parse those whose bytes changed.
 
     ``records(keys)`` returns key -> (sha256, encoded SourceRecord) from the state;
     ``body_hook`` sees the bodies of parsed articles and derives their summaries;
     ``on_done`` is told how many of the files to check are done, chunk by chunk.
     """
-    outcome = IncrementalRead(ReadResult(warnings=list(scanned.warnings)), removed=scanned.removed)
-    warnings = outcome.result.warnings
-    articles: dict[str, Article] = {}
-    checked_keys = [key for _, key, _ in scanned.to_check]
-    known = records([*scanned.trusted, *checked_keys, *scanned.removed])
-
-    def recall(key: str) -> SourceRecord:
-        record = SourceRecord.decode(known[key][1], zone)
-        articles[key] = record.article
-        outcome.summaries[key] = record.derived_summary
-        warnings.extend(record.warnings)
-        return record
-
-    for key in scanned.trusted:
-        recall(key)
-    for key in scanned.removed:
-        outcome.replaced[key] = SourceRecord.decode(known[key][1], zone).article
-
+    known = records([*(key for _, key, _ in scanned.to_check), *scanned.removed])
+    checked = Checked(scanned, known)
     items = [(path, key, signature, known[key][0] if key in known else "")
              for path, key, signature in scanned.to_check]
     state = {"zone": zone, "shown_root": shown_root, "body_hook": body_hook}
@@ -189,19 +195,42 @@ def read(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup,
                           on_done=on_done):
         for key, row, article, problem, file_warnings, summary in chunk:
             if problem is not None:
-                outcome.result.problems.extend(problem)
+                checked.problems.extend(problem)
                 continue
             if article is None:  # same bytes as recorded: keep the recorded article
-                recall(key)
+                checked.same.append(key)
                 row = _replace_record(row, known[key][1])
             else:
-                warnings.extend(file_warnings)
-                articles[key] = article
-                outcome.parsed.add(key)
-                outcome.summaries[key] = summary
-                if key in known:
-                    outcome.replaced[key] = SourceRecord.decode(known[key][1], zone).article
-            outcome.rows.append(row)
+                checked.warnings.extend(file_warnings)
+                checked.parsed[key] = (article, summary)
+            checked.rows.append(row)
+    return checked
+
+
+def recall(checked: Checked, zone: tzinfo, records: RecordLookup) -> IncrementalRead:
+    """Every article (without its body): the parsed ones, and the recorded ones decoded."""
+    scanned = checked.scan
+    outcome = IncrementalRead(ReadResult(warnings=list(scanned.warnings)), removed=scanned.removed,
+                              rows=checked.rows)
+    outcome.result.problems.extend(checked.problems)
+    warnings = outcome.result.warnings
+    articles: dict[str, Article] = {}
+    known = dict(checked.known)
+    known.update(records(scanned.trusted))
+    for key in [*scanned.trusted, *checked.same]:
+        record = SourceRecord.decode(known[key][1], zone)
+        articles[key] = record.article
+        outcome.summaries[key] = record.derived_summary
+        warnings.extend(record.warnings)
+    warnings.extend(checked.warnings)
+    for key, (article, summary) in checked.parsed.items():
+        articles[key] = article
+        outcome.parsed.add(key)
+        outcome.summaries[key] = summary
+        if key in known:
+            outcome.replaced[key] = SourceRecord.decode(known[key][1], zone).article
+    for key in scanned.removed:
+        outcome.replaced[key] = SourceRecord.decode(known[key][1], zone).article
     outcome.result.articles = [articles[key] for key in sorted(articles)]
     return outcome
 

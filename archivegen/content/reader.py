@@ -94,12 +94,12 @@ def _readable_link(entry: os.DirEntry[str], root: Path, warnings: list[Problem],
     Anything else is skipped with a warning: a loop (``ln -s x.md x.md``), a broken link, a
     link out of the project (``/etc/passwd``), and FIFOs or devices, which reading would hang.
     """
-    path = Path(entry.path)
     if not entry.is_symlink():
         if entry.is_file(follow_symlinks=False):
             return True
-        warnings.append(Problem(_shown(path, shown_root), "not a regular file, skipped"))
+        warnings.append(Problem(_shown(Path(entry.path), shown_root), "not a regular file, skipped"))
         return False
+    path = Path(entry.path)
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError) as exc:  # Python < 3.13 raises RuntimeError for a loop

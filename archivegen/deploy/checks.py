@@ -26,8 +26,8 @@ from pathlib import Path
 
 from archivegen.config.schema import SiteConfig
 from archivegen.errors import ArchivegenError, Problem
+from archivegen.output.digests import file_digest, folder_digest
 from archivegen.output.lock import STATE_DIR_NAME, BuildLock
-from archivegen.render.inputs import file_digest, folder_digest
 from archivegen.state.location import state_dir_for
 from archivegen.state.store import BuildState
 
@@ -147,8 +147,11 @@ def built_site(config: SiteConfig) -> BuiltSite:
     digests = {relative: _digest(path, shown, relative) for relative, path in tree.files.items()}
     differences = compare_with_build(digests, recorded)
     if differences:
+        # A build restores what it wrote; only a full one removes what it did not write.
+        restore = "archivegen build --full" if any(d.endswith("(not written by it)") for d in differences) \
+            else "archivegen build"
         raise refuse(shown, f"differs from what the last build wrote: {some_of(differences)}; run "
-                            "'archivegen build --full' to restore it, then deploy")
+                            f"'{restore}' to restore it, then deploy")
     return BuiltSite(site, shown, tree, digests)
 
 

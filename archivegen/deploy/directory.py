@@ -37,8 +37,8 @@ from archivegen.deploy.checks import (
     refuse,
     some_of,
 )
+from archivegen.output.digests import file_digest
 from archivegen.output.staging import Staging
-from archivegen.render.inputs import file_digest
 
 MARKER = ".archivegen-deploy"
 MARKER_TOOL = "archivegen deploy dir"

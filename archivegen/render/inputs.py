@@ -23,11 +23,12 @@ are not written; exactness is kept by comparing bytes, speed by the keys.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from archivegen import __version__
 from archivegen.config.schema import SiteConfig
+from archivegen.output.digests import file_digest
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
 from archivegen.render.theme import template_dirs
 from archivegen.site.model import Page, Site
@@ -37,21 +38,6 @@ _SEP = "\x1f"
 
 def _digest(parts: Iterable[str]) -> str:
     return hashlib.blake2b(_SEP.join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-
-
-def folder_digest(files: Iterable[tuple[str, str]]) -> str:
-    """The recorded digest of an output that is a whole folder (a search bundle): every file's
-    path inside it with its ``file_digest``, so a deploy can check the folder it publishes."""
-    return _digest(f"{path}\0{digest}" for path, digest in sorted(files))
-
-
-def folder_files_digest(folder: Path) -> str:
-    return folder_digest((path.relative_to(folder).as_posix(), file_digest(path))
-                         for path in folder.rglob("*") if path.is_file())
 
 
 class TemplateDigests:
@@ -83,12 +69,11 @@ def config_digest(config: SiteConfig) -> str:
 class PageKeys:
     """Computes page keys for one site model (one instance per build)."""
 
-    def __init__(self, config: SiteConfig, site: Site, summaries: Sequence[str],
-                 templates: TemplateDigests) -> None:
+    def __init__(self, config: SiteConfig, site: Site, templates: TemplateDigests) -> None:
         self.site, self.templates = site, templates
         self.common = config_digest(config)
         self.entries = [
-            _digest([e.article.content_hash, e.path, summaries[e.index],
+            _digest([e.article.content_hash, e.path, e.summary,
                      *(f"{slug}:{site.tags[slug].name}" for slug in e.tag_slugs)])
             for e in site.entries
         ]

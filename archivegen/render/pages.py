@@ -1,7 +1,7 @@
 """Render one Page of the model to bytes: the context each page family needs, then Jinja.
 
-A PageRenderer is built once per process. It is a pure function of (config, site, summaries,
-article bodies) and the page, which is what lets the build run it in any executor, on any
+A PageRenderer is built once per process. It is a pure function of (config, site, article
+bodies) and the page, which is what lets the build run it in any executor, on any
 machine, and still produce the same bytes as a single process.
 """
 
@@ -53,13 +53,11 @@ class RenderedPage:
 class PageRenderer:
     """Renders pages of one site. Picklable (for remote executors): caches are rebuilt on arrival.
 
-    ``summaries`` holds every entry's summary (its own, or the one derived from its body), and
     ``bodies`` supplies article HTML from the Markdown cache.
     """
 
-    def __init__(self, config: SiteConfig, site: Site, summaries: Sequence[str],
-                 bodies: HtmlSource | None = None):
-        self.config, self.site, self.summaries = config, site, summaries
+    def __init__(self, config: SiteConfig, site: Site, bodies: HtmlSource | None = None):
+        self.config, self.site = config, site
         self.bodies = bodies
         self.links = Links.of(config)
         self._templates: TemplateSnapshot | None = None
@@ -98,8 +96,8 @@ class PageRenderer:
         templates = self._templates
         if templates is None:
             templates = snapshot_templates(self.config.templates_dir)
-        return {"config": self.config, "site": self.site, "summaries": self.summaries,
-                "bodies": self.bodies, "links": self.links, "_templates": templates}
+        return {"config": self.config, "site": self.site, "bodies": self.bodies, "links": self.links,
+                "_templates": templates}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -172,7 +170,7 @@ class PageRenderer:
         view = ArticleView(
             title=a.title, path=entry.path, url=self.links.url(entry.path),
             abs_url=self.links.abs_url(entry.path), date=a.date, updated=a.updated,
-            summary=self.summaries[entry.index],
+            summary=entry.summary,
             authors=a.authors, tags=tuple(self._tag_links[s] for s in entry.tag_slugs),
             source=a.source, language=a.language or self.config.language,
             feed_id=f"urn:uuid:{uuid.uuid5(FEED_ID_NAMESPACE, entry.path)}",

@@ -18,16 +18,15 @@ Executors:
 
 from __future__ import annotations
 
-import hashlib
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from archivegen import interrupt
 from archivegen.errors import ExecutorError, Problem
+from archivegen.output.digests import data_digest
 from archivegen.output.staging import FileWriter
 from archivegen.parallel import Progress, fork_imap, inherited
 from archivegen.render.pages import PageRenderer
@@ -50,20 +49,15 @@ class PageResult:
     data: bytes | None = None  # for the caller to write (remote executors)
 
 
-def page_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def render_chunk(renderer: PageRenderer, items: Sequence[WorkItem], root: Path | None,
-                 flat: bool = False) -> list[PageResult]:
-    """Render pages; write changed ones below ``root``, or return their bytes when it is None."""
-    writer = FileWriter(root, flat) if root is not None else None
+def render_chunk(renderer: PageRenderer, items: Sequence[WorkItem], writer: FileWriter | None
+                 ) -> list[PageResult]:
+    """Render pages; hand changed ones to ``writer``, or return their bytes when it is None."""
     results = []
     for index, old_digest, html in items:
         interrupt.check()
         page = renderer.site.pages[index]
         rendered = renderer.render(page, html)
-        digest = page_digest(rendered.data)
+        digest = data_digest(rendered.data)
         changed = digest != old_digest
         data = None
         if changed and writer is not None:
@@ -76,24 +70,24 @@ def render_chunk(renderer: PageRenderer, items: Sequence[WorkItem], root: Path |
 
 
 def _render_inherited(items: Sequence[WorkItem]) -> list[PageResult]:
-    return render_chunk(inherited("renderer"), items, inherited("root"), inherited("flat"))
+    return render_chunk(inherited("renderer"), items, inherited("writer"))
 
 
-def render_pages(renderer: PageRenderer, jobs: Sequence[tuple[int, str]], root: Path, workers: int,
-                 executor: Executor | DaskCluster | None = None, flat: bool = False,
-                 on_done: Progress | None = None) -> list[PageResult]:
-    """Render ``jobs`` (page index, current output hash) into ``root``; results in job order.
+def render_pages(renderer: PageRenderer, jobs: Sequence[tuple[int, str]], writer: FileWriter, workers: int,
+                 executor: Executor | DaskCluster | None = None, on_done: Progress | None = None
+                 ) -> list[PageResult]:
+    """Render ``jobs`` (page index, current output hash); ``writer`` (the output layer's) writes
+    the pages whose bytes changed. Results come in job order.
 
-    ``flat``: ``root`` is an incremental build's pending folder (see ``output/journal.py``);
+    Forked workers inherit the writer and write themselves, so pages never travel between
+    processes; remote executors send the bytes back for this process to write.
     ``on_done`` is told how many more pages are done after each chunk.
     """
     if executor is None:
         items: list[WorkItem] = [(index, digest, None) for index, digest in jobs]
-        chunks = fork_imap(_render_inherited, items, workers,
-                           {"renderer": renderer, "root": root, "flat": flat}, chunk_size=CHUNK_SIZE,
-                           on_done=on_done)
+        chunks = fork_imap(_render_inherited, items, workers, {"renderer": renderer, "writer": writer},
+                           chunk_size=CHUNK_SIZE, on_done=on_done)
         return [result for chunk in chunks for result in chunk]
-    writer = FileWriter(root, flat)
     results = []
     for chunk in _remote_chunks(renderer, jobs, executor, workers):
         if on_done:

@@ -123,12 +123,12 @@ class SearchIndexer:
 
     # -- building -----------------------------------------------------------------------------
 
-    def update(self, stored: StoredIndex, summaries: Sequence[str], bodies: HtmlSource, workers: int = 1,
+    def update(self, stored: StoredIndex, bodies: HtmlSource, workers: int = 1,
                remote: RemoteIndexer | None = None, on_done: Progress | None = None,
                report: SearchReport | None = None) -> SearchIndex:
         """Plan, index what the plan needs, and check that superseded ids are unambiguous."""
         report = report if report is not None else SearchReport()
-        self.summaries, self.bodies = summaries, bodies
+        self.bodies = bodies
         force = {shard.name for shard in stored.shards if not self.is_kept(shard.name)}
         builder = _Builder(self, workers, remote, on_done, report)
         try:
@@ -183,7 +183,7 @@ class SearchIndexer:
 
     def _record(self, entry: IndexEntry) -> bytes:
         site_entry = self._site_entry[entry.path]
-        return search_record(self.site, site_entry, self.summaries[site_entry.index], self.config.language,
+        return search_record(self.site, site_entry, self.config.language,
                              self.bodies.html(site_entry.article))
 
     # -- the kept bundles ---------------------------------------------------------------------

@@ -17,7 +17,7 @@ from archivegen.site.model import Entry, Site
 RECORD_SETTINGS = "record-1"  # bump when the record's markup changes
 
 
-def search_record(site: Site, entry: Entry, summary: str, language: str, body_html: str) -> bytes:
+def search_record(site: Site, entry: Entry, language: str, body_html: str) -> bytes:
     """A minimal HTML page carrying Pagefind's metadata, filters and sort keys for one article."""
     article = entry.article
     day = article.date.strftime("%Y-%m-%d")
@@ -27,7 +27,7 @@ def search_record(site: Site, entry: Entry, summary: str, language: str, body_ht
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(article.language or language)}">\n<head>\n'
         f'<meta charset="utf-8">\n<title>{title}</title>\n'
-        f'<meta name="description" content="{escape(summary)}" data-pagefind-meta="summary[content]">\n'
+        f'<meta name="description" content="{escape(entry.summary)}" data-pagefind-meta="summary[content]">\n'
         f'</head>\n<body>\n<h1 data-pagefind-meta="title">{title}</h1>\n'
         f'<p data-pagefind-meta="date:{day}" data-pagefind-sort="date:{day}" '
         f'data-pagefind-filter="year:{article.date.year}"></p>\n<p>{tags}</p>\n'

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 
 from archivegen.config.schema import SiteConfig
 from archivegen.content.article import Article
@@ -22,15 +23,22 @@ SITEMAP_MAX_URLS = 50_000
 
 
 def build_site(config: SiteConfig, articles: list[Article], include_drafts: bool = False,
-               sitemap_max_urls: int = SITEMAP_MAX_URLS) -> Site:
-    """Build the model; raise SiteError listing every path collision."""
+               sitemap_max_urls: int = SITEMAP_MAX_URLS, derived_summaries: Mapping[str, str] | None = None
+               ) -> Site:
+    """Build the model; raise SiteError listing every path collision.
+
+    ``derived_summaries`` maps content keys to the summary derived from the rendered body, for
+    articles without a ``summary:`` of their own.
+    """
+    derived = derived_summaries or {}
     published = [a for a in articles if include_drafts or not a.draft]
     published.sort(key=lambda a: a.sort_key)
     slug_of = _TagSlugs()
     tag_names = _canonical_tag_names(published, slug_of)
     entries = tuple(
         Entry(index=i, article=a, path=article_path(a, config.permalinks),
-              tag_slugs=tuple(dict.fromkeys(slug_of[t] for t in a.tags)))
+              tag_slugs=tuple(dict.fromkeys(slug_of[t] for t in a.tags)),
+              summary=a.summary or derived.get(a.key, ""))
         for i, a in enumerate(published)
     )
 

@@ -27,6 +27,12 @@ class Entry:
     article: Article
     path: str  # site path, e.g. '/2020/03/slug/'
     tag_slugs: tuple[str, ...]
+    summary: str = ""  # the article's own summary, or the one derived from its rendered body
+
+    @property
+    def body_key(self) -> str:
+        """What names the article's rendered body in the Markdown cache (``render/markdown_cache.py``)."""
+        return self.article.body_hash
 
 
 @dataclass(frozen=True)

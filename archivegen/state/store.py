@@ -10,12 +10,15 @@ Three kinds of memory live here, each a table:
   dependencies recorded while it was rendered, and the hash of the bytes written. A rebuild
   renders only outputs whose key changed and writes only those whose bytes changed.
 
-Plus ``search_bundles`` (the search index's shards and delta: which articles each holds, with
-their digests and result ids, see ``search/layout.py``), ``urls`` (the site path each published
-article had, to warn when a build moves one, see ``site/moves.py``), ``meta`` (settings the
-whole state depends on) and ``journal`` (the incremental build's commit record, see
-``output/journal.py``). Every build's updates are one transaction, committed together with its
-journal: a crash before that leaves the previous
+Plus ``snapshots`` (whole mappings a build with nothing to do must read at once, stored as one
+``marshal``-ed value because one row per item costs ten times as much to load: the stat
+signatures of the outputs and of the config, template and static files, see
+``build/freshness.py``), ``search_bundles`` (the search index's shards and delta: which
+articles each holds, with their digests and result ids, see ``search/layout.py``), ``urls``
+(the site path each published article had, to warn when a build moves one, see
+``site/moves.py``), ``meta`` (settings the whole state depends on) and ``journal`` (the
+incremental build's commit record, see ``output/journal.py``). Every build's updates are one
+transaction, committed together with its journal: a crash before that leaves the previous
 state, a crash after it is rolled forward by the next build.
 
 There is one state file per output folder and drafts setting (see ``state/location.py``).
@@ -23,16 +26,18 @@ There is one state file per output folder and drafts setting (see ``state/locati
 
 from __future__ import annotations
 
+import marshal
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from archivegen.errors import Problem, StateError
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 STATE_FILE = "state.sqlite"
 
 _SCHEMA = """
@@ -47,6 +52,7 @@ CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY CHECK (id = 1), body 
 CREATE TABLE IF NOT EXISTS urls (source TEXT PRIMARY KEY, path TEXT, content_hash TEXT, identity TEXT);
 CREATE TABLE IF NOT EXISTS search_bundles (
     name TEXT PRIMARY KEY, position INTEGER, low TEXT, members BLOB);
+CREATE TABLE IF NOT EXISTS snapshots (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -197,6 +203,27 @@ class BuildState:
 
     def clear_outputs(self) -> None:
         self._db.execute("DELETE FROM outputs")
+
+    def output_digest(self, path: str) -> str | None:
+        """The hash of the bytes recorded for one output."""
+        row = self._db.execute("SELECT digest FROM outputs WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    # -- snapshots ----------------------------------------------------------------------------
+
+    def snapshot(self, name: str) -> dict[str, Any]:
+        """A mapping stored whole (empty when there is none, or it cannot be decoded)."""
+        row = self._db.execute("SELECT data FROM snapshots WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return {}
+        try:
+            found = marshal.loads(row[0])
+        except (EOFError, ValueError, TypeError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def put_snapshot(self, name: str, mapping: dict[str, Any]) -> None:
+        self._db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?)", (name, marshal.dumps(mapping)))
 
     # -- published URLs -----------------------------------------------------------------------
 
