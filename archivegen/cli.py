@@ -145,6 +145,9 @@ def build_summary(report: BuildReport, verbose: bool = False) -> list[str]:
                  f"{report.rendered} of {_count(report.pages, 'page')} rendered, "
                  f"{_count(report.files, 'file')} written, {report.deleted} removed")
     lines = [first]
+    if report.restored:
+        lines.append(f"  restored {_count(report.restored, 'output')} deleted or changed since the "
+                     "build that wrote them")
     if report.output_files is not None:
         lines.append(f"  {where} holds {_count(report.output_files, 'file')} ({_size(report.output_bytes)})")
     if verbose:

@@ -32,6 +32,11 @@ def article(title: str, date: str, tags: list[str], body: str, summary: str = ""
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> Path:
+    """Ten articles over two years and three tags, built once."""
     root = tmp_path / "archive"
     (root / "content").mkdir(parents=True)
     (root / "site_config.yaml").write_text(CONFIG, encoding="utf-8")
