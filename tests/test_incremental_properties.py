@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -466,6 +467,31 @@ class IncrementalBuilds(RuleBasedStateMachine):
         with mock.patch(target, stop), pytest.raises(KeyboardInterrupt):
             build_project(self.project)
         assert tree_bytes(site) == before, f"a build interrupted {when} changed the output"
+        self.build_and_compare()
+
+    @rule(data=st.data(), damage=st.sampled_from(["delete", "edit", "touch", "empty the folder",
+                                                  "delete from a search bundle"]))
+    def damage_output(self, data: st.DataObject, damage: str) -> None:
+        """Outputs are checked, not trusted: whatever happened to site/ since the last build,
+        the next one puts back exactly what a clean build makes."""
+        site = self.project / "site"
+        files = sorted(path.relative_to(site).as_posix() for path in site.rglob("*")
+                       if path.is_file() and not path.relative_to(site).as_posix().startswith("pagefind/"))
+        if damage == "empty the folder":
+            for child in site.iterdir():
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        elif damage == "delete from a search bundle":
+            fragments = sorted(site.glob("pagefind/*/fragment/*"))
+            if fragments:
+                data.draw(st.sampled_from(fragments), label="fragment").unlink()
+        else:
+            target = site / data.draw(st.sampled_from(files), label="output")
+            if damage == "delete":
+                target.unlink()
+            elif damage == "edit":
+                target.write_bytes(target.read_bytes()[:-1] + b"!")
+            else:
+                os.utime(target, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
         self.build_and_compare()
 
     @rule()
