@@ -164,7 +164,8 @@ def assess(config: SiteConfig, options: BuildOptions, output: Path, state: Build
         complete=state.meta(COMPLETE) == "1")
     if not full:
         fresh.output_stats = state.snapshot(OUTPUT_STATS)
-        fresh.outputs = check_outputs(output, fresh.output_stats, state.output_digest)
+        if options.check_outputs:
+            fresh.outputs = check_outputs(output, fresh.output_stats, state.output_digest)
     return fresh
 
 

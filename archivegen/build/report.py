@@ -25,6 +25,7 @@ class BuildOptions:
     full: bool = False  # ignore the build state: render everything
     search: bool = True  # False: leave stale search bundles for the next build (live preview)
     before_commit: Callable[[], None] | None = None  # called just before the output changes
+    check_outputs: bool = True  # False: trust that the output is as the last build left it
 
     @property
     def worker_count(self) -> int:

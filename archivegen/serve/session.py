@@ -231,8 +231,9 @@ class PreviewSession:
             self.echo(f"Serving {self.server.url} (base_url changed)")
 
     def _options(self, search: bool) -> BuildOptions:
+        # The preview owns its output while it runs: the first build checks it, later ones trust it.
         return BuildOptions(config_path=self.options.config_path, output_dir=self.output,
-                            before_commit=self.gate.close,
+                            before_commit=self.gate.close, check_outputs=self.builds == 0,
                             drafts=self.options.drafts, workers=self.options.workers, search=search)
 
     def _summary(self, report: BuildReport, seconds: float, reason: str, first: bool) -> str:
