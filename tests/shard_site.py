@@ -55,7 +55,7 @@ def record(article: Mapping) -> bytes:
     """The article's search record, exactly as the build writes it (``search/records.py``)."""
     date = article_date(article)
     tags = tuple(article.get("tags", ()))
-    site = Site(entries=(), tags={name: Tag(name, name, ()) for name in tags}, archives={}, months={},
+    site = Site(entries=(), tags={name: Tag(name, name, (), 0) for name in tags}, archives={}, months={},
                 pages=())
     entry = Entry(0, Article(key=article["path"], title=article["title"], date=date, slug="x",
                              body="", body_line=1, tags=tags), article["path"], tags,

@@ -81,7 +81,7 @@ class PageKeys:
         self.lastmod_times = [moment.timestamp() for moment in lastmods]
         self.lastmods = [moment.isoformat() for moment in lastmods]
         self.tag_list = list(site.tags.values())
-        self.years = {year: _digest([str(year), str(len(archive.entries)),
+        self.years = {year: _digest([str(year), str(archive.count),
                                      *(f"{m}:{n}" for m, n in archive.months)])
                       for year, archive in site.archives.items()}
         self.all_years = _digest(self.years.values())
@@ -93,7 +93,7 @@ class PageKeys:
                  self.templates.of(templates)]
         if counts:
             tags = self.site.tags
-            parts += (f"{slug}#{len(tags[slug].entries) if slug in tags else -1}"
+            parts += (f"{slug}#{tags[slug].count if slug in tags else -1}"
                       for slug in counts.split("\n"))
         parts += self._shown(page)
         return _digest(parts)
@@ -108,7 +108,7 @@ class PageKeys:
             return [entries[index], previous, following]
         if kind == "tag_index":
             total = str(len(self.tag_list))
-            return [total, *(f"{t.slug}:{t.name}:{len(t.entries)}"
+            return [total, *(f"{t.slug}:{t.name}:{t.count}"
                              for t in (self.tag_list[i] for i in page.entries))]
         if kind in ("archives", "search"):
             return [self.all_years]

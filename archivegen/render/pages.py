@@ -66,7 +66,7 @@ class PageRenderer:
     def _setup(self) -> None:
         site, config = self.site, self.config
         self._views: dict[int, ArticleView] = {}
-        self._tag_links = {slug: TagLink(tag.name, slug, self.links.url(tag.path), len(tag.entries))
+        self._tag_links = {slug: TagLink(tag.name, slug, self.links.url(tag.path), tag.count)
                            for slug, tag in site.tags.items()}
         self.env = make_environment(
             config.templates_dir,
@@ -211,7 +211,7 @@ class PageRenderer:
 
     def _year_links(self) -> list[YearLink]:
         return [
-            YearLink(year=year, count=len(archive.entries), url=self.links.url(f"/{year}/"),
+            YearLink(year=year, count=archive.count, url=self.links.url(f"/{year}/"),
                      months=tuple(MonthLink(year, m, month_name(m), n,
                                             self.links.url(f"/{year}/{m:02d}/"))
                                   for m, n in archive.months))

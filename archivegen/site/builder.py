@@ -49,16 +49,17 @@ def build_site(config: SiteConfig, articles: list[Article], include_drafts: bool
             tag_members[slug].append(entry.index)
         month_members[(entry.article.date.year, entry.article.date.month)].append(entry.index)
     tags = {
-        slug: Tag(slug=slug, name=tag_names[slug], entries=tuple(tag_members[slug]))
+        slug: Tag(slug=slug, name=tag_names[slug], entries=tuple(tag_members[slug]),
+                  count=len(tag_members[slug]))
         for slug in sorted(tag_members, key=lambda s: (tag_names[s].casefold(), s))
     }
     months = {key: tuple(month_members[key]) for key in sorted(month_members, reverse=True)}
     archives: dict[int, Archive] = {}
     for year in sorted({year for year, _ in months}, reverse=True):
         year_months = [(m, len(ids)) for (y, m), ids in months.items() if y == year]
-        archives[year] = Archive(
-            year=year, months=tuple(year_months),
-            entries=tuple(i for (y, _), ids in months.items() if y == year for i in ids))
+        year_entries = tuple(i for (y, _), ids in months.items() if y == year for i in ids)
+        archives[year] = Archive(year=year, months=tuple(year_months), entries=year_entries,
+                                 count=len(year_entries))
 
     pages = _plan_pages(config, entries, tags, archives, months, sitemap_max_urls)
     _check_collisions(config, entries, pages)

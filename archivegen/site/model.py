@@ -39,7 +39,8 @@ class Entry:
 class Tag:
     slug: str
     name: str
-    entries: tuple[int, ...]  # indexes into Site.entries, newest first
+    entries: tuple[int, ...]  # indexes into Site.entries, newest first (those a partial model holds)
+    count: int  # articles carrying the tag in the whole site
 
     @property
     def path(self) -> str:
@@ -90,7 +91,8 @@ class Page:
 class Archive:
     year: int
     months: tuple[tuple[int, int], ...]  # (month, article count), newest first
-    entries: tuple[int, ...]
+    entries: tuple[int, ...]  # (those a partial model holds)
+    count: int  # articles of the year in the whole site
 
 
 @dataclass(frozen=True)
