@@ -86,7 +86,8 @@ class _Build:
         from archivegen.render.markdown_cache import HtmlSource
         from archivegen.render.pages import PageRenderer
         from archivegen.render.stage import DaskCluster, render_pages
-        from archivegen.search.indexer import SearchIndexer, StoredIndex
+        from archivegen.search.indexer import IndexKeys, SearchIndexer, SiteRecords, StoredIndex
+        from archivegen.search.manifest import ManifestCounts
         from archivegen.site import build_site
         from archivegen.site.builder import content_prefix
         from archivegen.site.moves import find_moves, move_warnings, published_urls
@@ -104,7 +105,10 @@ class _Build:
             keys = PageKeys(config, site, TemplateDigests(config.templates_dir))
             recorded = {} if full else self.state.outputs()
             planned = plan(site, keys, recorded, config.static_dir, damaged)
-            indexer = SearchIndexer(config, site, keys.entries, self.state_dir, config.search)
+            index_keys = IndexKeys(config, self.state_dir)
+            index_entries = [index_keys.entry(e, keys.entries[e.index]) for e in site.entries]
+            indexer = SearchIndexer(config, index_entries, ManifestCounts.of(site), self.state_dir,
+                                    config.search)
             stored = StoredIndex.from_rows(self.state.search_bundles())
             # A build without search (the live preview's) leaves the index for the next build,
             # unless the index's own outputs were damaged; a full build replaces the whole output.
@@ -133,8 +137,8 @@ class _Build:
                 searched, placed = None, PlacedSearch()
                 if search:
                     on_done = steps.counter(len(site.entries), "articles")
-                    searched = indexer.update(stored, bodies, self.workers, remote(cluster), on_done,
-                                              report.search)
+                    searched = indexer.update(stored, SiteRecords(config, site, bodies), self.workers,
+                                              remote(cluster), on_done, report.search)
                     placed = place_search(searched, recorded, commit.root, commit.flat, damaged)
             written = [site.pages[r.index].output for r in results if r.written]
             statics = [f"static/{rel}" for rel in planned.statics]

@@ -24,11 +24,12 @@ import os
 import shutil
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote
 
 from archivegen import __version__, interrupt
@@ -38,10 +39,10 @@ from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
 from archivegen.render.markdown_cache import HtmlSource
 from archivegen.search import pagefind
 from archivegen.search.layout import Bundle, IndexEntry, LayoutPlan, Member, bundle_name, cut, plan_layout
-from archivegen.search.manifest import manifest_bytes
+from archivegen.search.manifest import ManifestCounts, manifest_bytes
 from archivegen.search.records import RECORD_SETTINGS, search_record
 from archivegen.search.report import SearchReport
-from archivegen.site.model import Site
+from archivegen.site.model import Entry, Site
 from archivegen.site.paths import output_file
 
 BUNDLE_DIR = "pagefind"  # site folder holding the bundles and the manifest
@@ -94,22 +95,57 @@ class SearchIndex:
     manifest: bytes
 
 
-class SearchIndexer:
-    """Plans and builds the index of one site model against the stored one."""
+class RecordSource(Protocol):
+    """Where the indexer gets what it indexes: the search record and the date of the article
+    published at a site path (the whole model in a full build, the build state in a patch)."""
 
-    def __init__(self, config: SiteConfig, site: Site, entry_digests: Sequence[str], state_dir: Path,
-                 limits: SearchConfig):
-        self.config, self.site, self.limits = config, site, limits
+    def record(self, path: str) -> bytes: ...
+
+    def date(self, path: str) -> str: ...
+
+
+class SiteRecords:
+    """Records made from a whole site model."""
+
+    def __init__(self, config: SiteConfig, site: Site, bodies: HtmlSource) -> None:
+        self.config, self.site, self.bodies = config, site, bodies
+        self._entry = {e.path: e for e in site.entries}
+
+    def record(self, path: str) -> bytes:
+        entry = self._entry[path]
+        return search_record(self.site, entry, self.config.language, self.bodies.html(entry.article))
+
+    def date(self, path: str) -> str:
+        return self._entry[path].article.date.isoformat()
+
+
+class IndexKeys:
+    """An article's place in the index and the digest of what its record is made from.
+
+    The digest covers the page-key digest of the article (file hash, URL, summary, tag names)
+    and its day in the site's zone: the page key does not cover the day, as a zone change that
+    keeps an article's URL may still move it. Plus Pagefind's version and our settings.
+    """
+
+    def __init__(self, config: SiteConfig, state_dir: Path) -> None:
+        self.common = _digest([_cached_version(state_dir / "search"), INDEX_SETTINGS, RECORD_SETTINGS,
+                               MARKDOWN_SETTINGS_ID, __version__, config.base_url, config.language])
+
+    def entry(self, site_entry: Entry, entry_digest: str) -> IndexEntry:
+        day = _day(site_entry.article.date)
+        path = site_entry.path
+        return IndexEntry(key=f"{sort_instant(site_entry.article.date)}\x1f{path}", path=path,
+                          digest=_digest([self.common, path, entry_digest, day]), day=day)
+
+
+class SearchIndexer:
+    """Plans and builds the index of a site's articles against the stored one."""
+
+    def __init__(self, config: SiteConfig, entries: Iterable[IndexEntry], counts: ManifestCounts,
+                 state_dir: Path, limits: SearchConfig):
+        self.config, self.counts, self.limits = config, counts, limits
         self.cache = state_dir / "search"
-        common = _digest([_cached_version(self.cache), INDEX_SETTINGS, RECORD_SETTINGS,
-                          MARKDOWN_SETTINGS_ID, __version__, config.base_url, config.language])
-        # The day (in the site's zone) is in the record as its date and year; the page key does
-        # not cover it, as a zone change that keeps an article's URL may still move its day.
-        self.entries = sorted((IndexEntry(
-            key=f"{sort_instant(e.article.date)}\x1f{e.path}", path=e.path,
-            digest=_digest([common, e.path, entry_digests[e.index], day]), day=day)
-            for e in site.entries for day in [_day(e.article.date)]), key=lambda e: e.key)
-        self._site_entry = {e.path: e for e in site.entries}
+        self.entries = sorted(entries, key=lambda e: e.key)
 
     # -- planning -----------------------------------------------------------------------------
 
@@ -123,12 +159,12 @@ class SearchIndexer:
 
     # -- building -----------------------------------------------------------------------------
 
-    def update(self, stored: StoredIndex, bodies: HtmlSource, workers: int = 1,
+    def update(self, stored: StoredIndex, source: RecordSource, workers: int = 1,
                remote: RemoteIndexer | None = None, on_done: Progress | None = None,
                report: SearchReport | None = None) -> SearchIndex:
         """Plan, index what the plan needs, and check that superseded ids are unambiguous."""
         report = report if report is not None else SearchReport()
-        self.bodies = bodies
+        self.source = source
         force = {shard.name for shard in stored.shards if not self.is_kept(shard.name)}
         builder = _Builder(self, workers, remote, on_done, report)
         try:
@@ -171,7 +207,7 @@ class SearchIndexer:
         folders = {bundle.name: self._folder(bundle.name) / "bundle" for bundle in done.bundles()
                    if not bundle.empty}
         superseded = sorted(pid for ids in plan.superseded.values() for pid in ids)
-        return SearchIndex(done, folders, manifest_bytes(self.site, done, superseded))
+        return SearchIndex(done, folders, manifest_bytes(done, superseded, self.counts, self.source.date))
 
     def _ambiguous(self, plan: LayoutPlan, built: StoredIndex) -> set[str]:
         """Shards holding a superseded id that is also the id of a live record somewhere."""
@@ -182,9 +218,7 @@ class SearchIndexer:
         return {name for name, ids in plan.superseded.items() if live.intersection(ids)}
 
     def _record(self, entry: IndexEntry) -> bytes:
-        site_entry = self._site_entry[entry.path]
-        return search_record(self.site, site_entry, self.config.language,
-                             self.bodies.html(site_entry.article))
+        return self.source.record(entry.path)
 
     # -- the kept bundles ---------------------------------------------------------------------
 

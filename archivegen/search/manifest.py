@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archivegen.site.model import Site
@@ -23,8 +25,24 @@ MANIFEST_NAME = "index.json"
 MANIFEST_FORMAT = 1
 
 
-def manifest_bytes(site: Site, index: StoredIndex, superseded: list[str]) -> bytes:
-    entry_by_path = {e.path: e for e in site.entries}
+@dataclass(frozen=True)
+class ManifestCounts:
+    """The live articles per year, and per tag and year, for the search page's menus."""
+
+    years: dict[str, int]
+    tags: dict[str, dict[str, int]]
+
+    @classmethod
+    def of(cls, site: Site) -> ManifestCounts:
+        year_of = [str(e.article.date.year) for e in site.entries]
+        return cls(dict(sorted(Counter(year_of).items())),
+                   {tag.name: dict(sorted(Counter(map(year_of.__getitem__, tag.entries)).items()))
+                    for tag in site.tags.values()})
+
+
+def manifest_bytes(index: StoredIndex, superseded: list[str], counts: ManifestCounts,
+                   date_of: Callable[[str], str]) -> bytes:
+    """The manifest of ``index``; ``date_of(path)`` is the date of the article at a site path."""
     shards = []
     for shard in index.shards:
         if shard.empty:
@@ -35,12 +53,7 @@ def manifest_bytes(site: Site, index: StoredIndex, superseded: list[str]) -> byt
     delta = None
     if index.delta is not None and not index.delta.empty:
         delta = {"path": f"{index.delta.name}/", "articles": len(index.delta.members),
-                 "dates": {m.pid: entry_by_path[path].article.date.isoformat()
-                           for path, m in sorted(index.delta.members.items()) if m.pid}}
-    year_of = [str(e.article.date.year) for e in site.entries]
-    years = Counter(year_of)
-    tags = {tag.name: dict(sorted(Counter(map(year_of.__getitem__, tag.entries)).items()))
-            for tag in site.tags.values()}
+                 "dates": {m.pid: date_of(path) for path, m in sorted(index.delta.members.items()) if m.pid}}
     document = {"format": MANIFEST_FORMAT, "shards": shards, "delta": delta, "superseded": superseded,
-                "years": dict(sorted(years.items())), "tags": tags}
+                "years": counts.years, "tags": counts.tags}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")

@@ -10,6 +10,10 @@ Three kinds of memory live here, each a table:
   dependencies recorded while it was rendered, and the hash of the bytes written. A rebuild
   renders only outputs whose key changed and writes only those whose bytes changed.
 
+The site model is stored too (``model_members``, ``model_counts``, ``model_tags``, see
+``site/stored.py``): every listing's articles in order, so that a build patching the model for an
+edited article finds its rank, its page and its neighbours by indexed look-ups.
+
 Plus ``snapshots`` (whole mappings a build with nothing to do must read at once, stored as one
 ``marshal``-ed value because one row per item costs ten times as much to load: the stat
 signatures of the outputs and of the config, template and static files, see
@@ -37,7 +41,7 @@ from typing import Any
 
 from archivegen.errors import Problem, StateError
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 STATE_FILE = "state.sqlite"
 
 _SCHEMA = """
@@ -53,6 +57,13 @@ CREATE TABLE IF NOT EXISTS urls (source TEXT PRIMARY KEY, path TEXT, content_has
 CREATE TABLE IF NOT EXISTS search_bundles (
     name TEXT PRIMARY KEY, position INTEGER, low TEXT, members BLOB);
 CREATE TABLE IF NOT EXISTS snapshots (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS urls_by_path ON urls (path);
+CREATE TABLE IF NOT EXISTS model_members (
+    listing TEXT NOT NULL, ts INTEGER NOT NULL, key TEXT NOT NULL,
+    PRIMARY KEY (listing, ts, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS model_members_by_key ON model_members (key);
+CREATE TABLE IF NOT EXISTS model_counts (listing TEXT PRIMARY KEY, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS model_tags (slug TEXT PRIMARY KEY, name TEXT NOT NULL);
 """
 
 
@@ -207,6 +218,59 @@ class BuildState:
     def output_digest(self, path: str) -> str | None:
         """The hash of the bytes recorded for one output."""
         row = self._db.execute("SELECT digest FROM outputs WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    # -- the stored site model ----------------------------------------------------------------
+
+    def replace_model(self, members: Iterable[tuple[str, int, str]], counts: Iterable[tuple[str, int]],
+                      tags: Iterable[tuple[str, str]]) -> None:
+        """Store the whole model: (listing, order, content key) rows, listing sizes, tag names."""
+        for table in ("model_members", "model_counts", "model_tags"):
+            self._db.execute(f"DELETE FROM {table}")
+        self.patch_model((), members, counts, tags)
+
+    def patch_model(self, keys: Iterable[str], members: Iterable[tuple[str, int, str]],
+                    counts: Iterable[tuple[str, int]], tags: Iterable[tuple[str, str]]) -> None:
+        """Replace the rows of the articles ``keys`` by ``members``; counts and tags whole."""
+        self._db.executemany("DELETE FROM model_members WHERE key = ?", ((k,) for k in keys))
+        self._db.executemany("INSERT OR REPLACE INTO model_members VALUES (?, ?, ?)", members)
+        self._db.execute("DELETE FROM model_counts")
+        self._db.executemany("INSERT INTO model_counts VALUES (?, ?)", counts)
+        self._db.execute("DELETE FROM model_tags")
+        self._db.executemany("INSERT INTO model_tags VALUES (?, ?)", tags)
+
+    def model_rank(self, listing: str, order: int, key: str) -> int:
+        """How many articles come before (order, key) in ``listing``."""
+        return self._db.execute(
+            "SELECT COUNT(*) FROM model_members WHERE listing = ? AND (ts, key) < (?, ?)",
+            (listing, order, key)).fetchone()[0]
+
+    def model_slice(self, listing: str, start: int, count: int) -> list[str]:
+        """Content keys of ``listing`` from position ``start`` on (at most ``count``)."""
+        return [key for key, in self._db.execute(
+            "SELECT key FROM model_members WHERE listing = ? ORDER BY ts, key LIMIT ? OFFSET ?",
+            (listing, count, start))]
+
+    def model_around(self, listing: str, order: int, key: str) -> tuple[str | None, str | None]:
+        """The content keys just before and just after (order, key) in ``listing``."""
+        before = self._db.execute(
+            "SELECT key FROM model_members WHERE listing = ? AND (ts, key) < (?, ?) "
+            "ORDER BY ts DESC, key DESC LIMIT 1", (listing, order, key)).fetchone()
+        after = self._db.execute(
+            "SELECT key FROM model_members WHERE listing = ? AND (ts, key) > (?, ?) "
+            "ORDER BY ts, key LIMIT 1", (listing, order, key)).fetchone()
+        return (before[0] if before else None, after[0] if after else None)
+
+    def model_counts(self) -> dict[str, int]:
+        return dict(self._db.execute("SELECT listing, count FROM model_counts"))
+
+    def model_tags(self) -> dict[str, str]:
+        """Tag slug -> display name, in no particular order."""
+        return dict(self._db.execute("SELECT slug, name FROM model_tags"))
+
+    def source_at(self, path: str) -> str | None:
+        """The content key of the article published at site path ``path``."""
+        row = self._db.execute("SELECT source FROM urls WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None
 
     # -- snapshots ----------------------------------------------------------------------------
