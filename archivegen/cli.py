@@ -304,7 +304,7 @@ def deploy() -> None:
 
 def _deploy_options(force_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The options both deploy targets share."""
-    return lambda command: functools.reduce(lambda cmd, option: option(cmd), reversed([
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option("--max-deletes", type=click.IntRange(min=0), default=None, metavar="N",
                      help="Refuse a deploy that deletes more than N files "
                           "(default: deploy.max_deletes, 256)."),
@@ -313,7 +313,8 @@ def _deploy_options(force_help: str) -> Callable[[Callable[..., Any]], Callable[
                      help="List what would be added, changed and deleted; change nothing."),
         config_option(),
         click.option("--debug", is_flag=True, help="Show tracebacks for errors."),
-    ]), command)
+    ]
+    return lambda command: functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
 
 
 @deploy.command("gh-pages")

@@ -14,11 +14,14 @@ safe (C, when available) parser and build plain Python values ourselves:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # CSafeLoader has SafeLoader's interface: mypy checks _Loader as a SafeLoader
+    _BaseLoader = yaml.SafeLoader
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _ALLOWED_TAGS = {
@@ -32,7 +35,7 @@ _ALLOWED_TAGS = {
 }
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """The safe loader without implicit timestamps (dates are parsed by us, strictly)."""
 
 
@@ -121,7 +124,7 @@ def _first_alias(text: str) -> tuple[int, int]:
     try:
         while loader.check_event():
             event = loader.get_event()
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark:  # the parser always sets it
                 return event.start_mark.line + 1, event.start_mark.column + 1
     finally:
         loader.dispose()

@@ -560,7 +560,9 @@ def test_a_time_zone_change_redates_unchanged_articles(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("include", ['{% include "probe.html" ignore missing %}',
-                                     '{% include ["probe.html", "empty.html"] %}'])
+                                     '{% include ["probe.html", "empty.html"] %}',
+                                     # an iterator, not a list: Jinja reads it once, the recorder too
+                                     '{% include ["empty.html", "probe.html"]|reverse %}'])
 def test_creating_a_template_a_page_tried_to_load_rerenders_it(tmp_path: Path, include: str) -> None:
     project = small_project(tmp_path / "project", {
         "1.md": "---\ntitle: One\ndate: 2019-01-07T15:00:00Z\n---\n\nBody.\n"})

@@ -12,7 +12,7 @@ from types import TracebackType
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from archivegen.importing import writer
 from archivegen.importing.run import Event, ImportSummary
@@ -31,7 +31,7 @@ class ImportReporter:
         self.verbose, self.dry_run = verbose, dry_run
         self.console = Console(stderr=True)
         self._progress: Progress | None = None
-        self._task: int | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> ImportReporter:
         if self.console.is_terminal:

@@ -24,6 +24,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from archivegen.content.frontmatter import FrontMatterError, split_front_matter
 from archivegen.content.slugs import MAX_SLUG_BYTES, make_slug, short_hash
@@ -151,15 +152,14 @@ def candidate_slugs(document: Document) -> list[str]:
             make_slug(document.title, FILE_SLUG_BYTES - len(digest)) + digest]
 
 
-def _front_matter(text: str) -> dict[object, object]:
+def _front_matter(text: str) -> dict[str, Any]:
     try:
-        meta = split_front_matter(text).meta
+        return split_front_matter(text).meta  # always a mapping: anything else is a FrontMatterError
     except FrontMatterError:
         return {}
-    return meta if isinstance(meta, dict) else {}
 
 
-def _same_article(meta: dict[object, object], document: Document) -> bool:
+def _same_article(meta: dict[str, Any], document: Document) -> bool:
     """The same words, or the same headline from the same source: a re-extraction or a
     correction of one story, which ``--update`` may rewrite. Another headline with other words
     from the same source is another article."""
@@ -167,5 +167,5 @@ def _same_article(meta: dict[object, object], document: Document) -> bool:
         _same_source(meta, document) and meta.get("title") == document.title)
 
 
-def _same_source(meta: dict[object, object], document: Document) -> bool:
+def _same_source(meta: dict[str, Any], document: Document) -> bool:
     return bool(document.source) and meta.get("source") == document.source

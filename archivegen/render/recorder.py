@@ -10,7 +10,7 @@ that renders it, and stored with the page's output record.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -68,8 +68,10 @@ class RecordingEnvironment(jinja2.Environment):
         template_loaded(template.name)
         return template
 
-    def select_template(self, names: Sequence[str | jinja2.Template], parent: str | None = None,
+    def select_template(self, names: Iterable[str | jinja2.Template], parent: str | None = None,
                         globals: Any = None) -> jinja2.Template:
+        if not isinstance(names, (Sequence, jinja2.Undefined)):
+            names = list(names)  # an iterator ("[...]|reverse"): Jinja reads it once, we read it again
         try:
             template = super().select_template(names, parent, globals)
         except jinja2.TemplatesNotFound:

@@ -143,8 +143,8 @@ class PreviewServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else host
+        host, port = str(self.server_address[0]), self.server_address[1]  # AF_INET(6): host is a str
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}{self.base_path}"
 
     def shutdown(self) -> None:

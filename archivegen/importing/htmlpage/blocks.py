@@ -131,6 +131,11 @@ def _tag(element: _Element) -> str:
     return element.tag if isinstance(element.tag, str) else ""
 
 
+def _string(element: _Element) -> str:
+    """All the text inside the element (XPath's string value: always a str, whatever the stubs say)."""
+    return str(element.xpath("string()"))
+
+
 class BodyWriter:
     """Walks trafilatura's XML body and builds blocks; one instance per page."""
 
@@ -168,7 +173,7 @@ class BodyWriter:
             if tag in ("del", "s", "strike"):
                 kind = "s"
             if rend == "#t" and not in_cell:  # GFM splits cells on "|" even inside code spans
-                out.code(element.xpath("string()"))
+                out.code(_string(element))
                 return
             if kind and not out.emphasis:
                 opener, closer = {"b": (md.BOLD_OPEN, md.BOLD_CLOSE), "i": (md.ITALIC_OPEN, md.ITALIC_CLOSE),
@@ -197,9 +202,9 @@ class BodyWriter:
             return
         if tag == "code":
             if in_cell:
-                out.add(element.xpath("string()"))
+                out.add(_string(element))
             else:
-                out.code(element.xpath("string()"))
+                out.code(_string(element))
             return
         if tag in _BLOCK_TAGS:  # a block inside inline content: keep its words apart
             out.space()
@@ -250,9 +255,10 @@ class BodyWriter:
     @staticmethod
     def _is_code_block(element: _Element) -> bool:
         """Code on several lines or standing on its own is a block; code inside a sentence is inline."""
-        text = element.xpath("string()")
-        return "\n" in text.strip() or element.find(".//lb") is not None or element.getparent() is None \
-            or _tag(element.getparent()) in ("body", "div", "quote", "item", "section", "article")
+        text = _string(element)
+        parent = element.getparent()
+        return "\n" in text.strip() or element.find(".//lb") is not None or parent is None \
+            or _tag(parent) in ("body", "div", "quote", "item", "section", "article")
 
     def code(self, element: _Element, blocks: list[Block]) -> None:
         """A code block: the text as it stands, line breaks (<lb>) as newlines, no escaping."""

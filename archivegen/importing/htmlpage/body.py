@@ -121,10 +121,6 @@ def navigation_only(tree: HtmlElement, text: str) -> bool:
 _NAVIGATION_SHARE = 0.8  # real articles in the corpora stay below 0.75
 
 
-_EXTRACTION = {"include_comments": False, "include_tables": True, "include_formatting": True,
-               "include_links": True, "include_images": False, "output_format": "xml"}
-
-
 def body_from_tree(tree: HtmlElement, url: str | None, titles: Iterable[str] = (),
                    descriptions: Iterable[str] = ()) -> tuple[str, str]:
     """(Markdown, plain text) of the article body of a parsed page; ("", "") when there is none.
@@ -133,7 +129,9 @@ def body_from_tree(tree: HtmlElement, url: str | None, titles: Iterable[str] = (
     ``descriptions`` its meta descriptions (the test for a missing lead paragraph).
     """
     resolve_links(tree, url)
-    document = trafilatura.bare_extraction(tree, url=url, **_EXTRACTION)
+    document = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, include_tables=True, include_formatting=True,
+        include_links=True, include_images=False, output_format="xml")
     body = getattr(document, "body", None)
     if body is None:
         return "", ""

@@ -78,9 +78,9 @@ def decode_html(raw: bytes) -> str:
     (cp1251 text declared iso-8859-1, KOI8-R declared windows-1251). Whatever wins, control
     characters are removed, so nothing downstream ever sees NULs or C1 controls.
     """
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if raw.startswith(bom):
-            return strip_controls(raw[len(bom):].decode(codec, errors="replace"))
+            return strip_controls(raw[len(bom):].decode(bom_codec, errors="replace"))
     try:
         return strip_controls(raw.decode("utf-8"))
     except UnicodeDecodeError:

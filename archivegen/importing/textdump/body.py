@@ -17,7 +17,7 @@ _GOOD_CAP, _NEAR_SHARE, _SHORT_COST, _BAD_COST = 60, 0.2, 3.0, 4.0
 
 def _weights(lines: list[Line]) -> list[float]:
     """Per line, how much it speaks for being inside the article: prose by its length, junk against."""
-    out = []
+    out: list[float] = []
     for line in lines:
         if line.cls == GOOD:
             out.append(min(line.words, _GOOD_CAP))

@@ -127,7 +127,7 @@ def dateline(line: str, month_first: bool) -> datetime | None:
     for pattern in _DATE_PATTERNS:
         match = pattern.search(line)
         found = _date_from(match, month_first) if match else None
-        if found is None:
+        if match is None or found is None:
             continue
         if found.hour == found.minute == 0 and (before := _TIME_BEFORE.search(line, 0, match.start())):
             # "11:15, 5 March 2020" or "10:48, Tue, Nov 19, 2019": the time stands before the date.
