@@ -102,10 +102,10 @@ class PageKeys:
         """Digests of what the page shows, by page family."""
         kind, entries = page.kind, self.entries
         if kind == "article":
-            index = page.entries[0]
-            previous = entries[index + 1] if index + 1 < len(entries) else ""
-            following = entries[index - 1] if index > 0 else ""
-            return [entries[index], previous, following]
+            entry = self.site.entries[page.entries[0]]
+            previous, following = self.site.previous_entry(entry), self.site.next_entry(entry)
+            return [entries[entry.index], entries[previous.index] if previous else "",
+                    entries[following.index] if following else ""]
         if kind == "tag_index":
             total = str(len(self.tag_list))
             return [total, *(f"{t.slug}:{t.name}:{t.count}"

@@ -7,6 +7,7 @@ shows by article index, which is also what the incremental build records as its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -103,11 +104,21 @@ class Site:
     months: dict[tuple[int, int], tuple[int, ...]]
     pages: tuple[Page, ...]
     drafts_included: bool = False
+    # A partial model (``build/patch.py``) holds only some entries, so an entry's neighbours in
+    # the site need not be next to it: index -> (older, newer) for its article pages.
+    neighbours: Mapping[int, tuple[int | None, int | None]] | None = None
 
     def previous_entry(self, entry: Entry) -> Entry | None:
         """The next older article (entries are newest first)."""
+        if self.neighbours is not None:
+            older = self.neighbours[entry.index][0]
+            return None if older is None else self.entries[older]
         index = entry.index + 1
         return self.entries[index] if index < len(self.entries) else None
 
     def next_entry(self, entry: Entry) -> Entry | None:
+        """The next newer article."""
+        if self.neighbours is not None:
+            newer = self.neighbours[entry.index][1]
+            return None if newer is None else self.entries[newer]
         return self.entries[entry.index - 1] if entry.index > 0 else None

@@ -215,6 +215,19 @@ class BuildState:
     def clear_outputs(self) -> None:
         self._db.execute("DELETE FROM outputs")
 
+    def outputs_at(self, paths: Iterable[str], prefixes: Sequence[str] = ()) -> dict[str, OutputRow]:
+        """The rows of the given outputs, and of every output under each of ``prefixes``."""
+        found = {}
+        for path in paths:
+            row = self._db.execute("SELECT * FROM outputs WHERE path = ?", (path,)).fetchone()
+            if row is not None:
+                found[row[0]] = OutputRow(*row)
+        for prefix in prefixes:
+            for row in self._db.execute("SELECT * FROM outputs WHERE path >= ? AND path < ?",
+                                        (prefix, prefix + "\U0010ffff")):
+                found[row[0]] = OutputRow(*row)
+        return found
+
     def output_digest(self, path: str) -> str | None:
         """The hash of the bytes recorded for one output."""
         row = self._db.execute("SELECT digest FROM outputs WHERE path = ?", (path,)).fetchone()
@@ -260,6 +273,12 @@ class BuildState:
             "SELECT key FROM model_members WHERE listing = ? AND (ts, key) > (?, ?) "
             "ORDER BY ts, key LIMIT 1", (listing, order, key)).fetchone()
         return (before[0] if before else None, after[0] if after else None)
+
+    def model_order(self, key: str) -> int | None:
+        """The order of the article ``key`` in the model (None when it is not in it)."""
+        row = self._db.execute("SELECT ts FROM model_members WHERE key = ? AND listing = 'home'",
+                               (key,)).fetchone()
+        return row[0] if row else None
 
     def model_counts(self) -> dict[str, int]:
         return dict(self._db.execute("SELECT listing, count FROM model_counts"))
