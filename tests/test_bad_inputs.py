@@ -1015,8 +1015,8 @@ def test_B3_write_fails_mid_build(project: Project, where: str) -> None:
 # -- B7: site_config.yaml validation ------------------------------------------------------------
 
 KNOWN_SETTINGS = ("title, base_url, description, language, timezone, author, content_dir, "
-                  "templates_dir, static_dir, output_dir, per_page, feed_items, permalinks, tags, deploy, "
-                  "import")
+                  "templates_dir, static_dir, output_dir, per_page, pagination, feed_items, permalinks, "
+                  "tags, deploy, import")
 
 
 def test_B7_every_config_problem_in_one_run(project: Project, tmp_path: Path) -> None:

@@ -44,6 +44,8 @@ OPTIONS: dict[str, Option] = {
     "static_dir": Option(values.relative_dir, Path("static"), "Static file overrides."),
     "output_dir": Option(values.relative_dir, Path("site"), "Where the site is written."),
     "per_page": Option(values.positive_int, 20, "Articles per listing page."),
+    "pagination": Option(values.pagination, "newest-first",
+                         "Listing page numbers: newest-first, or stable (counted from the oldest)."),
     "feed_items": Option(values.positive_int, 50, "Entries per feed."),
     "permalinks": Option(values.permalink, "/{year}/{month:02}/{slug}/", "Article URL pattern."),
     "tags": Option(lambda value: value, {}, "Tag rules used by import (see TagRule)."),

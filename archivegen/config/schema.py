@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+Pagination = Literal["newest-first", "stable"]  # how listing pages are numbered (site/builder.py)
+PAGINATIONS: tuple[Pagination, ...] = ("newest-first", "stable")
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class SiteConfig:
     static_dir: Path = Path("static")
     output_dir: Path = Path("site")
     per_page: int = 20
+    pagination: Pagination = "newest-first"
     feed_items: int = 50
     permalinks: str = "/{year}/{month:02}/{slug}/"
     tags: tuple[TagRule, ...] = field(default_factory=tuple)

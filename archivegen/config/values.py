@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from archivegen.config.schema import IMPORT_FIELDS
+from archivegen.config.schema import IMPORT_FIELDS, PAGINATIONS
 from archivegen.errors import suggestion
 from archivegen.textclean import strip_controls
 
@@ -50,6 +50,16 @@ def positive_int(value: Any) -> int:
     if value < 1 or value > 1_000_000:
         raise Invalid(f"must be between 1 and 1000000, got {value}")
     return value
+
+
+def pagination(value: Any) -> str:
+    """How listing pages are numbered (``site/builder.py`` explains both)."""
+    name = string_value(value)
+    if name not in PAGINATIONS:
+        hint = suggestion(name, PAGINATIONS)
+        raise Invalid(f"expected newest-first or stable, got {name[:40]}"
+                      + (f" (did you mean {hint}?)" if hint else ""))
+    return name
 
 
 def base_url(value: Any) -> str:

@@ -3,13 +3,15 @@
 A rebuild renders a page only when its key differs from the one recorded when it was last
 written. The key covers, for every page: archivegen's version, the Markdown settings, the
 config values templates can see, the text of every template the page loaded last time, the
-counts of the tags its templates read last time (both recorded while rendering, see
-``recorder.py``), its place in the site (path, pager), and what it shows:
+counts its templates read last time (tags' article counts, the listing's page and article
+counts; both recorded while rendering, see ``recorder.py``), its place in the site (path, its
+pager's number and neighbours), and what it shows:
 
 * an article page: its article and both neighbours (the previous/next links);
 * a listing or feed: each article it lists;
 * the tag index: the tags on it, with their counts;
-* the archive index and search page: every year and month with its count; a year page: its year;
+* the archive index and search page: every year and month with its count; a year page: its
+  year's months (their counts only when read);
 * a sitemap: each listed page's path and last modification;
 * a redirect page (an alias) or the ``_redirects`` file: each article it points to (the file's
   bytes, hence its aliases, are in the article's digest).
@@ -30,6 +32,7 @@ from archivegen import __version__
 from archivegen.config.schema import SiteConfig
 from archivegen.output.digests import file_digest
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
+from archivegen.render.recorder import ARCHIVE_COUNTS, PAGER_COUNT, PAGER_TOTAL
 from archivegen.render.theme import template_dirs
 from archivegen.site.model import Page, Site
 
@@ -85,18 +88,34 @@ class PageKeys:
                                      *(f"{m}:{n}" for m, n in archive.months)])
                       for year, archive in site.archives.items()}
         self.all_years = _digest(self.years.values())
+        # A year page's month list without the counts, which count only when read.
+        self.year_months = {year: _digest([str(year), *(str(m) for m, _ in archive.months)])
+                            for year, archive in site.archives.items()}
 
     def key(self, page: Page, templates: str, counts: str) -> str:
+        """``counts`` names the counts the page's templates read last time ('\n'-separated):
+        tag slugs, and ``PAGER_COUNT``/``PAGER_TOTAL`` for its listing's page and article
+        counts, which are in the key only then (a stable listing's full pages keep theirs)."""
         pager = page.pager
         parts = [self.common, page.kind, page.path, page.output, page.template, page.title, page.key,
-                 f"{pager.number}/{pager.count}/{pager.total_items}" if pager else "",
+                 f"{pager.numbering}/{pager.number}/{pager.landing}/{pager.base}/{pager.newer}/"
+                 f"{pager.older}/{pager.oldest}" if pager else "",
                  self.templates.of(templates)]
         if counts:
-            tags = self.site.tags
-            parts += (f"{slug}#{tags[slug].count if slug in tags else -1}"
-                      for slug in counts.split("\n"))
+            parts += (self._count(page, name) for name in counts.split("\n"))
         parts += self._shown(page)
         return _digest(parts)
+
+    def _count(self, page: Page, name: str) -> str:
+        pager = page.pager
+        if name == PAGER_COUNT:
+            return f"{name}={pager.count if pager else -1}"
+        if name == PAGER_TOTAL:
+            return f"{name}={pager.total_items if pager else -1}"
+        if name == ARCHIVE_COUNTS:  # on a year page its year's; the archive index has all anyway
+            return f"{name}={self.years[int(page.key)] if page.kind == 'year' else ''}"
+        tag = self.site.tags.get(name)
+        return f"{name}#{tag.count if tag else -1}"
 
     def _shown(self, page: Page) -> list[str]:
         """Digests of what the page shows, by page family."""
@@ -118,7 +137,7 @@ class PageKeys:
             return [str(n) for n in page.entries]
         shown = [entries[i] for i in page.entries]
         if kind == "year":
-            shown.append(self.years[int(page.key)])
+            shown.append(self.year_months[int(page.key)])
         return shown
 
     def _listed(self, listed: Page) -> str:

@@ -47,7 +47,7 @@ class RenderedPage:
 
     data: bytes
     templates: frozenset[str]
-    counts: frozenset[str]  # slugs of the tags whose counts the templates read
+    counts: frozenset[str]  # the counts the templates read: tag slugs, recorder.PAGER_COUNT/TOTAL
 
 
 class PageRenderer:
@@ -188,9 +188,10 @@ class PageRenderer:
         url = self.links.url
         return PagerView(
             number=pager.number, count=pager.count, total_items=pager.total_items,
-            previous_url=url(pager.previous) if pager.previous else None,
-            next_url=url(pager.next) if pager.next else None,
-            first_url=url(pager.path_of(1)), last_url=url(pager.path_of(pager.count)))
+            previous_url=url(pager.newer) if pager.newer else None,
+            next_url=url(pager.older) if pager.older else None,
+            first_url=url(pager.base), last_url=url(pager.oldest),
+            landing=pager.landing, numbering=pager.numbering)
 
     # -- page families ------------------------------------------------------------------------
 

@@ -3,9 +3,10 @@
 The incremental build decides whether a page is stale from a key of its inputs. Most inputs
 are structural (the articles a page lists, its pager), but two can only be known by watching
 the render: which templates a page pulls in through ``extends``/``include``/``import`` (they
-depend on the templates' own text), and whether its templates print tag counts (a value that
-changes with every article added to a tag). Both are recorded here per page, in the process
-that renders it, and stored with the page's output record.
+depend on the templates' own text), and whether its templates print tag counts or a listing's
+page and article counts (values that change with every article added to the tag or listing).
+Both are recorded here per page, in the process that renders it, and stored with the page's
+output record.
 """
 
 from __future__ import annotations
@@ -25,10 +26,18 @@ class _Recording:
 
 _current: list[_Recording] = []
 
+# Recorded like tag slugs: a listing's page count and article count (``PagerView``), and the
+# article counts of years and months (``YearLink``, ``MonthLink``). A tag slug is made of
+# [a-z0-9-] only (``content/slugs.py``), so these names can never be one.
+PAGER_COUNT = "#pager-count"
+PAGER_TOTAL = "#pager-total"
+ARCHIVE_COUNTS = "#archive-counts"
 
-def count_read(tag_slug: str) -> None:
+
+def count_read(name: str) -> None:
+    """A count was read: a tag's (by slug), or one of the reserved names above."""
     if _current:
-        _current[-1].counts.add(tag_slug)
+        _current[-1].counts.add(name)
 
 
 def template_loaded(name: str | None) -> None:

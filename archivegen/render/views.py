@@ -82,32 +82,75 @@ class ArticleView:
         return self.updated or self.date
 
 
-@dataclass(frozen=True)
 class MonthLink:
-    year: int
-    month: int
-    name: str
-    count: int
-    url: str
+    """A link to a month's archive. Reading ``count`` is recorded, as is ``YearLink.count``:
+    a year page of a stable listing that does not print them keeps its key when its year
+    gains an article (``recorder.ARCHIVE_COUNTS``)."""
+
+    __slots__ = ("year", "month", "name", "url", "_count")
+
+    def __init__(self, year: int, month: int, name: str, count: int, url: str) -> None:
+        self.year, self.month, self.name, self._count, self.url = year, month, name, count, url
+
+    @property
+    def count(self) -> int:
+        recorder.count_read(recorder.ARCHIVE_COUNTS)
+        return self._count
+
+    def __repr__(self) -> str:
+        return f"MonthLink({self.year}, {self.month}, {self.name!r}, {self._count}, {self.url!r})"
 
 
-@dataclass(frozen=True)
 class YearLink:
-    year: int
-    count: int
-    url: str
-    months: tuple[MonthLink, ...]
+    __slots__ = ("year", "url", "months", "_count")
+
+    def __init__(self, year: int, count: int, url: str, months: tuple[MonthLink, ...]) -> None:
+        self.year, self._count, self.url, self.months = year, count, url, months
+
+    @property
+    def count(self) -> int:
+        recorder.count_read(recorder.ARCHIVE_COUNTS)
+        return self._count
+
+    def __repr__(self) -> str:
+        return f"YearLink({self.year}, {self._count}, {self.url!r}, {self.months!r})"
 
 
-@dataclass(frozen=True)
 class PagerView:
-    number: int
-    count: int
-    total_items: int
-    previous_url: str | None
-    next_url: str | None
-    first_url: str
-    last_url: str
+    """A listing page's place among its pages. Reading ``count`` or ``total_items`` is recorded.
+
+    Both change with every article added to the listing. A newest-first listing shifts every
+    page then anyway; a stable one (``pagination: stable``) must not re-render its full pages
+    for it, so pages that print them depend on them and the others do not (as ``TagLink.count``).
+    ``landing`` is the page at the listing's base path, ``numbering`` the ``pagination:`` mode.
+    ``previous_url`` leads to newer articles, ``next_url`` to older ones; ``first_url`` is the
+    landing page, ``last_url`` the page with the oldest articles.
+    """
+
+    __slots__ = ("number", "landing", "numbering", "previous_url", "next_url", "first_url",
+                 "last_url", "_count", "_total_items")
+
+    def __init__(self, number: int, count: int, total_items: int, previous_url: str | None,
+                 next_url: str | None, first_url: str, last_url: str, landing: bool = True,
+                 numbering: str = "newest-first") -> None:
+        self.number, self._count, self._total_items = number, count, total_items
+        self.previous_url, self.next_url = previous_url, next_url
+        self.first_url, self.last_url = first_url, last_url
+        self.landing, self.numbering = landing, numbering
+
+    @property
+    def count(self) -> int:
+        recorder.count_read(recorder.PAGER_COUNT)
+        return self._count
+
+    @property
+    def total_items(self) -> int:
+        recorder.count_read(recorder.PAGER_TOTAL)
+        return self._total_items
+
+    def __repr__(self) -> str:
+        return (f"PagerView({self.number}/{self._count} of {self._total_items}, "
+                f"{self.numbering}{', landing' if self.landing else ''})")
 
 
 def month_name(month: int) -> str:

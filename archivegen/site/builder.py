@@ -11,7 +11,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 
-from archivegen.config.schema import SiteConfig
+from archivegen.config.schema import Pagination, SiteConfig
 from archivegen.content.article import Article
 from archivegen.content.slugs import make_slug
 from archivegen.errors import Problem, SiteError
@@ -86,18 +86,57 @@ def _canonical_tag_names(articles: list[Article], slug_of: _TagSlugs) -> dict[st
 
 
 def _paginate(kind: str, base: str, template: str, items: tuple[int, ...], per_page: int,
-              key: str = "", title: str = "") -> list[Page]:
+              key: str = "", title: str = "", numbering: Pagination = "newest-first") -> list[Page]:
+    """The pages of one listing (``items`` newest first), numbered as ``pagination:`` says."""
+    pagers = (_stable_pagers if numbering == "stable" else _newest_first_pagers)(base, items, per_page)
+    return [Page(kind=kind, path=pager.path, output=output_file(pager.path),  # type: ignore[arg-type]
+                 template=template, entries=pager.items, key=key, pager=pager, title=title)
+            for pager in pagers]
+
+
+def _numbered(base: str, number: int) -> str:
+    return f"{base}page/{number}/"
+
+
+def _newest_first_pagers(base: str, items: tuple[int, ...], per_page: int) -> list[Pager]:
+    """Page 1 (at ``base``) holds the newest ``per_page``, page k the k-th slice."""
     count = max(1, math.ceil(len(items) / per_page))
-    pages = []
-    for number in range(1, count + 1):
-        pager = Pager(number=number, count=count, base=base,
-                      items=items[(number - 1) * per_page: number * per_page],
-                      total_items=len(items))
-        path = pager.path_of(number)
-        pages.append(Page(kind=kind, path=path, output=output_file(path),  # type: ignore[arg-type]
-                          template=template, entries=pager.items, key=key, pager=pager,
-                          title=title))
-    return pages
+
+    def path(number: int) -> str:
+        return base if number == 1 else _numbered(base, number)
+
+    return [Pager(number=number, count=count, base=base,
+                  items=items[(number - 1) * per_page: number * per_page], total_items=len(items),
+                  path=path(number), newer=path(number - 1) if number > 1 else None,
+                  older=path(number + 1) if number < count else None, oldest=path(count),
+                  landing=number == 1)
+            for number in range(1, count + 1)]
+
+
+def _stable_pagers(base: str, items: tuple[int, ...], per_page: int) -> list[Pager]:
+    """A landing page at ``base`` with the newest ``per_page``, then (when they do not all fit
+    on it) pages numbered from the oldest: page b holds the items ranked [(b-1)p, bp) counting
+    from the oldest, so only the newest page is ever partial and a full page never changes.
+
+    The landing page's older link goes to the page holding the item just older than its last.
+    """
+    total = len(items)
+    buckets = math.ceil(total / per_page) if total > per_page else 0
+    count = max(1, buckets)
+    oldest = _numbered(base, 1) if buckets else base
+    older = (total - 1 - per_page) // per_page + 1 if buckets else None  # rank from the oldest
+    pagers = [Pager(number=count, count=count, base=base, items=items[:per_page], total_items=total,
+                    path=base, newer=None, older=_numbered(base, older) if older else None,
+                    oldest=oldest, numbering="stable", landing=True)]
+    for number in range(1, buckets + 1):
+        pagers.append(Pager(
+            number=number, count=count, base=base,
+            items=items[max(0, total - number * per_page): total - (number - 1) * per_page],
+            total_items=total, path=_numbered(base, number),
+            newer=_numbered(base, number + 1) if number < buckets else base,
+            older=_numbered(base, number - 1) if number > 1 else None,
+            oldest=oldest, numbering="stable", landing=False))
+    return pagers
 
 
 def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, Tag],
@@ -115,13 +154,14 @@ def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, 
                               template="redirect.html", entries=(entry.index,),
                               key=entry.article.key, title=entry.article.title))
     all_ids = tuple(entry.index for entry in entries)
-    pages += _paginate("home", "/", "index.html", all_ids, config.per_page)
+    numbering = config.pagination
+    pages += _paginate("home", "/", "index.html", all_ids, config.per_page, numbering=numbering)
     tag_slugs = tuple(range(len(tags)))
     pages += _paginate("tag_index", "/tags/", "tags.html", tag_slugs, TAG_INDEX_PER_PAGE,
                        title="Tags")
     for tag in tags.values():
         pages += _paginate("tag", tag.path, "tag.html", tag.entries, config.per_page,
-                           key=tag.slug, title=tag.name)
+                           key=tag.slug, title=tag.name, numbering=numbering)
         feed_path = f"{tag.path}feed.xml"
         pages.append(Page(kind="tag_feed", path=feed_path, output=output_file(feed_path),
                           template="atom.xml", entries=tag.entries[: config.feed_items],
@@ -130,10 +170,11 @@ def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, 
                       template="archives.html", title="Archives"))
     for year, archive in archives.items():
         pages += _paginate("year", f"/{year}/", "year.html", archive.entries, config.per_page,
-                           key=str(year), title=str(year))
+                           key=str(year), title=str(year), numbering=numbering)
     for (year, month), ids in months.items():
         pages += _paginate("month", f"/{year}/{month:02d}/", "month.html", ids, config.per_page,
-                           key=f"{year}-{month:02d}", title=f"{year}-{month:02d}")
+                           key=f"{year}-{month:02d}", title=f"{year}-{month:02d}",
+                           numbering=numbering)
     newest = all_ids[: config.feed_items]
     pages.append(Page(kind="atom", path="/feed.xml", output="feed.xml", template="atom.xml",
                       entries=newest))

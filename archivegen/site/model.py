@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from archivegen.config.schema import Pagination
 from archivegen.content.article import Article
 
 PageKind = Literal[
@@ -50,24 +51,27 @@ class Tag:
 
 @dataclass(frozen=True)
 class Pager:
-    """One page of a paginated listing."""
+    """One page of a paginated listing, with its neighbours' site paths.
 
-    number: int  # 1-based
-    count: int  # how many pages the listing has
-    base: str  # site path of page 1, e.g. '/tags/syria/'
+    ``newest-first`` numbering counts pages from the newest (page 1 at the base path), so one
+    new article shifts every page. ``stable`` numbering counts them from the oldest: page b
+    holds the articles ranked [(b-1)p, bp) from the oldest, keeps them once it is full, and sits
+    at ``base/page/b/``; the base path is a landing page showing the newest ``per_page``
+    articles, so a new article changes the landing page, the newest page and one neighbour.
+    Articles are newest first on every page of both.
+    """
+
+    number: int  # 1-based; a stable listing's landing page has the newest number (= count)
+    count: int  # the highest page number (1 when everything fits on one page)
+    base: str  # site path of the landing page, e.g. '/tags/syria/'
     items: tuple[int, ...]
     total_items: int
-
-    def path_of(self, number: int) -> str:
-        return self.base if number == 1 else f"{self.base}page/{number}/"
-
-    @property
-    def previous(self) -> str | None:
-        return self.path_of(self.number - 1) if self.number > 1 else None
-
-    @property
-    def next(self) -> str | None:
-        return self.path_of(self.number + 1) if self.number < self.count else None
+    path: str  # this page's site path
+    newer: str | None  # site path of the page with newer articles (None on the landing page)
+    older: str | None  # site path of the page with older articles (None on the oldest)
+    oldest: str  # site path of the page with the oldest articles
+    numbering: Pagination = "newest-first"
+    landing: bool = True  # the page at the base path (page 1 of a newest-first listing)
 
 
 @dataclass(frozen=True)
