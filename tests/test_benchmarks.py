@@ -13,7 +13,8 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
-SCENARIOS = ["cold", "no-op", "body edit", "retag", "template", "compaction"]
+SCENARIOS = ["cold", "no-op", "body edit", "retag", "new article (newest-first)", "delete", "restore",
+             "template", "compaction", "no-op (2nd)"]
 
 
 def run_build_bench(tmp_path: Path, *options: str) -> tuple[subprocess.CompletedProcess[str], dict]:
@@ -27,7 +28,7 @@ def run_build_bench(tmp_path: Path, *options: str) -> tuple[subprocess.Completed
 
 
 def check_scenarios(entry: dict, tool: str) -> dict:
-    """All six scenarios are there, and the cold build wrote every file of its output."""
+    """All scenarios are there, and the cold build wrote every file of its output."""
     scenarios = entry["scenarios"][tool]
     assert list(scenarios) == SCENARIOS
     cold = scenarios["cold"]
@@ -49,6 +50,10 @@ def test_build_bench_runs_and_reports(tmp_path: Path) -> None:
         assert scenarios["cold"]["runs"][0]["articles"] in (entry["size"], None)
         # an article.html edit changes exactly the article pages, and archivegen writes only them
         assert scenarios["template"]["files_written"] == entry["size"]
+        # the home page and one article page deleted by hand come back, and nothing else is written
+        assert scenarios["restore"]["files_written"] == 2
+        assert scenarios["delete"]["files_deleted"] > 0
+        assert scenarios["new article (newest-first)"]["files_written"] > 1
         assert entry["articles_per_s"] > 0
 
 
@@ -71,12 +76,15 @@ def test_build_bench_compares_with_hugo(tmp_path: Path) -> None:
     check_scenarios(entry, "archivegen")
     check_scenarios(entry, "hugo")
     public = tmp_path / "archives" / "hugo-60" / "public"
-    articles = list(public.glob("20[0-9][0-9]/[01][0-9]/*/index.html"))
-    assert len(articles) == 60
+    articles = [path.parent.name for path in public.glob("20[0-9][0-9]/[01][0-9]/*/index.html")]
+    # the 60 articles and the cycle's new article (its file is removed again after the run)
+    assert len(articles) == 61 and sum(name.startswith("breaking-") for name in articles) == 1
     assert (public / "tags" / "index.html").is_file() and (public / "index.xml").is_file()
     assert list(public.glob("years/*/index.html")) and list(public.glob("months/*/index.html"))
     # the scenarios' edits were undone, so the kept archive can be reused
     assert not (tmp_path / "archives" / "articles-60" / "templates" / "article.html").exists()
+    for content in (tmp_path / "archives" / "articles-60" / "content", public.parent / "content" / "posts"):
+        assert len(list(content.glob("*/*.md"))) == 60  # the new articles removed, the deleted one back
 
 
 @pytest.mark.benchmark
