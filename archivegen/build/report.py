@@ -45,6 +45,7 @@ class BuildReport:
     bytes_written: int = 0
     full: bool = True  # a full build (everything rendered) rather than an incremental one
     up_to_date: bool = False  # nothing had changed: only the inputs' signatures were checked
+    patched: bool = False  # in-place edits only: the stored model was patched, not rebuilt
     sources_changed: int = 0  # content files added, edited or removed since the last build
     output_files: int | None = None  # what the output folder holds after the build (None: unknown)
     output_bytes: int = 0

@@ -139,47 +139,61 @@ def _stable_pagers(base: str, items: tuple[int, ...], per_page: int) -> list[Pag
     return pagers
 
 
+def article_page(entry: Entry) -> Page:
+    return Page(kind="article", path=entry.path, output=output_file(entry.path), template="article.html",
+                entries=(entry.index,), key=entry.article.key, title=entry.article.title)
+
+
+def redirect_pages(entry: Entry) -> list[Page]:
+    """The pages at the article's old URLs (``aliases:``), sending readers to its page."""
+    return [Page(kind="redirect", path=alias, output=output_file(alias), template="redirect.html",
+                 entries=(entry.index,), key=entry.article.key, title=entry.article.title)
+            for alias in entry.article.aliases]
+
+
+def listing_pages(config: SiteConfig, kind: str, base: str, template: str, key: str, title: str,
+                  items: tuple[int, ...]) -> list[Page]:
+    """The pages of an article listing (home, a tag, a year, a month), as ``pagination:`` says."""
+    return _paginate(kind, base, template, items, config.per_page, key=key, title=title,
+                     numbering=config.pagination)
+
+
+def feed_page(kind: str, entries: tuple[int, ...], tag: Tag | None = None) -> Page:
+    """The site's Atom or RSS feed, or a tag's Atom feed (``entries``: the newest articles)."""
+    if tag is not None:
+        path = f"{tag.path}feed.xml"
+        return Page(kind="tag_feed", path=path, output=output_file(path), template="atom.xml",
+                    entries=entries, key=tag.slug, title=tag.name)
+    name = "feed.xml" if kind == "atom" else "rss.xml"
+    return Page(kind=kind, path=f"/{name}", output=name,  # type: ignore[arg-type]
+                template="atom.xml" if kind == "atom" else "rss.xml", entries=entries)
+
+
 def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, Tag],
                 archives: dict[int, Archive], months: dict[tuple[int, int], tuple[int, ...]],
                 sitemap_max_urls: int) -> list[Page]:
     """Every output file of the site, one page family after another."""
-    pages: list[Page] = []
-    for entry in entries:
-        pages.append(Page(kind="article", path=entry.path, output=output_file(entry.path),
-                          template="article.html", entries=(entry.index,),
-                          key=entry.article.key, title=entry.article.title))
+    pages: list[Page] = [article_page(entry) for entry in entries]
     for entry in entries:  # old URLs kept working (aliases:); never in sitemaps or search
-        for alias in entry.article.aliases:
-            pages.append(Page(kind="redirect", path=alias, output=output_file(alias),
-                              template="redirect.html", entries=(entry.index,),
-                              key=entry.article.key, title=entry.article.title))
+        pages += redirect_pages(entry)
     all_ids = tuple(entry.index for entry in entries)
-    numbering = config.pagination
-    pages += _paginate("home", "/", "index.html", all_ids, config.per_page, numbering=numbering)
+    pages += listing_pages(config, "home", "/", "index.html", "", "", all_ids)
     tag_slugs = tuple(range(len(tags)))
     pages += _paginate("tag_index", "/tags/", "tags.html", tag_slugs, TAG_INDEX_PER_PAGE,
                        title="Tags")
     for tag in tags.values():
-        pages += _paginate("tag", tag.path, "tag.html", tag.entries, config.per_page,
-                           key=tag.slug, title=tag.name, numbering=numbering)
-        feed_path = f"{tag.path}feed.xml"
-        pages.append(Page(kind="tag_feed", path=feed_path, output=output_file(feed_path),
-                          template="atom.xml", entries=tag.entries[: config.feed_items],
-                          key=tag.slug, title=tag.name))
+        pages += listing_pages(config, "tag", tag.path, "tag.html", tag.slug, tag.name, tag.entries)
+        pages.append(feed_page("tag_feed", tag.entries[: config.feed_items], tag))
     pages.append(Page(kind="archives", path="/archives/", output="archives/index.html",
                       template="archives.html", title="Archives"))
     for year, archive in archives.items():
-        pages += _paginate("year", f"/{year}/", "year.html", archive.entries, config.per_page,
-                           key=str(year), title=str(year), numbering=numbering)
+        pages += listing_pages(config, "year", f"/{year}/", "year.html", str(year), str(year),
+                               archive.entries)
     for (year, month), ids in months.items():
-        pages += _paginate("month", f"/{year}/{month:02d}/", "month.html", ids, config.per_page,
-                           key=f"{year}-{month:02d}", title=f"{year}-{month:02d}",
-                           numbering=numbering)
+        pages += listing_pages(config, "month", f"/{year}/{month:02d}/", "month.html",
+                               f"{year}-{month:02d}", f"{year}-{month:02d}", ids)
     newest = all_ids[: config.feed_items]
-    pages.append(Page(kind="atom", path="/feed.xml", output="feed.xml", template="atom.xml",
-                      entries=newest))
-    pages.append(Page(kind="rss", path="/rss.xml", output="rss.xml", template="rss.xml",
-                      entries=newest))
+    pages += [feed_page("atom", newest), feed_page("rss", newest)]
     pages += _sitemaps(pages, sitemap_max_urls)
     pages.append(Page(kind="robots", path="/robots.txt", output="robots.txt",
                       template="robots.txt"))

@@ -305,6 +305,9 @@ class BuildState:
             return {}
         return found if isinstance(found, dict) else {}
 
+    def has_snapshot(self, name: str) -> bool:
+        return self._db.execute("SELECT 1 FROM snapshots WHERE name = ?", (name,)).fetchone() is not None
+
     def put_snapshot(self, name: str, mapping: dict[str, Any]) -> None:
         self._db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?)", (name, marshal.dumps(mapping)))
 

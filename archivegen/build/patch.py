@@ -1,0 +1,282 @@
+"""Patching the stored site model for edits that leave every article in its place.
+
+Most edits to an archive change an article's words (its body, title, summary, language) and
+nothing that decides where it stands: its date, URL, tags, aliases and draft flag stay. Such an
+edit cannot move any article, change any listing's size or any tag's count, so the pages it can
+change are few and known in advance: the article's page (and its aliases' redirects), its two
+neighbours' pages, the one page of each listing (home, tags, year, month) that shows it, and
+the feeds it is in. They are found in the stored model (``site/stored.py``) by indexed look-ups,
+and only the articles those pages show are read from the state: a *partial* site model holds
+just them, with the whole site's tag and year counts. The page keys then decide exactly as in a
+full build (``render/inputs.py``), so a page on this list that did not really change is not
+rendered; what is not on the list cannot have changed.
+
+Anything else (a new, deleted, redated, retagged or moved article, a config or template change,
+a damaged output) goes through the whole model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from archivegen.config.schema import SiteConfig
+from archivegen.content.article import Article
+from archivegen.content.incremental import Checked, SourceRecord
+from archivegen.content.slugs import make_slug
+from archivegen.errors import Problem
+from archivegen.search.layout import IndexEntry
+from archivegen.search.manifest import ManifestCounts
+from archivegen.search.records import search_record
+from archivegen.site.builder import article_page, feed_page, listing_pages, redirect_pages
+from archivegen.site.model import Archive, Entry, Page, Site, Tag
+from archivegen.site.paths import article_path
+from archivegen.site.stored import HOME, listings_of, order_of
+from archivegen.state.store import BuildState
+
+SEARCH_ENTRIES = "search_entries"  # snapshots (state/store.py): the index entries of every article
+SEARCH_COUNTS = "search_counts"  # the manifest's counts per year and per tag and year
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One article edited in place."""
+
+    old: Article
+    new: Article
+    summary: str  # derived from the new body (when the article has no summary of its own)
+    old_warnings: tuple[Problem, ...]
+
+
+def in_place_edits(checked: Checked, zone: tzinfo) -> list[Edit] | None:
+    """The edits of this build, when every one of them leaves its article in place; else None."""
+    if checked.scan.removed or checked.problems or not checked.parsed:
+        return None
+    edits = []
+    for key, (article, summary) in checked.parsed.items():
+        recorded = checked.known.get(key)
+        if recorded is None:
+            return None  # a new file
+        before = SourceRecord.decode(recorded[1], zone)
+        if not _same_place(before.article, article):
+            return None
+        edits.append(Edit(before.article, article, summary, before.warnings))
+    return edits
+
+
+def _same_place(old: Article, new: Article) -> bool:
+    return (old.date == new.date and old.slug == new.slug and old.url == new.url and old.tags == new.tags
+            and old.aliases == new.aliases and old.draft == new.draft and old.updated == new.updated)
+
+
+class PartialModel:
+    """The part of the site model an in-place edit can change, read from the stored model."""
+
+    def __init__(self, config: SiteConfig, state: BuildState, include_drafts: bool) -> None:
+        self.config, self.state, self.include_drafts = config, state, include_drafts
+        self.counts = state.model_counts()
+        self.tag_names = state.model_tags()
+        self._slugs: dict[str, str] = {}
+        self._articles: dict[str, tuple[Article, str]] = {}  # key -> (article, summary)
+        self._needed: dict[str, None] = {}  # keys of the entries the pages show, in order met
+        # The pages to make once the entries are read: article pages (by key), listing pages
+        # (made with ranks for entries, and the keys those ranks hold), feeds (listing, keys).
+        self._article_pages: list[str] = []
+        self._listing_pages: list[tuple[Page, tuple[str, ...]]] = []
+        self._feeds: list[tuple[str, tuple[str, ...]]] = []
+
+    def slug(self, tag: str) -> str:
+        found = self._slugs.get(tag)
+        if found is None:
+            found = self._slugs[tag] = make_slug(tag)
+        return found
+
+    def site(self, edits: Iterable[Edit]) -> Site:
+        """The partial site: the pages the edits can change and the entries they show."""
+        for edit in edits:
+            if edit.new.draft and not self.include_drafts:
+                continue  # not published before or after
+            self._articles[edit.new.key] = (edit.new, edit.new.summary or edit.summary)
+            self._plan_edit(edit.new)
+        self._load([key for key in self._needed if key not in self._articles])
+        entries = self._entries()
+        return self._assemble(entries)
+
+    # -- what the edit touches ------------------------------------------------------------------
+
+    def _need(self, *keys: str | None) -> None:
+        for key in keys:
+            if key is not None:
+                self._needed[key] = None
+
+    def _plan_edit(self, article: Article) -> None:
+        key, order = article.key, order_of(article)
+        newer, older = self.state.model_around(HOME, order, key)
+        self._need(key, newer, older)
+        self._article_pages.append(key)
+        for neighbour in (newer, older):
+            if neighbour is not None:
+                self._article_pages.append(neighbour)
+                position = self.state.model_order(neighbour)
+                if position is not None:
+                    self._need(*self.state.model_around(HOME, position, neighbour))
+        slugs = tuple(dict.fromkeys(self.slug(t) for t in article.tags))
+        for listing in listings_of(_bare_entry(article, slugs)):
+            size = self.counts.get(listing, 0)
+            rank = self.state.model_rank(listing, order, key)
+            for page in self._listing(listing, size):
+                if rank in page.entries:  # entries are ranks here
+                    members = self.state.model_slice(listing, page.entries[0], len(page.entries))
+                    self._need(*members)
+                    self._listing_pages.append((page, tuple(members)))
+            if rank < self.config.feed_items:
+                members = self.state.model_slice(listing, 0, self.config.feed_items)
+                self._need(*members)
+                self._feeds.append((listing, tuple(members)))
+
+    # -- reading the entries --------------------------------------------------------------------
+
+    def _load(self, keys: list[str]) -> None:
+        zone = self.config.tzinfo
+        for key, (_, data) in self.state.source_records(keys).items():
+            record = SourceRecord.decode(data, zone)
+            self._articles[key] = (record.article, record.article.summary or record.derived_summary)
+
+    def _entries(self) -> dict[str, Entry]:
+        ordered = sorted(self._needed, key=lambda k: self._articles[k][0].sort_key)
+        entries = {}
+        for index, key in enumerate(ordered):
+            article, summary = self._articles[key]
+            entries[key] = Entry(index=index, article=article,
+                                 path=article_path(article, self.config.permalinks),
+                                 tag_slugs=tuple(dict.fromkeys(self.slug(t) for t in article.tags)),
+                                 summary=summary)
+        return entries
+
+    def _assemble(self, entries: dict[str, Entry]) -> Site:
+        tags = self._tags()
+        pages: list[Page] = []
+        neighbours: dict[int, tuple[int | None, int | None]] = {}
+        for key in self._article_pages:
+            entry = entries[key]
+            position = self.state.model_order(key)
+            if position is None:
+                continue
+            newer, older = self.state.model_around(HOME, position, key)
+            neighbours[entry.index] = (entries[older].index if older else None,
+                                       entries[newer].index if newer else None)
+            pages += [article_page(entry), *redirect_pages(entry)]
+        for page, members in self._listing_pages:
+            pages.append(_with_entries(page, tuple(entries[k].index for k in members)))
+        for listing, members in self._feeds:
+            pages += self._feed_pages(listing, tuple(entries[k].index for k in members), tags)
+        unique: dict[str, Page] = {}
+        for page in pages:  # a page two edits share is made once
+            unique.setdefault(page.output, page)
+        archives, months = self._archives()
+        return Site(entries=tuple(sorted(entries.values(), key=lambda e: e.index)), tags=tags,
+                    archives=archives, months=months, pages=tuple(unique.values()),
+                    drafts_included=self.include_drafts, neighbours=neighbours)
+
+    def _listing(self, listing: str, size: int) -> list[Page]:
+        """The pages of a listing of ``size`` articles, with ranks for entries."""
+        return listing_pages(self.config, *_listing_family(listing, self.tag_names), tuple(range(size)))
+
+    def _feed_pages(self, listing: str, members: tuple[int, ...], tags: dict[str, Tag]) -> list[Page]:
+        if listing == HOME:
+            return [feed_page("atom", members), feed_page("rss", members)]
+        if listing.startswith("t/"):
+            return [feed_page("tag_feed", members, tags[listing[2:]])]
+        return []
+
+    def _tags(self) -> dict[str, Tag]:
+        names = self.tag_names
+        return {slug: Tag(slug=slug, name=names[slug], entries=(), count=self.counts.get(f"t/{slug}", 0))
+                for slug in sorted(names, key=lambda s: (names[s].casefold(), s))}
+
+    def _archives(self) -> tuple[dict[int, Archive], dict[tuple[int, int], tuple[int, ...]]]:
+        months: dict[tuple[int, int], int] = {}
+        for listing, count in self.counts.items():
+            if listing.startswith("m/"):
+                year_text, month_text = listing[2:].split("-")
+                months[(int(year_text), int(month_text))] = count
+        ordered = sorted(months, reverse=True)
+        archives = {}
+        for year in sorted({y for y, _ in ordered}, reverse=True):
+            of_year = tuple((m, months[(y, m)]) for y, m in ordered if y == year)
+            archives[year] = Archive(year=year, months=of_year, entries=(),
+                                     count=self.counts.get(f"y/{year}", 0))
+        return archives, {key: () for key in ordered}
+
+
+def _listing_family(listing: str, tag_names: dict[str, str]) -> tuple[str, str, str, str, str]:
+    """(kind, base path, template, key, title) of a listing, as the builder makes its pages."""
+    if listing == HOME:
+        return "home", "/", "index.html", "", ""
+    if listing.startswith("t/"):
+        slug = listing[2:]
+        return "tag", f"/tags/{slug}/", "tag.html", slug, tag_names[slug]
+    if listing.startswith("y/"):
+        year = listing[2:]
+        return "year", f"/{year}/", "year.html", year, year
+    year, month = listing[2:].split("-")
+    return "month", f"/{year}/{month}/", "month.html", f"{year}-{month}", f"{year}-{month}"
+
+
+def _with_entries(page: Page, entries: tuple[int, ...]) -> Page:
+    pager = dataclasses.replace(page.pager, items=entries) if page.pager is not None else None
+    return dataclasses.replace(page, entries=entries, pager=pager)
+
+
+def _bare_entry(article: Article, slugs: tuple[str, ...]) -> Entry:
+    return Entry(index=0, article=article, path="", tag_slugs=slugs)
+
+
+class PatchRecords:
+    """Search records for a patched build: from the partial site, or read from the state for
+    articles it does not hold (the delta is re-indexed whole, a compaction reads its shards)."""
+
+    def __init__(self, config: SiteConfig, state: BuildState, site: Site, model: PartialModel,
+                 body_html: Callable[[Article], str]) -> None:
+        self.config, self.state, self.site, self.model = config, state, site, model
+        self.body_html = body_html
+        self._entries = {e.path: e for e in site.entries}
+
+    def _entry(self, path: str) -> Entry:
+        entry = self._entries.get(path)
+        if entry is None:
+            key = self.state.source_at(path)
+            if key is None:
+                raise KeyError(path)
+            self.model._load([key])
+            article, summary = self.model._articles[key]
+            entry = Entry(index=-1, article=article, path=path,
+                          tag_slugs=tuple(dict.fromkeys(self.model.slug(t) for t in article.tags)),
+                          summary=summary)
+            self._entries[path] = entry
+        return entry
+
+    def record(self, path: str) -> bytes:
+        entry = self._entry(path)
+        return search_record(self.site, entry, self.config.language, self.body_html(entry.article))
+
+    def date(self, path: str) -> str:
+        return self._entry(path).article.date.isoformat()
+
+
+def stored_index_entries(state: BuildState) -> dict[str, IndexEntry]:
+    """The index entries of every article, as the last build left them."""
+    return {path: IndexEntry(key, path, digest, day)
+            for path, (key, digest, day) in state.snapshot(SEARCH_ENTRIES).items()}
+
+
+def store_index_entries(state: BuildState, entries: Iterable[IndexEntry], counts: ManifestCounts) -> None:
+    state.put_snapshot(SEARCH_ENTRIES, {e.path: (e.key, e.digest, e.day) for e in entries})
+    state.put_snapshot(SEARCH_COUNTS, {"years": counts.years, "tags": counts.tags})
+
+
+def stored_counts(state: BuildState) -> ManifestCounts:
+    found = state.snapshot(SEARCH_COUNTS)
+    return ManifestCounts(found["years"], found["tags"])
