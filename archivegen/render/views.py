@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from archivegen.config.schema import SiteConfig
+from archivegen.config.schema import Pagination, SiteConfig
 from archivegen.render import recorder
 
 
@@ -132,7 +132,7 @@ class PagerView:
 
     def __init__(self, number: int, count: int, total_items: int, previous_url: str | None,
                  next_url: str | None, first_url: str, last_url: str, landing: bool = True,
-                 numbering: str = "newest-first") -> None:
+                 numbering: Pagination = "newest-first") -> None:
         self.number, self._count, self._total_items = number, count, total_items
         self.previous_url, self.next_url = previous_url, next_url
         self.first_url, self.last_url = first_url, last_url
