@@ -43,7 +43,7 @@ class PageResult:
     index: int
     digest: str  # hash of the page's bytes
     templates: str  # templates loaded, sorted, '\n'-separated
-    counts: str  # tag slugs whose counts were read, sorted, '\n'-separated
+    counts: str  # counts read: tag slugs and recorder's reserved names, sorted, '\n'-separated
     written: bool  # False: the bytes equal the output's, nothing was written
     size: int = 0
     data: bytes | None = None  # for the caller to write (remote executors)

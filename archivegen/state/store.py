@@ -88,7 +88,7 @@ class OutputRow:
     path: str  # relative to the output folder
     inputs: str  # key of everything it was made from
     templates: str  # templates loaded while rendering it, '\n'-separated
-    reads: str  # tag counts read while rendering it (slugs, '\n'-separated)
+    reads: str  # counts read while rendering it (tag slugs, recorder's reserved names; '\n'-separated)
     digest: str  # hash of the bytes written
 
 
