@@ -36,6 +36,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 import archivegen
 from archivegen.build import BuildOptions, BuildReport, build
 from archivegen.errors import ArchivegenError
+from archivegen.serve.changes import Batch, Kind
+from archivegen.serve.session import PreviewSession, ServeOptions
 from tests.conftest import pages_bytes, tree_bytes
 from tests.search_support import bundles, folders_on_disk, searchable
 
@@ -538,6 +540,64 @@ class StableIncrementalBuilds(IncrementalBuilds):
 StableIncrementalBuilds.TestCase.settings = settings(
     IncrementalBuilds.TestCase.settings, max_examples=6)
 test_stable_incremental_builds_match_clean_builds = StableIncrementalBuilds.TestCase
+
+
+class ServedIncrementalBuilds(IncrementalBuilds):
+    """The same steps built by one long-running live preview (``serve/session.py``): its
+    rebuilds look only at the content files a (here perfect) watcher names and patch the stored
+    model, and its search catches up in the idle build. A CLI build now and then (the
+    ``nothing_changed`` rule) shares the state, as it does for a user."""
+
+    session: PreviewSession | None = None
+
+    def inputs(self) -> dict[Path, tuple[int, int, int, int]]:
+        found = {}
+        for path in [self.project / "site_config.yaml", *(self.project / "content").rglob("*"),
+                     *(self.project / "templates").rglob("*")]:
+            if path.is_file():
+                stat = path.stat()
+                found[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        return found
+
+    def build_and_compare(self, workers: int = 1) -> BuildReport:
+        errors: list[str] = []
+
+        def echo(line: str, err: bool = False) -> None:
+            if err:
+                errors.append(line)
+
+        if self.session is None:
+            self.session = PreviewSession(ServeOptions(config_path=self.project / "site_config.yaml",
+                                                       workers=workers), echo)
+            self.session._build_pages(first=True)
+        else:
+            before, now = self.seen, self.inputs()
+            paths = {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
+            kinds: set[Kind] = {"config" if path.name == "site_config.yaml" else
+                                "template" if "templates" in path.parts else "content" for path in paths}
+            self.session.echo = echo
+            self.session.rebuild(Batch(kinds=kinds, paths=paths))
+        self.seen = self.inputs()
+        assert not errors, errors
+        self.session._idle_work()  # the search, as the preview brings it up to date when idle
+        assert not errors, errors
+        assert self.session.last_report is not None
+        assert_matches_clean_build(self.project, self.root / "clean")
+        return self.session.last_report
+
+    def teardown(self) -> None:
+        if self.session is not None:
+            self.session.close()
+        super().teardown()
+
+    # Not for a live preview: it reports a failed build instead of raising, is not stopped by
+    # Ctrl-C half-way, and owns its output (it checks it only at its first build).
+    failed_build = interrupted_build = damage_output = parallel_build = None  # type: ignore[assignment]
+
+
+ServedIncrementalBuilds.TestCase.settings = settings(
+    IncrementalBuilds.TestCase.settings, max_examples=6)
+test_served_incremental_builds_match_clean_builds = ServedIncrementalBuilds.TestCase
 
 
 def test_a_printed_tag_count_follows_articles_joining_the_tag_far_away(tmp_path: Path) -> None:

@@ -755,3 +755,32 @@ def test_cli_drafts_build_outside_the_output(project: Path) -> None:
         stop_serve(process)
     assert not (project.parent / "site" / "2021" / "03" / "secret").exists()
     shutil.rmtree(project.parent / ".archivegen", ignore_errors=True)
+
+
+# -- the preview's rebuilds look only where the watcher saw changes ----------------------------
+
+
+def test_a_rebuild_looks_only_at_the_files_the_watcher_named(project: Path) -> None:
+    """Issue 15 item 2: the preview does not stat the whole content folder on every save; it
+    looks at the files the watcher named and patches the stored model (a CLI build still looks
+    at everything)."""
+    from archivegen.serve.changes import Batch
+
+    session = PreviewSession(ServeOptions(config_path=project, workers=1), echo=lambda line, err=False: None)
+    try:
+        session._build_pages(first=True)
+        content = project.parent / "content"
+        named, unnamed = content / "2020" / "ferry.md", content / "2021" / "bridge.md"
+        named.write_text(named.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
+        unnamed.write_text(unnamed.read_text(encoding="utf-8").replace("bridge.", "tunnel."),
+                           encoding="utf-8")
+        session.rebuild(Batch(kinds={"content"}, paths={named}))
+        report = session.last_report
+        assert report is not None and report.patched and report.sources_changed == 1
+        site = project.parent / "site"
+        assert "Tuesday" in (site / "2020" / "03" / "ferry" / "index.html").read_text(encoding="utf-8")
+        assert "tunnel" not in (site / "2021" / "02" / "bridge" / "index.html").read_text(encoding="utf-8")
+        session.rebuild(Batch(rescan=True))  # the watcher lost events: everything is looked at
+        assert "tunnel" in (site / "2021" / "02" / "bridge" / "index.html").read_text(encoding="utf-8")
+    finally:
+        session.close()

@@ -156,10 +156,15 @@ def assess(config: SiteConfig, options: BuildOptions, output: Path, state: Build
     full = (options.full or state.meta("settings") != settings or not _has_files(output)
             or not journal.same_filesystem(output))
     same_reader = state.meta("reader") == reader
-    known = state.source_signatures() if same_reader else {}
+    scan = None
+    if options.changed_content is not None and same_reader and not full:
+        scan = incremental.scan_changed(config.content_dir, options.changed_content, state.source_keys(),
+                                        state.source_signatures_of(options.changed_content))
+    if scan is None:
+        known = state.source_signatures() if same_reader else {}
+        scan = incremental.scan(config.content_dir, config.project_dir, known)
     fresh = Freshness(
-        settings, reader, full, same_reader,
-        scan=incremental.scan(config.content_dir, config.project_dir, known),
+        settings, reader, full, same_reader, scan=scan,
         inputs=InputFiles.check(config, state.snapshot(INPUT_FILES)),
         complete=state.meta(COMPLETE) == "1")
     if not full:

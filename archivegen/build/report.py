@@ -26,6 +26,9 @@ class BuildOptions:
     search: bool = True  # False: leave stale search bundles for the next build (live preview)
     before_commit: Callable[[], None] | None = None  # called just before the output changes
     check_outputs: bool = True  # False: trust that the output is as the last build left it
+    # The content files (keys below content/) a watcher saw change since the last build; every
+    # other one is trusted without a look. None: look at every file (what a command line does).
+    changed_content: frozenset[str] | None = None
 
     @property
     def worker_count(self) -> int:

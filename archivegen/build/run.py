@@ -8,6 +8,7 @@ moved in through the journal. Both share every step; ``commit.py`` hides the dif
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,22 +84,18 @@ class _Build:
         self.report.full = fresh.full
         self.report.restored = len(fresh.outputs.damaged)
         with self.steps.step("read content"):
-            from archivegen.render.markdown_cache import BodyCache
-
             records = self.state.source_records if fresh.same_reader else _no_records
-            body_cache = BodyCache(self.state_dir)
-            try:
-                checked = incremental.check(fresh.scan, self.config.tzinfo, self.config.project_dir,
-                                            records, self.workers, body_cache,
-                                            self.steps.counter(len(fresh.scan.to_check), "files"))
-            finally:
-                body_cache.close()
+            checked = self._check(fresh, records)
             if fresh.nothing_to_do(checked):
                 self._nothing_to_do(fresh, checked)
                 return
             if checked.problems:
                 raise ContentError(checked.problems)
             edits = self._in_place_edits(fresh, checked)
+            if edits is None and fresh.scan.partial:  # the whole model needs every file looked at
+                fresh = freshness.assess(self.config, dataclasses.replace(self.options, changed_content=None),
+                                         self.output, self.state)
+                checked = self._check(fresh, records)
             if edits is None:
                 read = incremental.recall(checked, self.config.tzinfo, records)
                 self.report.sources_changed = len(read.parsed) + len(read.removed)
@@ -154,6 +151,17 @@ class _Build:
 
         return _Model(site, keys, planned, recorded, index_entries, ManifestCounts.of(site),
                       lambda bodies: SiteRecords(config, site, bodies), save, read)
+
+    def _check(self, fresh: Freshness, records: incremental.RecordLookup) -> incremental.Checked:
+        from archivegen.render.markdown_cache import BodyCache
+
+        body_cache = BodyCache(self.state_dir)
+        try:
+            return incremental.check(fresh.scan, self.config.tzinfo, self.config.project_dir, records,
+                                     self.workers, body_cache,
+                                     self.steps.counter(len(fresh.scan.to_check), "files"))
+        finally:
+            body_cache.close()
 
     def _in_place_edits(self, fresh: Freshness, checked: incremental.Checked) -> list[Edit] | None:
         """The edits of this build when they all leave their articles in place and the state

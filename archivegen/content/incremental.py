@@ -18,7 +18,7 @@ import hashlib
 import marshal
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -105,6 +105,7 @@ class Scan:
     to_check: list[tuple[Path, str, Signature]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # from walking the folder
+    partial: bool = False  # only the files a watcher saw change were looked at (no walk)
 
     @property
     def unchanged(self) -> bool:
@@ -149,6 +150,39 @@ def scan(content_dir: Path, shown_root: Path, known: dict[str, tuple[Signature, 
         else:
             found.to_check.append((Path(path), key, _signature(stat)))
     found.removed = sorted(set(known) - seen)
+    return found
+
+
+def scan_changed(content_dir: Path, changed: Collection[str], recorded: Collection[str],
+                 known: dict[str, tuple[Signature, int]]) -> Scan | None:
+    """Stat only the files a watcher saw change (the live preview's rebuilds); every other
+    recorded file is trusted. ``known`` holds the state's signatures of the changed keys.
+
+    None when a changed path needs the folder walked to be judged (a folder, a hidden file, a
+    symlink, not a ``.md`` file): the caller scans everything instead.
+    """
+    found = Scan(partial=True)
+    changed = set(changed)
+    found.trusted = [key for key in recorded if key not in changed]
+    for key in sorted(changed):
+        parts = key.split("/")
+        if not key.endswith(".md") or any(part.startswith(".") or not part for part in parts):
+            return None
+        path = content_dir.joinpath(*parts)
+        try:
+            stat = os.lstat(path)
+        except FileNotFoundError:
+            if key in known:
+                found.removed.append(key)
+            continue
+        except OSError:
+            return None
+        if not path.is_file() or path.is_symlink() or path.parent.is_symlink():
+            return None
+        if _trusted(known.get(key), stat):
+            found.trusted.append(key)
+        else:
+            found.to_check.append((path, key, _signature(stat)))
     return found
 
 

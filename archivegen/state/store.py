@@ -169,6 +169,19 @@ class BuildState:
         return {path: ((size, mtime, ctime, inode), checked) for path, size, mtime, ctime, inode, checked
                 in self._db.execute("SELECT path, size, mtime_ns, ctime_ns, inode, checked_ns FROM sources")}
 
+    def source_keys(self) -> list[str]:
+        return [path for path, in self._db.execute("SELECT path FROM sources")]
+
+    def source_signatures_of(self, keys: Iterable[str]) -> dict[str, tuple[tuple[int, int, int, int], int]]:
+        """``source_signatures`` for the given keys only."""
+        found = {}
+        for key in keys:
+            row = self._db.execute("SELECT size, mtime_ns, ctime_ns, inode, checked_ns FROM sources "
+                                   "WHERE path = ?", (key,)).fetchone()
+            if row is not None:
+                found[key] = ((row[0], row[1], row[2], row[3]), row[4])
+        return found
+
     def source_records(self, keys: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """Content key -> (sha256 of the file, pickled record) for the given keys."""
         if len(keys) > 500:
