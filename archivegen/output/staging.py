@@ -3,7 +3,8 @@
 Until the swap, the previous output is untouched: a bad article, a template error, an exception
 or Ctrl-C mid-build discards the staging directory and leaves the old site byte-identical. On
 Linux the swap is ``renameat2(RENAME_EXCHANGE)``, so the output path never stops existing;
-elsewhere it is two renames.
+elsewhere it is two renames. The replaced output is removed in the background: unlinking the
+250,000 files of a big archive takes minutes on some disks, and the new output is in place.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import ctypes.util
 import errno
 import os
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -55,16 +57,20 @@ class Staging:
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
         self.prefix = f".{self.output.name}.staging-"
+        self.retired_prefix = f".{self.output.name}.retired-"
         self.path = self.output.parent / f"{self.prefix}{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     def clean_stale(self) -> list[Path]:
-        """Remove staging directories left by killed builds (we hold the build lock)."""
+        """Remove staging directories left by killed builds (we hold the build lock), and
+        replaced outputs whose removal did not finish."""
         removed = []
         if self.output.parent.is_dir():
             for candidate in self.output.parent.iterdir():
                 if candidate.name.startswith(self.prefix) and candidate != self.path:
                     shutil.rmtree(candidate, ignore_errors=True)
                     removed.append(candidate)
+                elif candidate.name.startswith(self.retired_prefix):
+                    _remove_in_background(candidate)
         return removed
 
     def create(self) -> Path:
@@ -78,15 +84,15 @@ class Staging:
 
     def commit(self) -> None:
         """Swap the staging directory in as the output; remove the previous output."""
+        retired = self.output.parent / f"{self.retired_prefix}{uuid.uuid4().hex[:8]}"
         try:
             if self.output.exists():
                 if exchange(self.path, self.output):
-                    shutil.rmtree(self.path, ignore_errors=True)
-                    return
-                retired = self.output.parent / f"{self.prefix}{uuid.uuid4().hex[:8]}-old"
-                os.rename(self.output, retired)
-                os.rename(self.path, self.output)
-                shutil.rmtree(retired, ignore_errors=True)
+                    os.rename(self.path, retired)
+                else:
+                    os.rename(self.output, retired)
+                    os.rename(self.path, self.output)
+                _remove_in_background(retired)
             else:
                 os.rename(self.path, self.output)
         except OSError as exc:
@@ -95,6 +101,16 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _remove_in_background(folder: Path) -> None:
+    """Remove ``folder`` in a process of its own that outlives this one (``rm -rf``), or here
+    where there is no ``rm``."""
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class FileWriter:
