@@ -14,7 +14,7 @@ import gc
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -132,6 +132,43 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], workers:
             gc.unfreeze()
     finally:
         _STATE.clear()
+
+
+class Forked(Generic[R]):
+    """``function()`` running in a forked process that inherited ``state`` (``inherited``), while
+    this process goes on with other work; ``result()`` waits for it. Runs here, at ``result()``,
+    where processes cannot be forked."""
+
+    def __init__(self, function: Callable[[], R], state: dict[str, Any]) -> None:
+        self._function, self._state = function, state
+        self._pool: Any = None
+        self._future: Future[R] | None = None
+        if _can_fork():
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _STATE.clear()
+            _STATE.update(state)
+            try:
+                context = multiprocessing.get_context("fork")
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_init_worker,
+                                                 initargs=(os.getpid(),))
+                self._future = self._pool.submit(function)  # forks now, with the state in place
+            finally:
+                _STATE.clear()
+
+    def result(self) -> R:
+        if self._future is None:
+            _STATE.clear()
+            _STATE.update(self._state)
+            try:
+                return self._function()
+            finally:
+                _STATE.clear()
+        try:
+            return _result(self._future)
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _can_fork() -> bool:

@@ -50,7 +50,7 @@ from archivegen.config.schema import SiteConfig
 from archivegen.content import incremental
 from archivegen.content.incremental import RACY_NS, RECORD_FORMAT
 from archivegen.output import journal
-from archivegen.output.check import OutputCheck, OutputStat, check_outputs, output_stats
+from archivegen.output.check import OutputCheck, OutputCheckRun, OutputStat, output_stats
 from archivegen.render.theme import THEME_STATIC, template_dirs
 from archivegen.state.store import BuildState
 
@@ -156,6 +156,8 @@ def assess(config: SiteConfig, options: BuildOptions, output: Path, state: Build
     full = (options.full or state.meta("settings") != settings or not _has_files(output)
             or not journal.same_filesystem(output))
     same_reader = state.meta("reader") == reader
+    recorded_stats = {} if full else state.snapshot(OUTPUT_STATS)
+    checking = OutputCheckRun(output, recorded_stats) if not full and options.check_outputs else None
     scan = None
     if options.changed_content is not None and same_reader and not full:
         scan = incremental.scan_changed(config.content_dir, options.changed_content, state.source_keys(),
@@ -167,10 +169,9 @@ def assess(config: SiteConfig, options: BuildOptions, output: Path, state: Build
         settings, reader, full, same_reader, scan=scan,
         inputs=InputFiles.check(config, state.snapshot(INPUT_FILES)),
         complete=state.meta(COMPLETE) == "1")
-    if not full:
-        fresh.output_stats = state.snapshot(OUTPUT_STATS)
-        if options.check_outputs:
-            fresh.outputs = check_outputs(output, fresh.output_stats, state.output_digest)
+    fresh.output_stats = recorded_stats
+    if checking is not None:
+        fresh.outputs = checking.result(state.output_digest)
     return fresh
 
 

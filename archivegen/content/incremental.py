@@ -35,7 +35,7 @@ from archivegen.content.reader import (
 )
 from archivegen.errors import Problem
 from archivegen.parallel import Progress, fork_map, inherited
-from archivegen.state.store import SourceRow
+from archivegen.state.store import SourceRow, SourceStat
 
 RACY_NS = 2_000_000_000  # files changed this close to their hashing are hashed again
 RECORD_FORMAT = 2
@@ -128,14 +128,16 @@ def _signature(stat: os.stat_result) -> Signature:
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
-def _trusted(row: tuple[Signature, int] | None, stat: os.stat_result) -> bool:
-    if row is None or _signature(stat) != row[0]:
+def _trusted(row: SourceStat | None, stat: os.stat_result) -> bool:
+    if (row is None or row[0] != stat.st_size or row[1] != stat.st_mtime_ns or row[2] != stat.st_ctime_ns
+            or row[3] != stat.st_ino):
         return False
-    return max(stat.st_mtime_ns, stat.st_ctime_ns) < row[1] - RACY_NS
+    return max(stat.st_mtime_ns, stat.st_ctime_ns) < row[4] - RACY_NS
 
 
-def scan(content_dir: Path, shown_root: Path, known: dict[str, tuple[Signature, int]]) -> Scan:
-    """Stat every content file; ``known`` maps keys to (signature, checked_ns) from the state."""
+def scan(content_dir: Path, shown_root: Path, known: dict[str, SourceStat]) -> Scan:
+    """Stat every content file; ``known`` maps keys to their recorded signature and the time
+    their bytes were hashed (``state/store.py: SourceStat``)."""
     found = Scan()
     seen: set[str] = set()
     for key, path in content_files(content_dir, found.warnings, shown_root):
@@ -154,7 +156,7 @@ def scan(content_dir: Path, shown_root: Path, known: dict[str, tuple[Signature, 
 
 
 def scan_changed(content_dir: Path, changed: Collection[str], recorded: Collection[str],
-                 known: dict[str, tuple[Signature, int]]) -> Scan | None:
+                 known: dict[str, SourceStat]) -> Scan | None:
     """Stat only the files a watcher saw change (the live preview's rebuilds); every other
     recorded file is trusted. ``known`` holds the state's signatures of the changed keys.
 

@@ -12,7 +12,8 @@ by the signatures of the folder and its sub-folders, whose mtimes move whenever 
 is added, removed or renamed over. A file edited in place inside a bundle is not noticed.
 
 Stat calls cost a few microseconds each on a virtual machine, and an archive of 100,000
-articles has some 130,000 pages, so big checks run on two processes.
+articles has some 130,000 pages, so a big check runs in a process of its own while the build
+scans the content folder.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archivegen.output.digests import file_digest_or_none
-from archivegen.parallel import fork_map
+from archivegen.parallel import Forked, inherited
 
 OutputStat = tuple[int, int, int]  # size (0 for a folder), mtime_ns, inode
-PARALLEL_FROM = 20_000  # outputs; below this one process is quicker than forking
+PARALLEL_FROM = 20_000  # outputs; below this, checking them here is quicker than forking
 
 
 def _stat(root: str, relative: str) -> OutputStat | None:
@@ -76,21 +77,34 @@ def _moved(items: Sequence[tuple[str, str, OutputStat]]) -> list[tuple[str, Outp
     return moved
 
 
-def check_outputs(root: Path, recorded: Mapping[str, OutputStat],
-                  digest_of: Callable[[str], str | None]) -> OutputCheck:
-    """Compare every recorded output with its signature; ``digest_of(path)`` is the hash of the
-    bytes the file was written with (``digests.py: file_digest``)."""
-    base = str(root)
-    items = [(base, relative, stat) for relative, stat in recorded.items()]
-    workers = 2 if len(items) >= PARALLEL_FROM else 1
-    found = OutputCheck()
-    for chunk in fork_map(_moved, items, workers, {}, min_items=PARALLEL_FROM,
-                          chunk_size=max(1, -(-len(items) // workers))):
-        for relative, now in chunk:
+class OutputCheckRun:
+    """A check of the outputs: the stat calls run in a forked process (when there are many),
+    so the build scans its content at the same time, then ``result`` compares the bytes of the
+    outputs whose signature moved."""
+
+    def __init__(self, root: Path, recorded: Mapping[str, OutputStat]) -> None:
+        self.root = root
+        items = [(str(root), relative, stat) for relative, stat in recorded.items()]
+        if len(items) >= PARALLEL_FROM:
+            self._moved: Forked[list[tuple[str, OutputStat | None]]] | list[tuple[str, OutputStat | None]] \
+                = Forked(_moved_inherited, {"items": items})
+        else:
+            self._moved = _moved(items)
+
+    def result(self, digest_of: Callable[[str], str | None]) -> OutputCheck:
+        """``digest_of(path)`` is the hash of the bytes the file was written with
+        (``digests.py: file_digest``)."""
+        moved = self._moved if isinstance(self._moved, list) else self._moved.result()
+        found = OutputCheck()
+        for relative, now in moved:
             if now is None or relative.endswith("/") or \
-                    file_digest_or_none(root / relative) != digest_of(relative):
+                    file_digest_or_none(self.root / relative) != digest_of(relative):
                 found.damaged.append(relative)
             else:
                 found.refreshed[relative] = now
-    found.damaged.sort()
-    return found
+        found.damaged.sort()
+        return found
+
+
+def _moved_inherited() -> list[tuple[str, OutputStat | None]]:
+    return _moved(inherited("items"))
