@@ -106,3 +106,20 @@ def test_a_template_edit_is_never_hidden_by_the_shortcut(project: Path) -> None:
     report = run(project)
     assert not report.up_to_date and report.changed == ["robots.txt"]
     assert (project / "site" / "robots.txt").read_text(encoding="utf-8").endswith("Disallow: /b\n")
+
+
+def test_a_deletion_left_out_of_the_search_is_indexed_by_the_next_build(project: Path,
+                                                                        tmp_path: Path) -> None:
+    """Found by the served state machine: a build without search (the preview's) after a
+    deletion said the index was current, because only the manifest's superseded ids change,
+    and the deleted article stayed findable for good."""
+    from tests.search_support import searchable
+
+    (project / "content" / "story-3.md").unlink()
+    preview = run(project, search=False)
+    assert preview.search.pending
+    follow_up = run(project)
+    assert not follow_up.search.pending and not follow_up.up_to_date
+    clean_build_of(project, tmp_path)
+    assert searchable(project / "site") == searchable(tmp_path / "clean" / "site")
+    assert run(project).up_to_date

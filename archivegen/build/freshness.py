@@ -59,6 +59,7 @@ STATE_FORMAT = "build-4"  # bump when what the state records changes meaning
 INPUT_FILES = "input_files"  # snapshot names (state/store.py)
 OUTPUT_STATS = "output_stats"
 COMPLETE = "complete"  # meta: "1" when the last build left nothing undone
+SEARCH_FINGERPRINT = "search_fingerprint"  # meta: what the stored search index was made from
 
 # path -> (size, mtime_ns, ctime_ns, inode, checked_ns, sha256)
 InputRow = tuple[int, int, int, int, int, str]

@@ -235,7 +235,8 @@ class _Build:
             search_damaged = any(path.startswith("pagefind/") for path in damaged)
             search = full or self.options.search or search_damaged
             report.search.pending = not search and not (
-                indexer.is_current(stored) and MANIFEST_OUTPUT in recorded)
+                indexer.is_current(stored, self.state.meta(freshness.SEARCH_FINGERPRINT))
+                and MANIFEST_OUTPUT in recorded)
 
         cluster = DaskCluster(self.options.dask) if self.options.dask else None
         commit = open_commit(full, self.output, self.state)
@@ -280,6 +281,8 @@ class _Build:
                     model.save(self.state)
                     store_index_entries(self.state, model.index_entries, model.counts)
                     self._save(rows, fresh, removed, entry, searched, stored)
+                    if searched is not None:
+                        self.state.set_meta(freshness.SEARCH_FINGERPRINT, indexer.fingerprint())
 
             with steps.step("commit"):
                 if self.options.before_commit is not None:

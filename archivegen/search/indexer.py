@@ -149,8 +149,20 @@ class SearchIndexer:
 
     # -- planning -----------------------------------------------------------------------------
 
-    def is_current(self, stored: StoredIndex) -> bool:
-        """Whether the stored index is exactly this model's (a build without search asks)."""
+    def fingerprint(self) -> str:
+        """A digest of everything the index and its manifest are made from: every article's
+        index entry and the manifest's counts (the build state keeps the last indexed one)."""
+        return _digest([*(f"{e.key}\0{e.digest}" for e in self.entries),
+                        json.dumps([self.counts.years, self.counts.tags], sort_keys=True)])
+
+    def is_current(self, stored: StoredIndex, fingerprint: str | None) -> bool:
+        """Whether the stored index is exactly this model's (a build without search asks).
+
+        ``fingerprint`` is the one recorded when the stored index was built: the bundles alone
+        cannot tell, as a deleted article only adds a superseded id to the manifest.
+        """
+        if fingerprint != self.fingerprint():
+            return False
         plan = plan_layout(stored.shards, self.entries, self.limits)
         wanted_delta = bundle_name("d", plan.delta) if plan.delta else None
         return (all(shard.kept is not None for shard in plan.shards)
