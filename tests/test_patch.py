@@ -29,18 +29,18 @@ def assert_clean(project: Path, tmp_path: Path) -> None:
     assert searchable(project / "site") == searchable(tmp_path / "clean" / "site")
 
 
-@pytest.mark.parametrize("change", ["body", "title", "summary", "language"])
+IN_PLACE = {  # what an edit replaces in story-4.md
+    "body": ("Paragraph two.", "Paragraph two, longer now."),
+    "title": ("title: Story 4", "title: Story four"),
+    "summary": ("tags: [", "summary: A new summary.\ntags: ["),
+    "language": ("tags: [", "language: de\ntags: ["),
+}
+
+
+@pytest.mark.parametrize("change", sorted(IN_PLACE))
 def test_an_in_place_edit_patches_the_model_and_matches_a_clean_build(project: Path, tmp_path: Path,
                                                                         change: str) -> None:
-    path = story(project, 4)
-    if change == "body":
-        edit(path, "Paragraph two.", "Paragraph two, longer now.")
-    elif change == "title":
-        edit(path, "title: Story 4", "title: Story four")
-    elif change == "summary":
-        edit(path, "tags: [", "summary: A new summary.\ntags: [")
-    else:
-        edit(path, "tags: [", "language: de\ntags: [")
+    edit(story(project, 4), *IN_PLACE[change])
     report = run(project)
     assert report.patched and not report.full and report.sources_changed == 1
     assert report.articles == 10 and report.pages > report.rendered > 0
