@@ -123,7 +123,7 @@ class PartialModel:
                 if position is not None:
                     self._need(*self.state.model_around(HOME, position, neighbour))
         slugs = tuple(dict.fromkeys(self.slug(t) for t in article.tags))
-        for listing in listings_of(_bare_entry(article, slugs)):
+        for listing in listings_of(article.date, slugs):
             size = self.counts.get(listing, 0)
             rank = self.state.model_rank(listing, order, key)
             for page in self._listing(listing, size):
@@ -143,6 +143,14 @@ class PartialModel:
         for key, (_, data) in self.state.source_records(keys).items():
             record = SourceRecord.decode(data, zone)
             self._articles[key] = (record.article, record.article.summary or record.derived_summary)
+
+    def entry(self, key: str, path: str) -> Entry:
+        """An entry the partial site does not hold (its index is -1), read from the state."""
+        if key not in self._articles:
+            self._load([key])
+        article, summary = self._articles[key]
+        return Entry(index=-1, article=article, path=path,
+                     tag_slugs=tuple(dict.fromkeys(self.slug(t) for t in article.tags)), summary=summary)
 
     def _entries(self) -> dict[str, Entry]:
         ordered = sorted(self._needed, key=lambda k: self._articles[k][0].sort_key)
@@ -230,10 +238,6 @@ def _with_entries(page: Page, entries: tuple[int, ...]) -> Page:
     return dataclasses.replace(page, entries=entries, pager=pager)
 
 
-def _bare_entry(article: Article, slugs: tuple[str, ...]) -> Entry:
-    return Entry(index=0, article=article, path="", tag_slugs=slugs)
-
-
 class PatchRecords:
     """Search records for a patched build: from the partial site, or read from the state for
     articles it does not hold (the delta is re-indexed whole, a compaction reads its shards)."""
@@ -250,11 +254,7 @@ class PatchRecords:
             key = self.state.source_at(path)
             if key is None:
                 raise KeyError(path)
-            self.model._load([key])
-            article, summary = self.model._articles[key]
-            entry = Entry(index=-1, article=article, path=path,
-                          tag_slugs=tuple(dict.fromkeys(self.model.slug(t) for t in article.tags)),
-                          summary=summary)
+            entry = self.model.entry(key, path)
             self._entries[path] = entry
         return entry
 

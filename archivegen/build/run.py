@@ -180,7 +180,7 @@ class _Build:
     def _patched_model(self, fresh: Freshness, checked: incremental.Checked, edits: list[Edit]) -> _Model:
         """The part of the stored model that in-place edits change (``patch.py``)."""
         from archivegen.build import patch
-        from archivegen.build.plan import STATIC_PREFIX, plan
+        from archivegen.build.plan import BUNDLE_PREFIX, STATIC_PREFIX, plan
         from archivegen.build.searching import MANIFEST_OUTPUT
         from archivegen.render.inputs import PageKeys, TemplateDigests
         from archivegen.search.indexer import IndexKeys
@@ -200,7 +200,7 @@ class _Build:
         with self.steps.step("plan"):
             keys = PageKeys(config, site, TemplateDigests(config.templates_dir))
             recorded = state.outputs_at([*(page.output for page in site.pages), MANIFEST_OUTPUT],
-                                        [STATIC_PREFIX, "pagefind/"])
+                                        [STATIC_PREFIX, BUNDLE_PREFIX])
             planned = plan(site, keys, recorded, config.static_dir)
             index_keys = IndexKeys(config, self.state_dir)
             for entry in site.entries:
@@ -218,6 +218,7 @@ class _Build:
 
     def _render_and_commit(self, model: _Model, fresh: Freshness) -> None:
         from archivegen.build.patch import store_index_entries
+        from archivegen.build.plan import BUNDLE_PREFIX
         from archivegen.build.searching import MANIFEST_OUTPUT, PlacedSearch, place_search, remote
         from archivegen.render.markdown_cache import HtmlSource
         from archivegen.render.pages import PageRenderer
@@ -232,7 +233,7 @@ class _Build:
             stored = StoredIndex.from_rows(self.state.search_bundles())
             # A build without search (the live preview's) leaves the index for the next build,
             # unless the index's own outputs were damaged; a full build replaces the whole output.
-            search_damaged = any(path.startswith("pagefind/") for path in damaged)
+            search_damaged = any(path.startswith(BUNDLE_PREFIX) for path in damaged)
             search = full or self.options.search or search_damaged
             report.search.pending = not search and not (
                 indexer.is_current(stored, self.state.meta(freshness.SEARCH_FINGERPRINT))

@@ -39,7 +39,23 @@ class Links:
         return self.base_url + quote_path(site_path)
 
 
-class TagLink:
+class _RecordedCount:
+    """A view whose ``count`` is recorded when a template reads it (``render/recorder.py``),
+    under the name ``_recorded_as`` returns."""
+
+    __slots__ = ("_count",)
+    _count: int
+
+    def _recorded_as(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def count(self) -> int:
+        recorder.count_read(self._recorded_as())
+        return self._count
+
+
+class TagLink(_RecordedCount):
     """A link to a tag page. Reading ``count`` is recorded (see ``render/recorder.py``).
 
     A tag's article count changes whenever any article joins or leaves the tag, while its name
@@ -48,15 +64,13 @@ class TagLink:
     records, per page, whose counts the templates actually read.
     """
 
-    __slots__ = ("name", "slug", "url", "_count")
+    __slots__ = ("name", "slug", "url")
 
     def __init__(self, name: str, slug: str, url: str, count: int = 0) -> None:
         self.name, self.slug, self.url, self._count = name, slug, url, count
 
-    @property
-    def count(self) -> int:
-        recorder.count_read(self.slug)
-        return self._count
+    def _recorded_as(self) -> str:
+        return self.slug
 
     def __repr__(self) -> str:
         return f"TagLink({self.name!r}, {self.slug!r}, {self.url!r}, {self._count})"
@@ -82,35 +96,31 @@ class ArticleView:
         return self.updated or self.date
 
 
-class MonthLink:
+class MonthLink(_RecordedCount):
     """A link to a month's archive. Reading ``count`` is recorded, as is ``YearLink.count``:
     a year page of a stable listing that does not print them keeps its key when its year
     gains an article (``recorder.ARCHIVE_COUNTS``)."""
 
-    __slots__ = ("year", "month", "name", "url", "_count")
+    __slots__ = ("year", "month", "name", "url")
 
     def __init__(self, year: int, month: int, name: str, count: int, url: str) -> None:
         self.year, self.month, self.name, self._count, self.url = year, month, name, count, url
 
-    @property
-    def count(self) -> int:
-        recorder.count_read(recorder.ARCHIVE_COUNTS)
-        return self._count
+    def _recorded_as(self) -> str:
+        return recorder.ARCHIVE_COUNTS
 
     def __repr__(self) -> str:
         return f"MonthLink({self.year}, {self.month}, {self.name!r}, {self._count}, {self.url!r})"
 
 
-class YearLink:
-    __slots__ = ("year", "url", "months", "_count")
+class YearLink(_RecordedCount):
+    __slots__ = ("year", "url", "months")
 
     def __init__(self, year: int, count: int, url: str, months: tuple[MonthLink, ...]) -> None:
         self.year, self._count, self.url, self.months = year, count, url, months
 
-    @property
-    def count(self) -> int:
-        recorder.count_read(recorder.ARCHIVE_COUNTS)
-        return self._count
+    def _recorded_as(self) -> str:
+        return recorder.ARCHIVE_COUNTS
 
     def __repr__(self) -> str:
         return f"YearLink({self.year}, {self._count}, {self.url!r}, {self.months!r})"

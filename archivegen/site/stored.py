@@ -38,16 +38,15 @@ def month_listing(year: int, month: int) -> str:
     return f"m/{year}-{month:02d}"
 
 
-def listings_of(entry: Entry) -> list[str]:
-    """Every listing the entry's article is in."""
-    date = entry.article.date
-    return [HOME, *(tag_listing(slug) for slug in entry.tag_slugs), year_listing(date.year),
+def listings_of(date: datetime, tag_slugs: tuple[str, ...]) -> list[str]:
+    """Every listing an article of this date and these tags is in."""
+    return [HOME, *(tag_listing(slug) for slug in tag_slugs), year_listing(date.year),
             month_listing(date.year, date.month)]
 
 
 def member_rows(entry: Entry) -> Iterator[tuple[str, int, str]]:
     order, key = order_of(entry.article), entry.article.key
-    for listing in listings_of(entry):
+    for listing in listings_of(entry.article.date, entry.tag_slugs):
         yield listing, order, key
 
 
