@@ -171,6 +171,7 @@ function start(root) {
       el.results.replaceChildren();
       el.more.hidden = true;
       setStatus("");
+      root.dataset.done = location.search;
       // Warm up the range's bundles for the first keystroke.
       if (scope.bundles.length) getEngine(scope).catch(err => { if (mine === generation) fail(err); });
       return;
@@ -190,6 +191,7 @@ function start(root) {
     el.more.hidden = true;
     setStatus(countText(found.total));
     if (found.total) await showMore(mine);
+    if (mine === generation) root.dataset.done = location.search; // tests and benchmarks wait for it
   }
 
   async function searchScope(manifest, scope, term, filters, newest) {
