@@ -65,14 +65,14 @@ def record(article: Mapping) -> bytes:
 
 def index_bundle(articles: Sequence[Mapping], out: Path, work: Path) -> dict[str, str]:
     """Run Pagefind over the articles' records into ``out``; return site path -> result id."""
-    from pagefind_bin import get_executable
+    from archivegen.search.pagefind import pagefind_executable
 
     pages = work / f"{out.name}-records"
     for article in articles:
         target = pages / output_file(article["path"])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(record(article))
-    done = subprocess.run([str(get_executable()), "--site", str(pages), "--output-path", str(out), "--quiet"],
+    done = subprocess.run([str(pagefind_executable()), "--site", str(pages), "--output-path", str(out), "--quiet"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr or done.stdout
     shutil.rmtree(pages)

@@ -3,7 +3,7 @@
 Every build is compared with a clean build of the same content: the set of records a query can
 find (``tests/search_support.searchable``) must be the same. Browser behaviour of the search
 page is in test_browser_search*.py; this file checks the build side with the real Pagefind
-binary (from the ``pagefind[bin]`` package).
+binary (from the ``pagefind[extended]`` package).
 """
 
 from __future__ import annotations

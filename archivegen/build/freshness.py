@@ -30,6 +30,8 @@ invalidates (each lives beside the format it versions):
 ``render.markdown.MARKDOWN_SETTINGS_ID``    rendered bodies, every page key, search records
 ``search.indexer.INDEX_SETTINGS``           search bundles
 ``search.manifest.MANIFEST_FORMAT``         the search manifest (and the page reading it)
+``search.records.RECORD_SETTINGS``          search records, so every search bundle
+the installed Pagefind binary               search bundles (``search.pagefind.executable_identity``)
 ``archivegen.__version__``                  all of the above
 ==========================================  ===================================================
 """
@@ -58,11 +60,22 @@ STATE_FORMAT = "build-4"  # bump when what the state records changes meaning
 
 INPUT_FILES = "input_files"  # snapshot names (state/store.py)
 OUTPUT_STATS = "output_stats"
-COMPLETE = "complete"  # meta: "1" when the last build left nothing undone
+COMPLETE = "complete"  # meta: ``made_with()`` when the last build left nothing undone
 SEARCH_FINGERPRINT = "search_fingerprint"  # meta: what the stored search index was made from
 
 # path -> (size, mtime_ns, ctime_ns, inode, checked_ns, sha256)
 InputRow = tuple[int, int, int, int, int, str]
+
+
+def made_with() -> str:
+    """What a complete build's search index was made with beyond its inputs: the formats of
+    its records and manifest, and the Pagefind binary. When any differs, the next build cannot
+    take the "nothing to do" shortcut; the planner then redoes what they invalidate."""
+    from archivegen.search.manifest import MANIFEST_FORMAT
+    from archivegen.search.pagefind import executable_identity
+    from archivegen.search.records import RECORD_SETTINGS
+
+    return hashlib.sha256(f"{MANIFEST_FORMAT}\0{RECORD_SETTINGS}\0{executable_identity()}".encode()).hexdigest()
 
 
 def settings_digest(output: Path, drafts: bool) -> str:
@@ -169,7 +182,7 @@ def assess(config: SiteConfig, options: BuildOptions, output: Path, state: Build
     fresh = Freshness(
         settings, reader, full, same_reader, scan=scan,
         inputs=InputFiles.check(config, state.snapshot(INPUT_FILES)),
-        complete=state.meta(COMPLETE) == "1")
+        complete=state.meta(COMPLETE) == made_with())
     fresh.output_stats = recorded_stats
     if checking is not None:
         fresh.outputs = checking.result(state.output_digest)

@@ -333,7 +333,7 @@ class _Build:
         self.state.set_meta("settings", fresh.settings)
         self.state.set_meta("reader", fresh.reader)
         self.state.put_snapshot(freshness.INPUT_FILES, fresh.inputs.rows)
-        self.state.set_meta(freshness.COMPLETE, "1" if complete else "")
+        self.state.set_meta(freshness.COMPLETE, freshness.made_with() if complete else "")
 
     def _published(self) -> dict[str, PublishedUrl]:
         from archivegen.site.moves import PublishedUrl

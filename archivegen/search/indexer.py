@@ -219,7 +219,8 @@ class SearchIndexer:
         folders = {bundle.name: self._folder(bundle.name) / "bundle" for bundle in done.bundles()
                    if not bundle.empty}
         superseded = sorted(pid for ids in plan.superseded.values() for pid in ids)
-        return SearchIndex(done, folders, manifest_bytes(done, superseded, self.counts, self.source.date))
+        return SearchIndex(done, folders, manifest_bytes(done, superseded, self.counts, self.source.date,
+                                                         self.languages))
 
     def _ambiguous(self, plan: LayoutPlan, built: StoredIndex) -> set[str]:
         """Shards holding a superseded id that is also the id of a live record somewhere."""
@@ -240,6 +241,10 @@ class SearchIndexer:
     def is_kept(self, name: str) -> bool:
         """Whether bundle ``name`` is complete in the cache (its ids file is written last)."""
         return (self._folder(name) / pagefind.IDS_FILE).is_file()
+
+    def languages(self, name: str) -> list[str]:
+        """The languages of the indexes in kept bundle ``name`` (Pagefind keeps one per language)."""
+        return pagefind.bundle_languages(self._folder(name) / "bundle")
 
     def kept_ids(self, name: str) -> dict[str, str]:
         return json.loads((self._folder(name) / pagefind.IDS_FILE).read_text(encoding="utf-8"))
@@ -370,7 +375,9 @@ def _cached_version(cache: Path) -> str:
             return lines[1]
     except (OSError, IndexError):
         pass
-    version = pagefind.pagefind_version(executable)
+    # The extended binary (Japanese and Chinese segmentation) indexes differently under the
+    # same version number: its name is part of what an index is made with.
+    version = f"{pagefind.pagefind_version(executable)} {executable.name}"
     cache.mkdir(parents=True, exist_ok=True)
     remembered.write_text(f"{marker}\n{version}", encoding="utf-8")
     return version

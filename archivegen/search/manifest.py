@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from archivegen.search.indexer import StoredIndex
 
 MANIFEST_NAME = "index.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: every bundle lists its languages
 
 
 @dataclass(frozen=True)
@@ -41,18 +41,20 @@ class ManifestCounts:
 
 
 def manifest_bytes(index: StoredIndex, superseded: list[str], counts: ManifestCounts,
-                   date_of: Callable[[str], str]) -> bytes:
-    """The manifest of ``index``; ``date_of(path)`` is the date of the article at a site path."""
+                   date_of: Callable[[str], str], languages_of: Callable[[str], list[str]]) -> bytes:
+    """The manifest of ``index``; ``date_of(path)`` is the date of the article at a site path,
+    ``languages_of(name)`` the languages Pagefind made an index for in a bundle."""
     shards = []
     for shard in index.shards:
         if shard.empty:
             continue
         days = sorted(m.day for m in shard.members.values())
         shards.append({"path": f"{shard.name}/", "years": shard.years, "articles": len(shard.members),
-                       "first": days[0], "last": days[-1]})
+                       "first": days[0], "last": days[-1], "languages": languages_of(shard.name)})
     delta = None
     if index.delta is not None and not index.delta.empty:
         delta = {"path": f"{index.delta.name}/", "articles": len(index.delta.members),
+                 "languages": languages_of(index.delta.name),
                  "dates": {m.pid: date_of(path) for path, m in sorted(index.delta.members.items()) if m.pid}}
     document = {"format": MANIFEST_FORMAT, "shards": shards, "delta": delta, "superseded": superseded,
                 "years": counts.years, "tags": counts.tags}

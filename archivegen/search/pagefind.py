@@ -24,6 +24,7 @@ FRAGMENT_MAGIC = b"pagefind_dcd"  # a fragment file is gzip(magic + JSON)
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 IDS_FILE = "ids.json"
+ENTRY_FILE = "pagefind-entry.json"  # the bundle's version and its index per language
 # Word locations per index chunk (Pagefind's default: 20,000). A query fetches, from every
 # shard it searches, the chunk holding each of its words: smaller chunks cut what a query over
 # many shards downloads (10k articles, 8 shards, a rare word over all years: 499 KB -> 367 KB),
@@ -35,13 +36,28 @@ NOTHING_TO_INDEX = "not able to build an index"  # beside a kept bundle: site pa
 
 
 def pagefind_executable() -> Path:
-    """The Pagefind binary installed with the ``pagefind[bin]`` package (never downloaded)."""
+    """The Pagefind binary installed with the ``pagefind[extended]`` package (never downloaded).
+
+    The extended build is the one that splits Japanese and Chinese text into words; without it a
+    whole Japanese sentence is one word, and a word inside it cannot be found.
+    """
     try:
-        from pagefind_bin import get_executable
+        from pagefind_bin_extended import get_executable
     except ImportError:
-        raise SearchError([Problem("pagefind", "pagefind is not installed (pip install 'pagefind[bin]')")]) \
+        raise SearchError([Problem("pagefind", "pagefind is not installed (pip install 'pagefind[extended]')")]) \
             from None
     return Path(get_executable())
+
+
+def executable_identity() -> str:
+    """Which Pagefind binary is installed (its path, size and time): a build that finds another
+    one cannot skip the search index, whatever else is unchanged."""
+    try:
+        executable = pagefind_executable()
+        found = executable.stat()
+    except (SearchError, OSError):
+        return "none"
+    return f"{executable}\0{found.st_size}\0{found.st_mtime_ns}"
 
 
 def pagefind_version(executable: Path) -> str:
@@ -80,6 +96,17 @@ def index_records(records: Sequence[tuple[str, bytes]], bundle: Path, label: str
     for name in UNUSED_FILES:
         (bundle / name).unlink(missing_ok=True)
     return read_ids(bundle)
+
+
+def bundle_languages(bundle: Path) -> list[str]:
+    """The languages Pagefind made an index for in ``bundle`` (its entry file lists them)."""
+    try:
+        entry = json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []  # an empty bundle: no page had a word
+    except (OSError, ValueError) as exc:
+        raise SearchError([Problem(str(bundle / ENTRY_FILE), f"not a Pagefind entry file: {exc}")]) from None
+    return sorted(entry.get("languages") or {})
 
 
 def read_ids(bundle: Path) -> dict[str, str]:
