@@ -29,6 +29,8 @@ from archivegen.content.article import Article
 from archivegen.render.templates import make_environment
 from archivegen.render.theme import THEME_STATIC
 from archivegen.render.views import Links
+from archivegen.search.manifest import MANIFEST_FORMAT
+from archivegen.search.pagefind import bundle_languages
 from archivegen.search.records import search_record
 from archivegen.site.model import Entry, Site, Tag
 from archivegen.site.paths import output_file
@@ -119,7 +121,7 @@ def make_sharded_site(root: Path, base: Sequence[Sequence[Mapping]], live: Seque
         ids[f"{name}/"] = shard_ids = index_bundle(articles, index / name, work)
         shards.append({"path": f"{name}/", "years": sorted({d.year for d in dates}),
                        "articles": len(articles), "first": dates[0].date().isoformat(),
-                       "last": dates[-1].date().isoformat()})
+                       "last": dates[-1].date().isoformat(), "languages": bundle_languages(index / name)})
         for article in articles:
             if by_path.get(article["path"]) == article:
                 held.add(article["path"])
@@ -131,11 +133,11 @@ def make_sharded_site(root: Path, base: Sequence[Sequence[Mapping]], live: Seque
     if changed:
         name = bundle_name("d", changed)
         ids[f"{name}/"] = delta_ids = index_bundle(changed, index / name, work)
-        delta = {"path": f"{name}/", "articles": len(changed),
+        delta = {"path": f"{name}/", "articles": len(changed), "languages": bundle_languages(index / name),
                  "dates": {delta_ids[a["path"]]: article_date(a).isoformat() for a in changed}}
         live_ids.update(delta_ids.values())
     assert not live_ids & set(superseded), "a superseded id is also a live record's id"
-    manifest = {"format": 1, "shards": shards, "delta": delta, "superseded": sorted(superseded),
+    manifest = {"format": MANIFEST_FORMAT, "shards": shards, "delta": delta, "superseded": sorted(superseded),
                 "years": live_year_counts(live), "tags": live_tag_counts(live)}
     (index / "index.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(work)

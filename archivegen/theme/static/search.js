@@ -277,11 +277,12 @@ function start(root) {
   async function realHits(engine, manifest, text, filters) {
     const query = parseQuery(text, engine.language);
     const live = found => found.results.filter(r => !manifest.superseded.has(r.id));
+    const language = engine.language;
     if (!query.words.length) {
-      return {query, results: live(await engine.search(null, {filters})).map(result => ({result}))};
+      return {query, results: live(await engine.search(null, {filters})).map(result => ({result, language}))};
     }
     if (query.phrase) { // Pagefind matches a quoted phrase exactly: nothing to check
-      return {query, results: live(await engine.search(text, {filters})).map(result => ({result}))};
+      return {query, results: live(await engine.search(text, {filters})).map(result => ({result, language}))};
     }
     const exact = [];
     const shorter = new Set(); // bundles where some query word matched only a shorter word
@@ -306,13 +307,13 @@ function start(root) {
     let toRead = [];
     let floor = false;
     for (const result of candidates) {
-      if (exact.every(ids => ids.has(result.id))) results.push({result});
+      if (exact.every(ids => ids.has(result.id))) results.push({result, language});
       else if (toRead.length < VERIFY_LIMIT) toRead.push(result);
       else floor = true;
     }
     const read = await Promise.all(toRead.map(async result => {
       const data = await result.data();
-      return hasWords(data, query) ? {result, data} : null;
+      return hasWords(data, query) ? {result, data, language} : null;
     }));
     results.push(...read.filter(Boolean));
     return {query, results, floor};
@@ -349,7 +350,8 @@ function start(root) {
       async real(result) {
         const data = await result.data();
         const exact = hits.query.exact;
-        return !exact || exact.every(ids => ids.has(result.id)) || hasWords(data, hits.query) ? data : null;
+        const real = !exact || exact.every(ids => ids.has(result.id)) || hasWords(data, hits.query);
+        return real ? {...data, language: engine.language} : null;
       },
     };
   }
@@ -530,7 +532,8 @@ function listCursor(hits, floor = false) {
     take(n) {
       const batch = hits.slice(next, next + n);
       next += batch.length;
-      return Promise.all(batch.map(h => h.data || h.result.data())); // only the fragments shown are fetched
+      // Only the fragments shown are fetched.
+      return Promise.all(batch.map(async h => ({...(h.data || await h.result.data()), language: h.language})));
     },
   };
 }
