@@ -74,8 +74,8 @@ def index_bundle(articles: Sequence[Mapping], out: Path, work: Path) -> dict[str
         target = pages / output_file(article["path"])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(record(article))
-    done = subprocess.run([str(pagefind_executable()), "--site", str(pages), "--output-path", str(out), "--quiet"],
-                          capture_output=True, text=True, timeout=300)
+    command = [str(pagefind_executable()), "--site", str(pages), "--output-path", str(out), "--quiet"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr or done.stdout
     shutil.rmtree(pages)
     return fragment_ids(out)

@@ -65,6 +65,11 @@ class Story:
     def text(self) -> str:
         return article(self.title, self.date, self.body, tags=list(self.tags))
 
+    @property
+    def searchable(self) -> str:
+        """What a query can find it by: its title, body and tag names."""
+        return "\n".join([self.title, self.body, *self.tags]).lower()
+
 
 def _base(year: int, k: int) -> Story:
     return Story(f"Story {k} of {year}", f"{year}-{2 * k + 1:02d}-10T10:00:00Z",
@@ -214,9 +219,9 @@ def _shown(browser, base_url: str, query: str) -> Shown:
 
 def _expected(stories: dict[str, Story], word: str | None = None, tag: str | None = None,
               years: tuple[int, ...] = YEARS) -> set[str]:
-    """Titles of the live stories a query should find (their body has the word)."""
+    """Titles of the live stories a query should find (their text or tags have the word)."""
     return {s.title for s in stories.values()
-            if (word is None or word in s.body.lower()) and (tag is None or tag in s.tags)
+            if (word is None or word in s.searchable) and (tag is None or tag in s.tags)
             and s.year in years}
 
 

@@ -8,7 +8,6 @@ binary (from the ``pagefind[extended]`` package).
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 
 from archivegen.errors import SearchError
 from archivegen.search import pagefind
+from archivegen.search.manifest import MANIFEST_FORMAT
 from archivegen.search.report import SearchReport
 from tests.conftest import tree_bytes
 from tests.projects import Archive, make_archive
@@ -48,7 +48,7 @@ def clean_searchable(archive: Archive, tmp_path: Path) -> dict[str, str]:
     """What a clean build of the same project finds (a copy without state or output)."""
     clean = tmp_path / "clean"
     shutil.rmtree(clean, ignore_errors=True)
-    shutil.copytree(archive.root, clean, ignore=shutil.ignore_patterns(".archivegen", "site"))
+    shutil.copytree(archive.root, clean, ignore=shutil.ignore_patterns(".archivegen", "site", ".site.*"))
     Archive(clean).build()
     return searchable(clean / "site")
 
@@ -210,15 +210,16 @@ def test_a_failing_pagefind_fails_the_build_and_leaves_the_site_intact(
 
 
 def test_bundles_without_a_word_are_kept_like_the_others(tmp_path: Path) -> None:
-    """Pagefind makes no index of wordless articles (pictures only), so such a shard or delta has
-    no folder in the site; the build must still remember it, or it indexes it again every time."""
-    files = {f"content/2019-{n}.md": article(f"Picture {n}", f"2019-0{n + 1}-10T10:00:00Z", "Photo", "")
+    """Pagefind makes no index of wordless articles (pictures only, under a title of signs), so
+    such a shard or delta has no folder in the site; the build must still remember it, or it
+    indexes it again every time."""
+    files = {f"content/2019-{n}.md": article("“—”", f"2019-0{n + 1}-10T10:00:00Z", "", "")
              for n in range(3)}
     files.update({f"content/{year}-{n}.md": story(year, n) for year in (2020, 2021) for n in range(3)})
     archive = make_archive(tmp_path, files, CONFIG)
     assert run(archive).shards == 3
     assert len(manifest(archive.site)["shards"]) == 2  # the wordless one is not listed
-    archive.write("content/2020-9.md", article("Picture 9", "2020-06-10T10:00:00Z", "Photo", ""))
+    archive.write("content/2020-9.md", article("“—”", "2020-06-10T10:00:00Z", "", ""))
     report = run(archive)
     assert report.delta == 1 and len(report.indexed) == 1 and report.compacted == 0
     assert manifest(archive.site)["delta"] is None
@@ -265,7 +266,8 @@ def test_the_manifest_counts_live_articles_per_year_and_tag(archive: Archive) ->
     assert index["years"] == {"2019": 2, "2020": 3, "2021": 3}
     assert index["tags"] == {"Ferries": {"2021": 1}, "Harbour": {"2019": 1, "2020": 2, "2021": 1},
                              "Rail": {"2019": 1, "2020": 1, "2021": 2}}
-    assert json.loads((archive.site / "pagefind" / "index.json").read_bytes())["format"] == 1
+    assert index["format"] == MANIFEST_FORMAT
+    assert [s["languages"] for s in index["shards"]] == [["en"], ["en"], ["en"]]
 
 
 def test_pagefind_is_the_packaged_binary() -> None:

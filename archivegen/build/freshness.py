@@ -75,7 +75,8 @@ def made_with() -> str:
     from archivegen.search.pagefind import executable_identity
     from archivegen.search.records import RECORD_SETTINGS
 
-    return hashlib.sha256(f"{MANIFEST_FORMAT}\0{RECORD_SETTINGS}\0{executable_identity()}".encode()).hexdigest()
+    made = f"{MANIFEST_FORMAT}\0{RECORD_SETTINGS}\0{executable_identity()}"
+    return hashlib.sha256(made.encode()).hexdigest()
 
 
 def settings_digest(output: Path, drafts: bool) -> str:

@@ -44,8 +44,8 @@ def pagefind_executable() -> Path:
     try:
         from pagefind_bin_extended import get_executable
     except ImportError:
-        raise SearchError([Problem("pagefind", "pagefind is not installed (pip install 'pagefind[extended]')")]) \
-            from None
+        missing = "pagefind is not installed (pip install 'pagefind[extended]')"
+        raise SearchError([Problem("pagefind", missing)]) from None
     return Path(get_executable())
 
 
