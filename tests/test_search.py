@@ -275,3 +275,27 @@ def test_pagefind_is_the_packaged_binary() -> None:
     assert executable.is_file() and shutil.which(str(executable))
     assert pagefind.pagefind_version(executable).startswith("pagefind")
 
+
+
+@pytest.mark.parametrize("change", ["record format", "Pagefind binary"])
+def test_a_new_record_format_or_pagefind_binary_is_not_skipped_as_nothing_to_do(
+        archive: Archive, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    """Nothing in the archive changed, but what its index is made with did: the next build must
+    not take the "nothing to do" shortcut past a stale index (an upgrade to the extended
+    Pagefind binary, a new record layout)."""
+    from archivegen.search import indexer, records
+
+    run(archive)
+    assert run(archive).indexed == []  # nothing to do
+    if change == "record format":
+        monkeypatch.setattr(records, "RECORD_SETTINGS", "record-next")
+        monkeypatch.setattr(indexer, "RECORD_SETTINGS", "record-next")
+    else:
+        executable = pagefind.pagefind_executable()
+        copy = archive.root / "bin" / "pagefind"  # the name of the plain (not extended) binary
+        copy.parent.mkdir()
+        shutil.copy2(executable, copy)
+        monkeypatch.setattr(pagefind, "pagefind_executable", lambda: copy)
+    report = run(archive)
+    assert report.compacted == 3 and len(report.indexed) == 3
+    assert run(archive).indexed == []
