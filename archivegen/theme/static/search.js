@@ -28,8 +28,8 @@ const PAGE_SIZE = 10;
 const DEBOUNCE_MS = 200;
 const EXCERPT_LENGTH = 30;
 const MANIFEST_FORMAT = 2;
-const PROBE_HITS = 3;       // hits read to tell a bundle's real matches from a shorter word's
-const VERIFY_LIMIT = 200;   // hits whose text is read to count them; beyond, the count is a floor
+const PROBE_HITS = 1;       // hits read to tell a bundle's real matches from a shorter word's
+const VERIFY_LIMIT = 100;   // hits whose text is read to count them; beyond, the count is a floor
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
 // Scripts written without spaces between words: Pagefind segments them into words, and a query
