@@ -16,6 +16,7 @@ import pytest
 from archivegen.errors import SearchError
 from archivegen.search import pagefind
 from archivegen.search.manifest import MANIFEST_FORMAT
+from archivegen.search.records import EVERY_RECORD_WORD
 from archivegen.search.report import SearchReport
 from tests.conftest import tree_bytes
 from tests.projects import Archive, make_archive
@@ -209,25 +210,27 @@ def test_a_failing_pagefind_fails_the_build_and_leaves_the_site_intact(
     assert searchable(archive.site) == clean_searchable(archive, tmp_path)
 
 
-def test_bundles_without_a_word_are_kept_like_the_others(tmp_path: Path) -> None:
-    """Pagefind makes no index of wordless articles (pictures only, under a title of signs), so
-    such a shard or delta has no folder in the site; the build must still remember it, or it
-    indexes it again every time."""
-    files = {f"content/2019-{n}.md": article("“—”", f"2019-0{n + 1}-10T10:00:00Z", "", "")
+def test_articles_without_a_word_of_their_own_are_indexed_for_browsing(tmp_path: Path) -> None:
+    """A picture under a title of signs has no word for Pagefind, but every record carries the
+    manifest's "every" word, so browsing by a tag or a year lists it like any other article."""
+    files = {f"content/2019-{n}.md": article("“—”", f"2019-0{n + 1}-10T10:00:00Z", "Photo", "")
              for n in range(3)}
     files.update({f"content/{year}-{n}.md": story(year, n) for year in (2020, 2021) for n in range(3)})
     archive = make_archive(tmp_path, files, CONFIG)
     assert run(archive).shards == 3
-    assert len(manifest(archive.site)["shards"]) == 2  # the wordless one is not listed
-    archive.write("content/2020-9.md", article("“—”", "2020-06-10T10:00:00Z", "", ""))
+    index = manifest(archive.site)
+    assert len(index["shards"]) == 3 and index["every"] == EVERY_RECORD_WORD
+    assert len(searchable(archive.site)) == 9
+    archive.write("content/2020-9.md", article("“—”", "2020-06-10T10:00:00Z", "Photo", ""))
     report = run(archive)
     assert report.delta == 1 and len(report.indexed) == 1 and report.compacted == 0
-    assert manifest(archive.site)["delta"] is None
+    assert manifest(archive.site)["delta"]["articles"] == 1
     (archive.root / "content/2021-2.md").unlink()  # supersedes a record; the delta stays as it is
     report = run(archive)
     assert report.indexed == [] and report.compacted == 0 and report.superseded == 1
     assert folders_on_disk(archive.site) == set(bundles(archive.site))
     assert searchable(archive.site) == clean_searchable(archive, tmp_path)
+
 
 def test_a_lost_search_cache_rebuilds_the_shards_it_held(archive: Archive, tmp_path: Path) -> None:
     run(archive)

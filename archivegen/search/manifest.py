@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from archivegen.search.records import EVERY_RECORD_WORD
 from archivegen.site.model import Site
 
 if TYPE_CHECKING:
@@ -57,5 +58,5 @@ def manifest_bytes(index: StoredIndex, superseded: list[str], counts: ManifestCo
                  "languages": languages_of(index.delta.name),
                  "dates": {m.pid: date_of(path) for path, m in sorted(index.delta.members.items()) if m.pid}}
     document = {"format": MANIFEST_FORMAT, "shards": shards, "delta": delta, "superseded": superseded,
-                "years": counts.years, "tags": counts.tags}
+                "years": counts.years, "tags": counts.tags, "every": EVERY_RECORD_WORD}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")

@@ -67,6 +67,7 @@ function start(root) {
   let cursor = listCursor([]); // the current search's results, handed out a page at a time
   let shown = 0;
   let timer = 0;
+  let every = "";           // the manifest's word every record has (never shown)
 
   // --- state <-> URL -----------------------------------------------------------------------
 
@@ -216,6 +217,7 @@ function start(root) {
       return;
     }
     if (mine !== generation) return;
+    every = manifest.every;
     const scope = chooseScope(manifest, ...range(), years);
     syncMenus(manifest, scope); // before reading the filters: a new range may drop a choice
     writeUrl(push);
@@ -256,15 +258,20 @@ function start(root) {
   }
 
   async function searchEngines(loaded, manifest, scope, text, filters, newest) {
-    const hits = await Promise.all(loaded.map(engine => realHits(engine, manifest, text, filters)));
+    // Browsing by filters alone: the manifest counts the live articles, and each bundle is
+    // listed by the word every record has (asking Pagefind for no word loads its whole index).
+    const browsing = !text && manifest.every;
+    const hits = browsing
+      ? loaded.map(() => ({query: parseQuery("", ""), results: []}))
+      : await Promise.all(loaded.map(engine => realHits(engine, manifest, text, filters)));
     const all = hits.flatMap(h => h.results).sort((a, b) => b.result.score - a.result.score);
-    const total = all.length;
+    const total = browsing ? browseCount(manifest, scope, el.tag.value) : all.length;
     const floor = hits.some(h => h.floor);
     if (!newest || !total) return listCursor(all, floor);
     const streams = [];
     hits.forEach((h, i) => {
       const engine = loaded[i];
-      const open = bundle => byDate(engine, h, manifest, bundle, text, filters);
+      const open = bundle => byDate(engine, h, manifest, bundle, browsing ? manifest.every : text, filters);
       const shards = engine.bundles.filter(b => b !== scope.delta);
       if (scope.delta && engine.bundles.includes(scope.delta)) streams.push(deltaByDate(open(scope.delta), manifest));
       streams.push(shardsByDate(shards, open));
@@ -275,7 +282,7 @@ function start(root) {
   // The hits of one engine that really contain every query word (all of its live results when
   // the query is only filters), each {result, check}.
   async function realHits(engine, manifest, text, filters) {
-    const query = parseQuery(text, engine.language);
+    const query = parseQuery(text, engine.language, manifest.every);
     const live = found => found.results.filter(r => !manifest.superseded.has(r.id));
     const language = engine.language;
     if (!query.words.length) {
@@ -293,7 +300,7 @@ function start(root) {
       const typedCounts = typed.filters?.bundle || {};
       const quotedCounts = quoted.filters?.bundle || {};
       for (const [bundle, count] of Object.entries(typedCounts)) {
-        if (count && !quotedCounts[bundle] && !(await matchesWord(engine, word, filters, bundle))) {
+        if (count && !quotedCounts[bundle] && !(await matchesWord(engine, query, word, filters, bundle))) {
           shorter.add(bundle);
         }
       }
@@ -321,14 +328,14 @@ function start(root) {
 
   // Whether the hits of a bundle for a word (where the word's exact stem is missing) are words
   // that start with it, and not Pagefind's fallback to a shorter word. Remembered per engine.
-  async function matchesWord(engine, word, filters, bundle) {
+  async function matchesWord(engine, query, word, filters, bundle) {
     const key = `${bundle}\u0000${word}\u0000${JSON.stringify(filters)}`;
     if (!engine.verdicts.has(key)) {
       engine.verdicts.set(key, (async () => {
         const found = await engine.search(word, {filters: {...filters, bundle}});
-        const query = {words: [word], language: engine.language};
+        const one = {...query, words: [word]};
         for (const result of found.results.slice(0, PROBE_HITS)) {
-          if (hasWords(await result.data(), query)) return true;
+          if (hasWords(await result.data(), one)) return true;
         }
         return false;
       })());
@@ -343,7 +350,7 @@ function start(root) {
       async search(sort) {
         if (engine.retired) throw new Error("stale search");
         if (hits.query.shorter?.has(bundle.name)) return [];
-        const found = await engine.search(text || null,
+        const found = await engine.search(text || null, // text: the query, or the word every record has
           {filters: {...filters, bundle: bundle.name}, ...(sort ? {sort: {date: "desc"}} : {})});
         return found.results.filter(r => !manifest.superseded.has(r.id));
       },
@@ -351,7 +358,8 @@ function start(root) {
         const data = await result.data();
         const exact = hits.query.exact;
         const real = !exact || exact.every(ids => ids.has(result.id)) || hasWords(data, hits.query);
-        return real ? {...data, language: engine.language} : null;
+        const excerpt = hits.query.words.length ? data.excerpt : ""; // browsing: the summary
+        return real ? {...data, excerpt, language: engine.language} : null;
       },
     };
   }
@@ -363,7 +371,7 @@ function start(root) {
       const data = await from.take(PAGE_SIZE);
       if (mine !== generation || from !== cursor) return;
       const first = shown;
-      for (const item of data) el.results.append(renderResult(item));
+      for (const item of data) el.results.append(renderResult(item, every));
       shown += data.length;
       if (first > 0) el.results.children[first]?.querySelector("a")?.focus();
       el.more.hidden = from.done || shown >= from.total;
@@ -411,8 +419,9 @@ function start(root) {
 // --- queries and hits (pure) ---------------------------------------------------------------
 
 // The words of a query as Pagefind sees them in an index of `language`: lower-case, without
-// punctuation or diacritics, and split into words (segmented, for unspaced scripts).
-function parseQuery(text, language) {
+// punctuation or diacritics, and split into words (segmented, for unspaced scripts). `every`:
+// the word every record has, which no check counts as a word of the article.
+function parseQuery(text, language, every = "") {
   const phrase = /^\s*".+"\s*$/.test(text);
   let words = [];
   if (text) {
@@ -423,7 +432,7 @@ function parseQuery(text, language) {
       : text.split(/\s+/);
     words = pieces.map(normalWord).filter(Boolean);
   }
-  return {words, phrase, language};
+  return {words, phrase, language, every};
 }
 
 function baseLanguage(language) {
@@ -437,7 +446,7 @@ function normalWord(word) {
 // Whether an article's indexed text (a Pagefind fragment) has every query word: a word that
 // starts with it, or (for unspaced scripts) the word anywhere in the text.
 function hasWords(data, query) {
-  const text = String(data?.raw_content ?? data?.content ?? "");
+  const text = String(data?.raw_content ?? data?.content ?? "").replaceAll(query.every || "\u0000", " ");
   const words = text.split(/[\s\u200b]+/);
   const normal = new Set();
   for (const word of words) {
@@ -483,6 +492,7 @@ function readManifest(json) {
     delta: json.delta && json.delta.articles !== 0
       ? {...bundle(json.delta), dates: new Map(entries(json.delta.dates))} : null,
     superseded: new Set(json.superseded || []),
+    every: typeof json.every === "string" ? json.every : "",
     years: counts(json.years),
     tags: new Map(entries(json.tags).map(([tag, perYear]) => [tag, counts(perYear)])),
   };
@@ -517,6 +527,12 @@ function rangeCounts(manifest, years) {
     if (n) tagCounts.set(tag, n);
   }
   return {tags: tagCounts};
+}
+
+// How many live articles browsing by filters alone lists: the tag's, or all, in the range.
+function browseCount(manifest, scope, tag) {
+  const perYear = tag ? manifest.tags.get(tag) || new Map() : manifest.years;
+  return scope.years.reduce((sum, y) => sum + (perYear.get(String(y)) || 0), 0);
 }
 
 // --- result cursors (pure) -----------------------------------------------------------------
@@ -633,7 +649,7 @@ function fillSelect(select, allLabel, counts) {
   select.disabled = false;
 }
 
-function renderResult(data) {
+function renderResult(data, every) {
   const meta = data.meta || {};
   const li = document.createElement("li");
   // An article in another language (Arabic, Hebrew, ...) keeps its own language and direction.
@@ -657,7 +673,8 @@ function renderResult(data) {
   }
   const excerpt = document.createElement("p");
   excerpt.className = "excerpt";
-  appendExcerpt(excerpt, data.excerpt || meta.summary || "");
+  const text = data.excerpt || meta.summary || "";
+  appendExcerpt(excerpt, every ? text.replaceAll(every, "") : text);
   li.append(excerpt);
   return li;
 }
