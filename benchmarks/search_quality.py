@@ -57,7 +57,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, PREFIX, serve  # noqa: E402
 
-DEFAULT_SHARED = REPO.parent / "shared"
 # Corpus folders (under shared/corpus) and the pages imported from each: only the HTML pages, as
 # the fundus folders also hold its expected-output JSON, which the importer would read as articles.
 CORPORA = {"fundus": ("fundus-testdata/test_data", "*/*.html.gz"),
@@ -146,14 +145,18 @@ def is_unspaced(text: str) -> bool:
     return any(in_ranges(c, HAN_KANA) or in_ranges(c, SOUTHEAST_ASIAN) for c in text if not c.isascii())
 
 
+def is_letters(word: str) -> bool:
+    """Letters (and the marks of scripts such as Devanagari) of a script written with spaces."""
+    return all(unicodedata.category(c)[0] in "LM" for c in word) and not is_unspaced(word)
+
+
 def query_words(text: str) -> set[str]:
     """Candidate query words of spaced scripts: whole letter-only chunks of 3 to MAX_WORD
     characters, lower-cased but with their diacritics, as a reader would type them."""
     found = set()
     for chunk in unicodedata.normalize("NFKC", text).lower().split():
         parts = split_words(chunk)  # "japan's" or "covid-19": left out, indexers differ on them
-        if len(parts) == 1 and 3 <= len(parts[0]) <= MAX_WORD and parts[0].isalpha() \
-                and not is_unspaced(parts[0]):
+        if len(parts) == 1 and 3 <= len(parts[0]) <= MAX_WORD and is_letters(parts[0]):
             found.add(parts[0])
     return found
 
@@ -443,6 +446,16 @@ def build_queries(articles: list[Article], truth: Truth, seed: int, per_article:
 
 # --- the pipeline ---------------------------------------------------------------------------------
 
+def default_shared() -> Path:
+    """``../shared`` beside the repository; in a git worktree, beside its main checkout."""
+    beside = REPO.parent / "shared"
+    if beside.is_dir():
+        return beside
+    common = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--path-format=absolute",
+                             "--git-common-dir"], capture_output=True, text=True).stdout.strip()
+    return Path(common).parent.parent / "shared" if common else beside
+
+
 def corpus_inputs(shared: Path, limit: int | None) -> list[Path]:
     """The HTML pages to import, corpora interleaved so that a --limit takes from each."""
     lists = []
@@ -668,8 +681,8 @@ def payload(args: argparse.Namespace, articles: list[Article], table: dict, scor
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help="the shared folder holding corpus/ (default: %(default)s)")
+    parser.add_argument("--shared", type=Path, default=None,
+                        help="the folder holding corpus/ (default: ../shared beside the repository)")
     parser.add_argument("--limit", type=int, default=None, help="import only the first N pages")
     parser.add_argument("--per-article", type=int, default=1, help="queries of each class per article")
     parser.add_argument("--absent", type=int, default=60, help="queries for words no article holds")
@@ -684,6 +697,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def measure(args: argparse.Namespace, project: Path) -> int:
     archivegen = find_archivegen(args.archivegen)
+    args.shared = args.shared or default_shared()
     inputs = corpus_inputs(args.shared, args.limit)
     log(f"importing {len(inputs)} pages from {args.shared / 'corpus'}")
     site = make_site(project, inputs, archivegen)
