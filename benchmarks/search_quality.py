@@ -211,7 +211,8 @@ class Article:
 
 
 class _TextOfHtml(HTMLParser):
-    """The text of an HTML fragment (script and style content left out)."""
+    """The text of an HTML fragment with images' alt text (Pagefind indexes it), without the
+    content of script and style elements."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -221,7 +222,8 @@ class _TextOfHtml(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._skip += 1
-        self.parts.append(" ")
+        alt = dict(attrs).get("alt") if tag == "img" else None
+        self.parts.append(f" {alt} " if alt else " ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style") and self._skip:
@@ -370,7 +372,7 @@ class Truth:
 class Query:
     text: str  # what is typed: one or two words
     kind: str  # one of CLASSES
-    origin: str  # the article it was drawn from ("" for absent words), or how an absent word was made
+    origin: str  # the URL of the article it was drawn from; for an absent word, how it was made
     expected: list[str] = field(default_factory=list)  # article URLs that truly contain it
 
 
@@ -508,6 +510,7 @@ class Outcome:
     error: str = ""
 
 
+QUERY_TIMEOUT_MS = 15_000
 DONE = "() => document.getElementById('search').dataset.done === location.search"
 MORE_SETTLED = """n => { const more = document.getElementById('search-more');
   return !more.disabled && (more.hidden || document.querySelectorAll('#search-results > li').length > n); }"""
@@ -528,32 +531,45 @@ def site_path(href: str, base: str) -> str:
 def run_query(page, base: str, query: str, depth: int) -> Outcome:  # page: playwright Page
     """Open the search page for ``query``, wait for the contract, collect up to ``depth`` links."""
     page.goto(f"{base}search/?q={quote(query)}", wait_until="load")
-    page.wait_for_function(DONE, timeout=30_000)
+    page.wait_for_function(DONE, timeout=QUERY_TIMEOUT_MS)
     status = page.locator("#search-status").text_content() or ""
     links = page.locator("#search-results > li h2 a")
     while links.count() < depth and page.locator("#search-more").is_visible():
         shown = links.count()
         page.locator("#search-more").click()
-        page.wait_for_function(MORE_SETTLED, arg=shown, timeout=30_000)
+        page.wait_for_function(MORE_SETTLED, arg=shown, timeout=QUERY_TIMEOUT_MS)
         if links.count() == shown:
             break
     hrefs = [site_path(h, base) for h in links.evaluate_all("as => as.map(a => a.href)")]
     return Outcome(parse_count(status), status.strip(), hrefs[:depth])
 
 
+def status_shown(page) -> str:
+    """The status line as it stands (after a failure: it may say why), or "" if unreadable."""
+    try:
+        return (page.locator("#search-status").text_content(timeout=1000) or "").strip()
+    except Exception:
+        return ""
+
+
 def run_queries(site: Path, queries: list[Query], depth: int) -> list[Outcome]:
+    """Every query in one browser context (its HTTP cache keeps the index files, as a reader's
+    browser would); after a failed query, in a fresh one."""
     from playwright.sync_api import sync_playwright
     outcomes = []
     with serve(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context().new_page()
+        context = browser.new_context()
+        page = context.new_page()
         started = time.perf_counter()
         for number, query in enumerate(queries, 1):
             try:
                 outcomes.append(run_query(page, base, query.text, depth))
             except Exception as exc:  # a query that never finishes is a result, not a crash
-                outcomes.append(Outcome(None, "", [], error=str(exc).splitlines()[0]))
-                page = browser.new_context().new_page()
+                outcomes.append(Outcome(None, status_shown(page), [], error=str(exc).splitlines()[0]))
+                context.close()
+                context = browser.new_context()
+                page = context.new_page()
             if number % 100 == 0:
                 log(f"queries: {number} of {len(queries)} ({time.perf_counter() - started:.0f} s)")
         browser.close()
