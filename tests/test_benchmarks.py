@@ -137,3 +137,34 @@ def test_search_bench_runs_and_reports(tmp_path: Path) -> None:
     assert len(data["queries"]) == 4
     for query in data["queries"].values():
         assert query["bytes"] > 0 and query["requests"] > 0 and query["results"] >= 1
+
+
+@pytest.mark.benchmark
+@pytest.mark.browser
+def test_search_quality_runs_and_reports(tmp_path: Path) -> None:
+    """Ten real pages: imported, built, queried in Chromium and scored (not the targets)."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium is not installed")
+    pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("snowballstemmer")
+    results = tmp_path / "results.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "search_quality.py"), "--limit", "10", "--absent", "6",
+         "--depth", "12", "--json", str(results)],
+        capture_output=True, text=True, timeout=600)
+    if completed.returncode and "corpus folder not found" in completed.stderr:
+        pytest.skip("../shared/corpus missing")
+    assert completed.returncode == 0, completed.stderr
+    assert "recall@10" in completed.stdout and "target precision 1.0" in completed.stdout
+    data = json.loads(results.read_text())
+    assert 5 <= data["articles"] <= 10
+    summary = data["summary"]
+    assert summary["overall"]["queries"] == len(data["queries"]) > data["articles"]
+    assert summary["overall"]["errors"] == 0  # every query finished with a count on the page
+    assert summary["absent"]["queries"] == 6 and summary["absent"]["mean_expected"] == 0
+    assert 0 <= summary["overall"]["precision"] <= 1 and 0 <= summary["overall"]["recall_at_10"] <= 1
+    for query in data["queries"]:
+        assert query["count"] is not None and len(query["links"]) <= 12
+        # a query drawn from an article expects at least that article
+        assert (query["kind"] == "absent") == (not query["expected"])
+        assert query["kind"] == "absent" or query["origin"] in query["expected"]
