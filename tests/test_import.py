@@ -189,6 +189,17 @@ def test_I1_reimport_is_unchanged(archive: Archive, form: str) -> None:
     assert archive.content() == before and archive.mtimes() == mtimes
 
 
+@pytest.mark.parametrize("language", ["no", "on", "yes"])
+def test_a_language_code_yaml_reads_as_another_type_is_quoted(archive: Archive, language: str) -> None:
+    """Norwegian is "no", which unquoted YAML reads as false: the import crashed on re-reading
+    the file it wrote (found importing the fundus corpus's Norwegian pages)."""
+    record = {"title": "Budsjettet er vedtatt", "body": "\n\n".join(f"{WORDS} Punkt {n}." for n in range(4)),
+              "date": "2021-01-12T09:30:00Z", "url": "https://news.example.no/a", "language": language}
+    result = archive.run(archive.write("a.json", json.dumps([record])))
+    assert result.returncode == 0, result.stderr
+    assert [a.language for a in archive.articles().values()] == [language]
+
+
 def test_I1_changed_tag_rules_do_not_rewrite_an_imported_article(archive: Archive) -> None:
     source = archive.write("a.txt", text_dump("Talks in Damascus resume", extra="Syria. "))
     assert archive.run(source).returncode == 0

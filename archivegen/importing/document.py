@@ -69,7 +69,7 @@ class Document:
             plain = _URL_PLAIN.fullmatch(self.source)
             lines.append(f"source: {self.source if plain else yaml_string(self.source, True)}")
         if self.language:
-            lines.append(f"language: {self.language}")
+            lines.append(f"language: {yaml_string(self.language)}")  # "no" (Norwegian) is not false
         lines.append(f"source_file: {yaml_string(self.source_file)}")
         lines.append(f"content_hash: {self.content_hash}")
         lines.append("---")
