@@ -1,5 +1,5 @@
 // archivegen full-text search: Pagefind shards plus a delta bundle, described by the manifest
-// BASE/pagefind/index.json that the build writes.
+// BASE/pagefind/index.json that the build writes (docs/search.md).
 //
 // Base shards hold date-ordered runs of articles; the delta holds articles added or edited since
 // their shard was built, and the manifest lists the base records ("superseded" ids) they
@@ -8,15 +8,33 @@
 // what a clean build would. The tag and year menus count from the manifest, because Pagefind's
 // own counts are summed over bundles and include superseded records.
 //
+// Every bundle keeps one index per language, stemmed (and, for Japanese or Chinese, segmented)
+// for it. Pagefind searches only the index of the page's own language, so there is one engine
+// per language: the newest bundle holding it, with every other such bundle merged in, each
+// tagged with a synthetic "bundle" filter so that results can be asked of one bundle at a time.
+//
+// Only real hits are shown. When a word is in no index key of a bundle, Pagefind matches the
+// longest key that is a prefix of it instead ("theocracy" finds "the"), in every bundle that
+// lacks the word. So for each query word the page asks each engine twice: the word as typed
+// (words that start with its stem) and quoted (exactly its stem). A bundle where the quoted word
+// is missing is checked by reading one of its hits: if no word of it starts with the query
+// word, the bundle matched a shorter word and all its hits go. A remaining hit counts when its
+// article has the word's stem, or a word that starts with the query word (checked in its text).
+//
 // Every field that comes from an article (title, date, URL, excerpt, tag names) is inserted as
 // text; the excerpt's <mark> highlights are parsed here and rebuilt as elements.
 
 const PAGE_SIZE = 10;
 const DEBOUNCE_MS = 200;
 const EXCERPT_LENGTH = 30;
-const MANIFEST_FORMAT = 1;
+const MANIFEST_FORMAT = 2;
+const PROBE_HITS = 3;       // hits read to tell a bundle's real matches from a shorter word's
+const VERIFY_LIMIT = 200;   // hits whose text is read to count them; beyond, the count is a floor
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
+// Scripts written without spaces between words: Pagefind segments them into words, and a query
+// word is found inside the text rather than at the start of a word.
+const UNSPACED = new Set(["ja", "zh", "th", "lo", "km", "my", "bo"]);
 
 const root = document.getElementById("search");
 if (root) start(root);
@@ -24,14 +42,12 @@ if (root) start(root);
 function start(root) {
   const basePath = root.dataset.basePath || "/";
   const indexBase = `${basePath}pagefind/`;
-  const pagefindOptions = {baseUrl: basePath, excerptLength: EXCERPT_LENGTH};
   const years = (root.dataset.years || "").split(/\s+/).filter(Boolean).map(Number)
     .filter(Number.isInteger).sort((a, b) => b - a);
   const el = {
     form: root.querySelector("form"),
     q: document.getElementById("search-q"),
     tag: document.getElementById("search-tag"),
-    year: document.getElementById("search-year"),
     sort: document.getElementById("search-sort"),
     from: document.getElementById("search-from"),
     to: document.getElementById("search-to"),
@@ -45,8 +61,8 @@ function start(root) {
     if (!response.ok) throw new Error(`index.json: HTTP ${response.status}`);
     return readManifest(await response.json());
   });
-  let menusFor = "";        // the range the tag/year menus were counted for
-  let engine = null;        // {key, promise}: the Pagefind instances of the current range
+  let menusFor = "";        // the range the tag menu was counted for
+  let engines = null;       // {key, promise}: the Pagefind engines of the current range
   let generation = 0;       // bumps on every new search: stale responses are dropped
   let cursor = listCursor([]); // the current search's results, handed out a page at a time
   let shown = 0;
@@ -54,35 +70,64 @@ function start(root) {
 
   // --- state <-> URL -----------------------------------------------------------------------
 
-  const params = new URLSearchParams(location.search);
-  el.q.value = params.get("q") || "";
-  setSelect(el.sort, params.get("sort"));
-  setSelect(el.from, params.get("from"));
-  setSelect(el.to, params.get("to"));
-  // Until the manifest's menus arrive, a filter from the URL is the only choice offered; the
-  // first fill keeps it if the range has it.
-  for (const [select, value] of [[el.tag, params.get("tag")], [el.year, params.get("year")]]) {
-    if (value) select.append(new Option(value, value, true, true));
+  // The URL holds the whole state: q, tag, from, to (a year range) and sort. An old link's
+  // "year=Y" means the range Y..Y.
+  function readUrl() {
+    const params = new URLSearchParams(location.search);
+    const year = params.get("year");
+    return {
+      q: params.get("q") || "",
+      tag: params.get("tag") || "",
+      from: params.get("from") || year || "",
+      to: params.get("to") || year || "",
+      sort: params.get("sort") === "newest" ? "newest" : "relevance",
+    };
   }
 
-  function writeUrl() {
+  function applyState(state) {
+    el.q.value = state.q;
+    el.sort.value = state.sort;
+    setSelect(el.from, state.from, years.length ? String(years[years.length - 1]) : "");
+    setSelect(el.to, state.to, years.length ? String(years[0]) : "");
+    keepRangeOrdered(el.from);
+    // Until the manifest's counts arrive, a tag from the URL is the only choice offered; the
+    // first fill keeps it if the range has it.
+    el.tag.replaceChildren(new Option("All tags", ""));
+    if (state.tag) el.tag.append(new Option(state.tag, state.tag, true, true));
+  }
+
+  function stateQuery() {
     const p = new URLSearchParams();
     if (el.q.value.trim()) p.set("q", el.q.value.trim());
     if (el.tag.value) p.set("tag", el.tag.value);
-    if (el.year.value) p.set("year", el.year.value);
-    if (el.sort.value !== "relevance") p.set("sort", el.sort.value);
     const [lo, hi] = range();
     if (years.length && lo !== years[years.length - 1]) p.set("from", String(lo));
     if (years.length && hi !== years[0]) p.set("to", String(hi));
+    if (el.sort.value === "newest") p.set("sort", "newest");
     const query = p.toString();
-    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    return query ? "?" + query : "";
+  }
+
+  // A committed change (a filter, a submitted query) gets its own history entry; typing only
+  // rewrites the current one.
+  function writeUrl(push) {
+    const query = stateQuery();
+    if (query === location.search) return;
+    const url = location.pathname + query + location.hash;
+    if (push) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
   }
 
   function range() {
-    let lo = Number(el.from.value) || years[years.length - 1];
-    let hi = Number(el.to.value) || years[0];
-    if (lo > hi) [lo, hi] = [hi, lo];
-    return [lo, hi];
+    return [Number(el.from.value) || years[years.length - 1], Number(el.to.value) || years[0]];
+  }
+
+  // The range's two ends never cross: moving one past the other moves the other along.
+  function keepRangeOrdered(changed) {
+    const [lo, hi] = [Number(el.from.value), Number(el.to.value)];
+    if (!lo || !hi || lo <= hi) return;
+    if (changed === el.from) el.to.value = el.from.value;
+    else el.from.value = el.to.value;
   }
 
   // --- menus -------------------------------------------------------------------------------
@@ -91,52 +136,62 @@ function start(root) {
     const key = scope.years.join(",");
     if (key === menusFor) return;
     menusFor = key;
-    const counts = rangeCounts(manifest, scope.years);
-    fillSelect(el.tag, "All tags", counts.tags, false);
-    fillSelect(el.year, "All years", counts.years, true);
+    fillSelect(el.tag, "All tags", rangeCounts(manifest, scope.years).tags);
   }
 
-  // --- Pagefind instances ------------------------------------------------------------------
+  // --- Pagefind engines --------------------------------------------------------------------
 
-  // One merged instance per range (reused while the range's bundles stay the same); the
-  // single-bundle instances that "newest first" needs are created on demand and go with it.
-  function getEngine(scope) {
-    if (engine && engine.key === scope.key) return engine.promise;
-    const old = engine;
-    const promise = openEngine(scope.bundles);
-    engine = {key: scope.key, promise};
-    promise.catch(() => { if (engine && engine.promise === promise) engine = null; }); // retry next time
-    // The old instances go once the new ones are up, so Pagefind's shared worker stays up.
+  // The engines of a range (one per language), reused while the range's bundles stay the same.
+  function getEngines(scope) {
+    if (engines && engines.key === scope.key) return engines.promise;
+    const old = engines;
+    const promise = openEngines(scope);
+    engines = {key: scope.key, promise};
+    promise.catch(() => { if (engines && engines.promise === promise) engines = null; }); // retry next time
+    // The old engines go once the new ones are up, so Pagefind's shared worker stays up.
     if (old) promise.then(() => retire(old.promise), () => retire(old.promise));
     return promise;
   }
 
-  async function openEngine(bundles) {
-    // The newest bundle is the primary: it alone loads Pagefind's wasm. Merged bundles reuse it.
-    const [primary, ...others] = bundles;
-    const module = await import(`${indexBase}${primary.path}pagefind.js`);
-    const merged = module.createInstance({basePath: indexBase + primary.path, baseUrl: basePath});
-    await merged.options(pagefindOptions);
-    await Promise.all(others.map(b => merged.mergeIndex(indexBase + b.path, pagefindOptions)));
-    return {module, merged, single: new Map(), retired: false};
+  async function openEngines(scope) {
+    return Promise.all(scope.languages.map(language => openEngine(scope, language)));
   }
 
-  // Pagefind's merged search re-sorts by score, so a date order needs one instance per bundle.
-  function bundleInstance(loaded, bundle) {
-    if (loaded.retired) return Promise.reject(new Error("stale search"));
-    if (!loaded.single.has(bundle.path)) {
-      const instance = loaded.module.createInstance({basePath: indexBase + bundle.path, baseUrl: basePath});
-      loaded.single.set(bundle.path, instance.options(pagefindOptions).then(() => instance));
-    }
-    return loaded.single.get(bundle.path);
+  async function openEngine(scope, language) {
+    const bundles = scope.bundles.filter(b => b.languages.includes(language));
+    const [primary, ...others] = bundles;
+    // Pagefind's module holds one WebAssembly instance (in its worker), built for one language:
+    // each language gets its own copy of the module (and so its own worker), by its own URL.
+    const only = scope.languages.length === 1;
+    const module = await import(`${indexBase}${primary.path}pagefind.js${only ? "" : `?language=${language}`}`);
+    // Pagefind picks an instance's language from <html lang> when it is created (and only then):
+    // the primary loads that language's index and WebAssembly, which the merged bundles share.
+    const instance = inPageLanguage(language, () => module.createInstance({
+      basePath: indexBase + primary.path, baseUrl: basePath, excerptLength: EXCERPT_LENGTH,
+      metaCacheTag: primary.name, mergeFilter: {bundle: primary.name},
+    }));
+    await instance.init();
+    await Promise.all(others.map(b => instance.mergeIndex(indexBase + b.path, {
+      language, baseUrl: basePath, excerptLength: EXCERPT_LENGTH, metaCacheTag: b.name,
+      mergeFilter: {bundle: b.name},
+    })));
+    // One search at a time per engine: Pagefind swaps its index state as chunks arrive, and two
+    // searches in flight on one instance corrupt it.
+    let queue = Promise.resolve();
+    const search = (term, options) => {
+      const next = queue.then(() => instance.search(term, options));
+      queue = next.catch(() => {});
+      return next;
+    };
+    return {language, instance, search, bundles, verdicts: new Map(), retired: false};
   }
 
   async function retire(promise) {
     let loaded;
     try { loaded = await promise; } catch { return; }
-    loaded.retired = true;
-    for (const pending of [loaded.merged, ...loaded.single.values()]) {
-      try { await (await pending).destroy(); } catch { /* already gone */ }
+    for (const engine of loaded) {
+      engine.retired = true;
+      try { await engine.instance.destroy(); } catch { /* already gone */ }
     }
   }
 
@@ -146,12 +201,11 @@ function start(root) {
     const filters = {};
     if (el.tag.value) filters.tag = el.tag.value;
     // A chosen shard may hold years outside the range, and the delta holds any year.
-    if (el.year.value) filters.year = el.year.value;
-    else if (scope.yearFilter) filters.year = {any: scope.yearFilter};
+    if (scope.yearFilter) filters.year = {any: scope.yearFilter};
     return filters;
   }
 
-  async function runSearch() {
+  async function runSearch({push = false} = {}) {
     clearTimeout(timer);
     const mine = ++generation;
     let manifest;
@@ -164,21 +218,24 @@ function start(root) {
     if (mine !== generation) return;
     const scope = chooseScope(manifest, ...range(), years);
     syncMenus(manifest, scope); // before reading the filters: a new range may drop a choice
-    writeUrl();
-    const term = el.q.value.trim() || null;
-    if (term === null && !el.tag.value && !el.year.value) {
+    writeUrl(push);
+    const text = el.q.value.trim();
+    if (!text && !el.tag.value && scope.yearFilter === null) {
       cursor = listCursor([]);
       el.results.replaceChildren();
       el.more.hidden = true;
       setStatus("");
-      // Warm up the range's bundles for the first keystroke.
-      if (scope.bundles.length) getEngine(scope).catch(err => { if (mine === generation) fail(err); });
+      done(mine);
+      // Warm up the range's engines for the first keystroke.
+      if (scope.bundles.length) getEngines(scope).catch(err => { if (mine === generation) fail(err); });
       return;
     }
     setStatus("Searching…");
     let found;
     try {
-      found = await searchScope(manifest, scope, term, searchFilters(scope), el.sort.value === "newest");
+      const loaded = await getEngines(scope);
+      found = await searchEngines(loaded, manifest, scope, text, searchFilters(scope),
+        el.sort.value === "newest" || !text);
     } catch (err) {
       if (mine === generation) fail(err);
       return;
@@ -188,22 +245,115 @@ function start(root) {
     shown = 0;
     el.results.replaceChildren();
     el.more.hidden = true;
-    setStatus(countText(found.total));
+    setStatus(countText(found.total, found.floor));
     if (found.total) await showMore(mine);
+    done(mine);
   }
 
-  async function searchScope(manifest, scope, term, filters, newest) {
-    if (!scope.bundles.length) return listCursor([]);
-    const loaded = await getEngine(scope);
-    // Every result is listed at once; fragments load only on data(), so dropping superseded
-    // ids here costs nothing and keeps them out of the count.
-    const relevant = live((await loaded.merged.search(term, {filters})).results, manifest.superseded);
-    if (!newest || !relevant.length) return listCursor(relevant);
-    const open = bundle => bundleInstance(loaded, bundle);
+  // Tests and benchmarks wait for this: the results of the URL's query are on the page.
+  function done(mine) {
+    if (mine === generation) root.dataset.done = location.search;
+  }
+
+  async function searchEngines(loaded, manifest, scope, text, filters, newest) {
+    const hits = await Promise.all(loaded.map(engine => realHits(engine, manifest, text, filters)));
+    const all = hits.flatMap(h => h.results).sort((a, b) => b.result.score - a.result.score);
+    const total = all.length;
+    const floor = hits.some(h => h.floor);
+    if (!newest || !total) return listCursor(all, floor);
     const streams = [];
-    if (scope.delta) streams.push(deltaByDate(scope.delta, open, term, filters, manifest.superseded));
-    streams.push(shardsByDate(scope.shards, open, term, filters, manifest.superseded));
-    return streamCursor(newestFirst(streams), relevant.length);
+    hits.forEach((h, i) => {
+      const engine = loaded[i];
+      const open = bundle => byDate(engine, h, manifest, bundle, text, filters);
+      const shards = engine.bundles.filter(b => b !== scope.delta);
+      if (scope.delta && engine.bundles.includes(scope.delta)) streams.push(deltaByDate(open(scope.delta), manifest));
+      streams.push(shardsByDate(shards, open));
+    });
+    return streamCursor(newestFirst(streams), total, floor);
+  }
+
+  // The hits of one engine that really contain every query word (all of its live results when
+  // the query is only filters), each {result, check}.
+  async function realHits(engine, manifest, text, filters) {
+    const query = parseQuery(text, engine.language);
+    const live = found => found.results.filter(r => !manifest.superseded.has(r.id));
+    const language = engine.language;
+    if (!query.words.length) {
+      return {query, results: live(await engine.search(null, {filters})).map(result => ({result, language}))};
+    }
+    if (query.phrase) { // Pagefind matches a quoted phrase exactly: nothing to check
+      return {query, results: live(await engine.search(text, {filters})).map(result => ({result, language}))};
+    }
+    const exact = [];
+    const shorter = new Set(); // bundles where some query word matched only a shorter word
+    for (const word of query.words) {
+      const [typed, quoted] = await Promise.all([
+        engine.search(word, {filters}), engine.search(`"${word}"`, {filters})]);
+      exact.push(new Set(quoted.results.map(r => r.id)));
+      const typedCounts = typed.filters?.bundle || {};
+      const quotedCounts = quoted.filters?.bundle || {};
+      for (const [bundle, count] of Object.entries(typedCounts)) {
+        if (count && !quotedCounts[bundle] && !(await matchesWord(engine, word, filters, bundle))) {
+          shorter.add(bundle);
+        }
+      }
+    }
+    query.exact = exact;
+    query.shorter = shorter;
+    const scoped = shorter.size ? {...filters, bundle: {none: [...shorter]}} : filters;
+    const candidates = live(await engine.search(text, {filters: scoped}));
+    // A hit with the stem of every word counts as it is; the others are read (a bounded number).
+    const results = [];
+    let toRead = [];
+    let floor = false;
+    for (const result of candidates) {
+      if (exact.every(ids => ids.has(result.id))) results.push({result, language});
+      else if (toRead.length < VERIFY_LIMIT) toRead.push(result);
+      else floor = true;
+    }
+    const read = await Promise.all(toRead.map(async result => {
+      const data = await result.data();
+      return hasWords(data, query) ? {result, data, language} : null;
+    }));
+    results.push(...read.filter(Boolean));
+    return {query, results, floor};
+  }
+
+  // Whether the hits of a bundle for a word (where the word's exact stem is missing) are words
+  // that start with it, and not Pagefind's fallback to a shorter word. Remembered per engine.
+  async function matchesWord(engine, word, filters, bundle) {
+    const key = `${bundle}\u0000${word}\u0000${JSON.stringify(filters)}`;
+    if (!engine.verdicts.has(key)) {
+      engine.verdicts.set(key, (async () => {
+        const found = await engine.search(word, {filters: {...filters, bundle}});
+        const query = {words: [word], language: engine.language};
+        for (const result of found.results.slice(0, PROBE_HITS)) {
+          if (hasWords(await result.data(), query)) return true;
+        }
+        return false;
+      })());
+    }
+    return engine.verdicts.get(key);
+  }
+
+  // One bundle's hits, newest first, keeping only real ones (as realHits decided).
+  function byDate(engine, hits, manifest, bundle, text, filters) {
+    return {
+      bundle,
+      async search(sort) {
+        if (engine.retired) throw new Error("stale search");
+        if (hits.query.shorter?.has(bundle.name)) return [];
+        const found = await engine.search(text || null,
+          {filters: {...filters, bundle: bundle.name}, ...(sort ? {sort: {date: "desc"}} : {})});
+        return found.results.filter(r => !manifest.superseded.has(r.id));
+      },
+      async real(result) {
+        const data = await result.data();
+        const exact = hits.query.exact;
+        const real = !exact || exact.every(ids => ids.has(result.id)) || hasWords(data, hits.query);
+        return real ? {...data, language: engine.language} : null;
+      },
+    };
   }
 
   async function showMore(mine = generation) {
@@ -235,18 +385,86 @@ function start(root) {
 
   // --- events ------------------------------------------------------------------------------
 
-  el.form.addEventListener("submit", event => { event.preventDefault(); runSearch(); });
+  el.form.addEventListener("submit", event => { event.preventDefault(); runSearch({push: true}); });
   el.q.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(runSearch, DEBOUNCE_MS);
   });
-  for (const select of [el.tag, el.year, el.sort, el.from, el.to]) {
-    select.addEventListener("change", runSearch);
+  for (const select of [el.tag, el.sort, el.from, el.to]) {
+    select.addEventListener("change", () => {
+      keepRangeOrdered(select);
+      runSearch({push: true});
+    });
   }
   el.more.addEventListener("click", () => showMore());
+  window.addEventListener("popstate", () => {
+    applyState(readUrl());
+    menusFor = "";
+    runSearch();
+  });
 
+  applyState(readUrl());
   setStatus("");
   runSearch();
+}
+
+// --- queries and hits (pure) ---------------------------------------------------------------
+
+// The words of a query as Pagefind sees them in an index of `language`: lower-case, without
+// punctuation or diacritics, and split into words (segmented, for unspaced scripts).
+function parseQuery(text, language) {
+  const phrase = /^\s*".+"\s*$/.test(text);
+  let words = [];
+  if (text) {
+    const segmenter = UNSPACED.has(baseLanguage(language)) && typeof Intl.Segmenter !== "undefined"
+      ? new Intl.Segmenter(language, {granularity: "word"}) : null;
+    const pieces = segmenter
+      ? [...segmenter.segment(text)].filter(s => s.isWordLike).map(s => s.segment)
+      : text.split(/\s+/);
+    words = pieces.map(normalWord).filter(Boolean);
+  }
+  return {words, phrase, language};
+}
+
+function baseLanguage(language) {
+  return String(language || "").toLowerCase().split("-")[0];
+}
+
+function normalWord(word) {
+  return word.toLocaleLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/[\p{P}\p{S}]/gu, "");
+}
+
+// Whether an article's indexed text (a Pagefind fragment) has every query word: a word that
+// starts with it, or (for unspaced scripts) the word anywhere in the text.
+function hasWords(data, query) {
+  const text = String(data?.raw_content ?? data?.content ?? "");
+  const words = text.split(/[\s\u200b]+/);
+  const normal = new Set();
+  for (const word of words) {
+    const whole = normalWord(word);
+    if (whole) normal.add(whole);
+    for (const part of word.split(/[\p{P}\p{S}]+/u)) {
+      const piece = normalWord(part);
+      if (piece) normal.add(piece);
+    }
+  }
+  const unspaced = UNSPACED.has(baseLanguage(query.language));
+  const joined = unspaced ? normalWord(text.replace(/[\s\u200b]+/g, "")) : "";
+  return query.words.every(w => (unspaced && joined.includes(w)) || [...normal].some(n => n.startsWith(w)));
+}
+
+// Runs `make` while <html lang> says `language`, then puts the page's own back (no await in
+// between, so nothing renders or reads it in the meantime).
+function inPageLanguage(language, make) {
+  const html = document.documentElement;
+  const own = html.getAttribute("lang");
+  html.setAttribute("lang", language);
+  try {
+    return make();
+  } finally {
+    if (own === null) html.removeAttribute("lang");
+    else html.setAttribute("lang", own);
+  }
 }
 
 // --- the manifest (pure) -------------------------------------------------------------------
@@ -256,7 +474,10 @@ function readManifest(json) {
   if (!json || json.format !== MANIFEST_FORMAT) throw new Error(`index.json: unknown format ${json?.format}`);
   const entries = value => Object.entries(value && typeof value === "object" ? value : {});
   const counts = value => new Map(entries(value).map(([key, n]) => [key, Number(n) || 0]));
-  const bundle = b => ({...b, path: String(b.path).replace(/\/?$/, "/")});
+  const bundle = b => {
+    const path = String(b.path).replace(/\/?$/, "/");
+    return {...b, path, name: path.slice(0, -1), languages: (b.languages || []).map(String)};
+  };
   return {
     shards: (json.shards || []).map(s => ({...bundle(s), years: (s.years || []).map(Number)})),
     delta: json.delta && json.delta.articles !== 0
@@ -268,7 +489,8 @@ function readManifest(json) {
 }
 
 // What a year range [lo, hi] searches: the shards holding any of its years (newest first),
-// the delta, and the year filter to apply unless the range covers every year of the archive.
+// the delta, the languages they hold, and the year filter to apply unless the range covers
+// every year of the archive.
 function chooseScope(manifest, lo, hi, archiveYears) {
   const all = new Set(archiveYears);
   for (const year of manifest.years.keys()) all.add(Number(year));
@@ -277,50 +499,50 @@ function chooseScope(manifest, lo, hi, archiveYears) {
   const chosen = [...all].filter(inRange).sort((a, b) => b - a);
   const shards = chosen.length ? manifest.shards.filter(s => s.years.some(inRange)).reverse() : [];
   const delta = chosen.length ? manifest.delta : null;
-  const bundles = delta ? [...shards, delta] : shards;
+  const bundles = (delta ? [...shards, delta] : shards).filter(b => b.languages.length);
+  const languages = [...new Set(bundles.flatMap(b => b.languages))].sort();
   return {
-    years: chosen, shards, delta, bundles,
+    years: chosen, shards, delta, bundles, languages,
     key: bundles.map(b => b.path).join(" "),
     yearFilter: chosen.length < all.size ? chosen.map(String) : null,
   };
 }
 
-// The menus' counts for the chosen years: live articles per year, and per tag summed over them.
+// The tag menu's counts for the chosen years: live articles per tag, summed over them.
 function rangeCounts(manifest, years) {
   const wanted = years.map(String);
-  const yearCounts = new Map(wanted.filter(y => manifest.years.get(y)).map(y => [y, manifest.years.get(y)]));
   const tagCounts = new Map();
   for (const [tag, perYear] of manifest.tags) {
     const n = wanted.reduce((sum, y) => sum + (perYear.get(y) || 0), 0);
     if (n) tagCounts.set(tag, n);
   }
-  return {years: yearCounts, tags: tagCounts};
-}
-
-function live(results, superseded) {
-  return results.filter(r => !superseded.has(r.id));
+  return {tags: tagCounts};
 }
 
 // --- result cursors (pure) -----------------------------------------------------------------
 
-// A cursor hands out the data of a search's results a page at a time: {total, done, take(n)}.
-function listCursor(results) {
+// A cursor hands out the data of a search's results a page at a time: {total, floor, done, take(n)}.
+// `floor`: more hits matched than were checked, so `total` is a lower bound.
+function listCursor(hits, floor = false) {
   let next = 0;
   return {
-    total: results.length,
-    get done() { return next >= results.length; },
+    total: hits.length,
+    floor,
+    get done() { return next >= hits.length; },
     take(n) {
-      const batch = results.slice(next, next + n);
+      const batch = hits.slice(next, next + n);
       next += batch.length;
-      return Promise.all(batch.map(r => r.data())); // only the fragments shown are fetched
+      // Only the fragments shown are fetched.
+      return Promise.all(batch.map(async h => ({...(h.data || await h.result.data()), language: h.language})));
     },
   };
 }
 
-function streamCursor(stream, total) {
+function streamCursor(stream, total, floor) {
   let done = false;
   return {
     total,
+    floor,
     get done() { return done; },
     async take(n) {
       const items = [];
@@ -329,38 +551,38 @@ function streamCursor(stream, total) {
         if (step.done) done = true;
         else items.push(step.value);
       }
-      return Promise.all(items.map(item => item.data));
+      return items.map(item => item.data);
     },
   };
 }
 
 // Base shards newest first, each searched by date: their date ranges do not overlap, so one
 // after the other they are in date order. A base result's date is in its fragment, fetched
-// a page at a time, and only as far as the reader pages; older shards are not even opened.
-async function* shardsByDate(shards, open, term, filters, superseded) {
+// a page at a time, and only as far as the reader pages; older shards are not even searched.
+async function* shardsByDate(shards, open) {
   for (const shard of shards) {
-    const instance = await open(shard);
-    const found = await instance.search(term, {filters, sort: {date: "desc"}});
-    const results = live(found.results, superseded);
+    const source = open(shard);
+    const results = await source.search(true);
     for (let i = 0; i < results.length; i += PAGE_SIZE) {
-      const batch = results.slice(i, i + PAGE_SIZE).map(r => r.data());
+      const batch = results.slice(i, i + PAGE_SIZE).map(r => source.real(r));
       batch.forEach(p => p.catch(() => {})); // awaited below; silent if the reader moves on
       for (const pending of batch) {
         const data = await pending;
-        yield {day: dayOf(data.meta?.date), data};
+        if (data) yield {day: dayOf(data.meta?.date), data};
       }
     }
   }
 }
 
-// The delta's dates come with the manifest, so it is ordered without fetching a fragment.
-async function* deltaByDate(delta, open, term, filters, superseded) {
-  const instance = await open(delta);
-  const found = await instance.search(term, {filters});
-  const dated = live(found.results, superseded)
-    .map(result => ({result, day: dayOf(delta.dates.get(result.id))}));
+// The delta's dates come with the manifest, so it is ordered before any fragment is fetched.
+async function* deltaByDate(source, manifest) {
+  const dated = (await source.search(false))
+    .map(result => ({result, day: dayOf(manifest.delta.dates.get(result.id))}));
   dated.sort((a, b) => (a.day < b.day) - (a.day > b.day));
-  for (const {result, day} of dated) yield {day, data: result.data()};
+  for (const {result, day} of dated) {
+    const data = await source.real(result);
+    if (data) yield {day, data};
+  }
 }
 
 // Merges date-ordered streams of {day, data}, newest first, pulling each only when its head
@@ -387,18 +609,21 @@ function dayOf(iso) {
 
 // --- rendering helpers ---------------------------------------------------------------------
 
-function countText(total) {
+function countText(total, floor) {
+  if (floor) return `More than ${total.toLocaleString("en")} results.`;
   return total === 0 ? "No results." : total === 1 ? "1 result." : `${total.toLocaleString("en")} results.`;
 }
 
-function setSelect(select, value) {
-  if (value && [...select.options].some(o => o.value === value)) select.value = value;
+// Select `value` if the menu offers it, else `fallback`.
+function setSelect(select, value, fallback) {
+  const has = v => v && [...select.options].some(o => o.value === v);
+  if (has(value)) select.value = value;
+  else if (has(fallback)) select.value = fallback;
 }
 
-function fillSelect(select, allLabel, counts, descending) {
+function fillSelect(select, allLabel, counts) {
   const keep = select.value;
   const names = [...counts.keys()].sort((a, b) => a.localeCompare(b, undefined, {numeric: true}));
-  if (descending) names.reverse();
   const options = [new Option(allLabel, "")];
   for (const name of names) {
     options.push(new Option(`${name} (${counts.get(name)})`, name)); // Option() sets text, not HTML
@@ -411,6 +636,9 @@ function fillSelect(select, allLabel, counts, descending) {
 function renderResult(data) {
   const meta = data.meta || {};
   const li = document.createElement("li");
+  // An article in another language (Arabic, Hebrew, ...) keeps its own language and direction.
+  if (data.language && data.language !== "unknown") li.lang = data.language;
+  li.dir = "auto";
   const h2 = document.createElement("h2");
   const a = document.createElement("a");
   a.href = safeUrl(data.url);
@@ -420,6 +648,7 @@ function renderResult(data) {
   if (meta.date) {
     const p = document.createElement("p");
     p.className = "meta";
+    p.dir = "ltr";
     const time = document.createElement("time");
     time.dateTime = meta.date;
     time.textContent = formatDate(meta.date);
