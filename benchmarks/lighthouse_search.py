@@ -16,6 +16,7 @@ Usage (see benchmarks/README.md)::
 
     python benchmarks/lighthouse_search.py                       # /search/?q=Idlib, 3 runs each
     python benchmarks/lighthouse_search.py --query Turkey --runs 5 --json lighthouse.json
+    python benchmarks/lighthouse_search.py --schemes light dark      # the dark theme too
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ from tests.browser_support import (  # noqa: E402
 LIGHTHOUSE = "lighthouse@12.2.3"  # 13 needs Node 22
 DEFAULT_CACHE = Path.home() / ".cache" / "archivegen-bench" / "lighthouse"
 PRESETS = {"mobile": [], "desktop": ["--preset=desktop"]}
+# Lighthouse emulates no colour scheme; Chromium's --force-dark-mode makes the page's
+# prefers-color-scheme dark, for the contrast audits of the dark theme.
+SCHEMES = {"light": [], "dark": ["--force-dark-mode"]}
 # (column, Lighthouse's key, how to read it): categories are scores 0-100, audits numeric values.
 COLUMNS = [
     ("performance", "category", "performance"),
@@ -98,11 +102,12 @@ def build_example(work: Path) -> Path:
     return site
 
 
-def run_lighthouse(cli: Path, url: str, preset: str, report: Path) -> dict:
+def run_lighthouse(cli: Path, url: str, preset: str, scheme: str, report: Path) -> dict:
     """One Lighthouse run of ``url``; its JSON report (also written to ``report``)."""
+    flags = " ".join(CHROMIUM_ARGS + SCHEMES[scheme])
     command = [str(cli), url, "--output=json", f"--output-path={report}", "--quiet",
                "--only-categories=performance,accessibility,best-practices",
-               f"--chrome-flags={' '.join(CHROMIUM_ARGS)}", *PRESETS[preset]]
+               f"--chrome-flags={flags}", *PRESETS[preset]]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300,
                             env={**os.environ, "CHROME_PATH": CHROMIUM})
     if result.returncode != 0 or not report.exists():
@@ -156,6 +161,20 @@ def print_table(results: dict[str, dict]) -> None:
         print("| " + " | ".join(cells) + " |")
 
 
+def measure(cli: Path, url: str, preset: str, scheme: str, runs: int, work: Path) -> dict:
+    """``runs`` Lighthouse runs of one configuration: the median row, every row, what lost points."""
+    rows, reports = [], []
+    for n in range(runs):
+        lhr = run_lighthouse(cli, url, preset, scheme, work / f"{preset}-{scheme}-{n}.json")
+        reports.append(lhr)
+        rows.append(metrics(lhr))
+        print(f"  {preset} {scheme} run {n + 1}: " + ", ".join(
+            f"{c} {format_value(c, v)}" for c, v in rows[-1].items()), file=sys.stderr)
+    return {"median": median_row(rows), "runs": rows,
+            "failing": {category: sorted({a for r in reports for a in failing_audits(r, category)})
+                        for category in ("accessibility", "best-practices")}}
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -164,6 +183,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="runs per preset; the median is shown (default: 3)")
     parser.add_argument("--presets", nargs="+", choices=list(PRESETS), default=list(PRESETS),
                         help="configurations to run (default: mobile desktop)")
+    parser.add_argument("--schemes", nargs="+", choices=list(SCHEMES), default=["light"],
+                        help="colour schemes to run each preset in (default: light)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
                         help=f"where npm installs {LIGHTHOUSE} (default: {DEFAULT_CACHE})")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also save the results as JSON")
@@ -186,26 +207,18 @@ def main(argv: list[str] | None = None) -> int:
             url = base + "search/?" + urlencode({"q": args.query})
             print(f"Lighthouse {LIGHTHOUSE.split('@')[1]} on {url}, {args.runs} run(s) per preset",
                   file=sys.stderr)
-            for preset in args.presets:
-                runs, reports = [], []
-                for n in range(args.runs):
-                    lhr = run_lighthouse(cli, url, preset, work / f"{preset}-{n}.json")
-                    reports.append(lhr)
-                    runs.append(metrics(lhr))
-                    print(f"  {preset} run {n + 1}: " + ", ".join(
-                        f"{c} {format_value(c, v)}" for c, v in runs[-1].items()), file=sys.stderr)
-                results[preset] = {
-                    "median": median_row(runs), "runs": runs,
-                    "failing": {category: sorted({a for r in reports for a in failing_audits(r, category)})
-                                for category in ("accessibility", "best-practices")},
-                }
+            for scheme in args.schemes:
+                for preset in args.presets:
+                    name = preset if scheme == "light" else f"{preset} {scheme}"
+                    results[name] = measure(cli, url, preset, scheme, args.runs, work)
     print_table(results)
     for preset, result in results.items():
         for category, audits in result["failing"].items():
             for audit in audits:
                 print(f"{preset} {category}: {audit}")
     if args.json:
-        payload = {"lighthouse": LIGHTHOUSE, "query": args.query, "runs": args.runs, "results": results}
+        payload = {"lighthouse": LIGHTHOUSE, "query": args.query, "runs": args.runs,
+                   "results": results}
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 0
 
