@@ -74,6 +74,8 @@ class Tab:
 
     def wait_text(self, text: str) -> None:
         self.page.wait_for_function("t => document.body && document.body.innerText.includes(t)", arg=text)
+        # The text shows before the reloaded page's "load" event reaches us (a race CI lost once).
+        self.page.wait_for_load_state("load")
 
     def close(self) -> None:
         self.context.close()
