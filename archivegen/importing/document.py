@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from archivegen.config.schema import SiteConfig
 from archivegen.importing.extracted import Extracted, NoArticle
+from archivegen.importing.language import declared_language, script_language
 from archivegen.importing.tagging import merge_tags, rule_tags
 from archivegen.render.markdown import MarkdownRenderer, summarize
 from archivegen.textclean import strip_controls
@@ -29,7 +30,6 @@ MAX_AUTHORS = 20
 _PLAIN = re.compile(r"[^\W\d_][\w .'’()/&+-]*", re.UNICODE)
 _YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
 _URL_PLAIN = re.compile(r"https?://[A-Za-z0-9._~:/?@!$&()*+;=%-]+(?:#[A-Za-z0-9._~:/?@!$&()*+;=%-]*)?")
-_LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]{2,8}))?")
 _TAG = re.compile(r"<[^>]*>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 MIN_LEDE_CHARS = 60
@@ -106,7 +106,8 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
     return Document(
         title=title, date=date, body=body, summary=summary,
         tags=tuple(tags), authors=_authors(found.authors), source=_source(found.source),
-        language=_language(found.language), source_file=one_line(source_file),
+        language=declared_language(found.language) or script_language(title + plain),
+        source_file=one_line(source_file),
         content_hash=body_hash(plain),
     )
 
@@ -196,12 +197,6 @@ def _source(url: str) -> str:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc and " " not in url else ""
 
 
-def _language(code: str) -> str:
-    match = _LANGUAGE.fullmatch(one_line(code))
-    if not match:
-        return ""
-    primary, region = match.group(1).lower(), match.group(2)
-    return f"{primary}-{region.upper() if len(region) == 2 else region}" if region else primary
 
 
 def _render(markdown: str) -> str:

@@ -21,6 +21,7 @@ from archivegen.importing.htmlpage.jsonld import article_objects, json_ld_object
 from archivegen.importing.htmlpage.links import http_url
 from archivegen.importing.htmlpage.normalize import clean, name_key
 from archivegen.importing.htmlpage.titles import choose_title, domain_names, h1_texts, strip_site_name
+from archivegen.importing.language import declared_language
 
 
 @dataclass(frozen=True)
@@ -85,18 +86,15 @@ def _keywords(metas: dict[str, list[str]], articles: list[dict[str, Any]]) -> tu
     return tuple(keywords[:50])
 
 
-_LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*")
-
-
 def _language(tree: HtmlElement, metas: dict[str, list[str]], articles: list[dict[str, Any]]) -> str:
     """The primary language subtag ("en" of "en-GB", "pt" of "pt_BR"), or "" when nothing declares it."""
     values = [tree.get("lang"), tree.get("xml:lang"), *metas.get("og:locale", ()),
               *metas.get("content-language", ()), *metas.get("language", ()), *metas.get("dc.language", ())]
     values += [a.get("inLanguage") for a in articles[:1] if isinstance(a.get("inLanguage"), str)]
     for value in values:
-        match = _LANGUAGE.fullmatch((value or "").strip().split(",")[0].strip())
-        if match:
-            return match.group(1).lower()
+        language = declared_language(value)
+        if language:
+            return language.split("-")[0]
     return ""
 
 

@@ -1,0 +1,83 @@
+"""An article's language: the code its source declares, else the one its script names.
+
+Why it matters: the build gives each article's language to the search index, which stems (and,
+for Chinese and Japanese, segments) the article's words by it. A wrong or missing code makes the
+article unfindable by the words of its own language. Sources get it wrong in two ways met in real
+pages: a charset where a language belongs (``<meta http-equiv="Content-Language"
+content="utf-8">``, on People's Daily) and no declaration at all. A charset is refused; when
+nothing usable is declared, a script that only one language writes (kana, Hangul, Thai, Greek...)
+names it, and Han without kana is Chinese. Scripts shared by many languages (Latin, Cyrillic,
+Arabic, Devanagari) name none: the article then takes the site's language.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections import Counter
+
+_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+# Code point ranges of scripts one language writes (or, for Han, the one a page without kana is
+# most likely in), and the language. Kana decides Japanese over Han (Japanese mixes both).
+_SCRIPTS: list[tuple[int, int, str]] = [
+    (0x3040, 0x30FF, "ja"), (0x31F0, 0x31FF, "ja"), (0xFF66, 0xFF9F, "ja"),
+    (0x1100, 0x11FF, "ko"), (0x3130, 0x318F, "ko"), (0xAC00, 0xD7AF, "ko"),
+    (0x3400, 0x4DBF, "zh"), (0x4E00, 0x9FFF, "zh"), (0xF900, 0xFAFF, "zh"),
+    (0x0E00, 0x0E7F, "th"), (0x0E80, 0x0EFF, "lo"), (0x1780, 0x17FF, "km"), (0x1000, 0x109F, "my"),
+    (0x0F00, 0x0FFF, "bo"), (0x0370, 0x03FF, "el"), (0x1F00, 0x1FFF, "el"), (0x0590, 0x05FF, "he"),
+    (0x10A0, 0x10FF, "ka"), (0x0530, 0x058F, "hy"), (0x0D80, 0x0DFF, "si"), (0x0B80, 0x0BFF, "ta"),
+    (0x0C00, 0x0C7F, "te"), (0x0C80, 0x0CFF, "kn"), (0x0D00, 0x0D7F, "ml"), (0x0A80, 0x0AFF, "gu"),
+    (0x0A00, 0x0A7F, "pa"), (0x1200, 0x137F, "am"),
+]
+_MIN_SHARE = 0.5  # of an article's letters in one such script, for the script to name its language
+_KANA_SHARE = 0.05  # of its Han and kana, for a page to be Japanese rather than Chinese
+
+
+def declared_language(value: str | None) -> str:
+    """A declared language tag in BCP 47 case ("pt-BR" of "pt_br", "zh-Hant-TW"), or "" when
+    ``value`` is not one: empty, malformed, or a charset name ("utf-8", "windows-1251") put where
+    a language belongs. Of a list ("en, fr") the first."""
+    value = (value or "").strip().split(",")[0].strip()
+    if not _TAG.fullmatch(value) or _is_charset(value):
+        return ""
+    primary, *subtags = re.split(r"[-_]", value)
+    cased = [s.upper() if len(s) == 2 else s.title() if len(s) == 4 and s.isalpha() else s.lower()
+             for s in subtags]
+    return "-".join([primary.lower(), *cased])
+
+
+def script_language(text: str) -> str:
+    """The language a text's letters name by their script, or "" when the script is shared by
+    many languages (or the text has no letters)."""
+    letters = 0
+    named: Counter[str] = Counter()
+    for char in text:
+        if not char.isalpha():
+            continue
+        letters += 1
+        point = ord(char)
+        if point >= 0x0370:
+            for low, high, language in _SCRIPTS:
+                if low <= point <= high:
+                    named[language] += 1
+                    break
+    cjk = named["ja"] + named["zh"]
+    if cjk and named["ja"] >= _KANA_SHARE * cjk:
+        named["ja"] += named.pop("zh", 0)  # kanji are Japanese on a page with kana
+    if not named:
+        return ""
+    language, count = named.most_common(1)[0]
+    return language if count >= _MIN_SHARE * letters else ""
+
+
+def _is_charset(value: str) -> bool:
+    """Whether ``value`` names a character encoding and is not a two-letter language code (a few
+    codecs have two-letter aliases, such as "hz", also a language)."""
+    if len(value) == 2:
+        return False
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        return False
+    return True
