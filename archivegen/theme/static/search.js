@@ -293,8 +293,10 @@ function start(root) {
     }
     const exact = [];
     const shorter = new Set(); // bundles where some query word matched only a shorter word
+    let typed;
     for (const word of query.words) {
-      const [typed, quoted] = await Promise.all([
+      let quoted;
+      [typed, quoted] = await Promise.all([
         engine.search(word, {filters}), engine.search(`"${word}"`, {filters})]);
       exact.push(new Set(quoted.results.map(r => r.id)));
       const typedCounts = typed.filters?.bundle || {};
@@ -307,8 +309,10 @@ function start(root) {
     }
     query.exact = exact;
     query.shorter = shorter;
+    // A one-word query with no shorter-word bundle already has its candidates: the typed search.
     const scoped = shorter.size ? {...filters, bundle: {none: [...shorter]}} : filters;
-    const candidates = live(await engine.search(text, {filters: scoped}));
+    const candidates = live(query.words.length === 1 && !shorter.size
+      ? typed : await engine.search(text, {filters: scoped}));
     // A hit with the stem of every word counts as it is; the others are read (a bounded number).
     const results = [];
     let toRead = [];
