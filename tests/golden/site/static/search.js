@@ -293,8 +293,10 @@ function start(root) {
     }
     const exact = [];
     const shorter = new Set(); // bundles where some query word matched only a shorter word
+    let typed;
     for (const word of query.words) {
-      const [typed, quoted] = await Promise.all([
+      let quoted;
+      [typed, quoted] = await Promise.all([
         engine.search(word, {filters}), engine.search(`"${word}"`, {filters})]);
       exact.push(new Set(quoted.results.map(r => r.id)));
       const typedCounts = typed.filters?.bundle || {};
@@ -307,14 +309,16 @@ function start(root) {
     }
     query.exact = exact;
     query.shorter = shorter;
+    // A one-word query with no shorter-word bundle already has its candidates: the typed search.
     const scoped = shorter.size ? {...filters, bundle: {none: [...shorter]}} : filters;
-    const candidates = live(await engine.search(text, {filters: scoped}));
+    const candidates = live(query.words.length === 1 && !shorter.size
+      ? typed : await engine.search(text, {filters: scoped}));
     // A hit with the stem of every word counts as it is; the others are read (a bounded number).
     const results = [];
     let toRead = [];
     let floor = false;
     for (const result of candidates) {
-      if (exact.every(ids => ids.has(result.id))) results.push({result, language});
+      if (provenByStems(query, result.id)) results.push({result, language});
       else if (toRead.length < VERIFY_LIMIT) toRead.push(result);
       else floor = true;
     }
@@ -333,7 +337,7 @@ function start(root) {
     if (!engine.verdicts.has(key)) {
       engine.verdicts.set(key, (async () => {
         const found = await engine.search(word, {filters: {...filters, bundle}});
-        const one = {...query, words: [word]};
+        const one = {...query, words: [word], runs: []};
         for (const result of found.results.slice(0, PROBE_HITS)) {
           if (hasWords(await result.data(), one)) return true;
         }
@@ -356,8 +360,7 @@ function start(root) {
       },
       async real(result) {
         const data = await result.data();
-        const exact = hits.query.exact;
-        const real = !exact || exact.every(ids => ids.has(result.id)) || hasWords(data, hits.query);
+        const real = !hits.query.exact || provenByStems(hits.query, result.id) || hasWords(data, hits.query);
         const excerpt = hits.query.words.length ? data.excerpt : ""; // browsing: the summary
         return real ? {...data, excerpt, language: engine.language} : null;
       },
@@ -421,18 +424,29 @@ function start(root) {
 // The words of a query as Pagefind sees them in an index of `language`: lower-case, without
 // punctuation or diacritics, and split into words (segmented, for unspaced scripts). `every`:
 // the word every record has, which no check counts as a word of the article.
+//
+// In an unspaced script a typed run ("停戦合意") is segmented into several words; Pagefind finds
+// articles holding each of them anywhere, but the reader asked for the run: `runs` lists such
+// runs, and an article must hold each of them as it was typed.
 function parseQuery(text, language, every = "") {
   const phrase = /^\s*".+"\s*$/.test(text);
-  let words = [];
-  if (text) {
-    const segmenter = UNSPACED.has(baseLanguage(language)) && typeof Intl.Segmenter !== "undefined"
-      ? new Intl.Segmenter(language, {granularity: "word"}) : null;
-    const pieces = segmenter
-      ? [...segmenter.segment(text)].filter(s => s.isWordLike).map(s => s.segment)
-      : text.split(/\s+/);
-    words = pieces.map(normalWord).filter(Boolean);
+  const words = [];
+  const runs = [];
+  const segmenter = UNSPACED.has(baseLanguage(language)) && typeof Intl.Segmenter !== "undefined"
+    ? new Intl.Segmenter(language, {granularity: "word"}) : null;
+  for (const piece of text ? text.split(/\s+/) : []) {
+    const parts = (segmenter ? [...segmenter.segment(piece)].filter(s => s.isWordLike).map(s => s.segment)
+      : [piece]).map(normalWord).filter(Boolean);
+    words.push(...parts);
+    if (parts.length > 1) runs.push(normalWord(piece));
   }
-  return {words, phrase, language, every};
+  return {words, runs, phrase, language, every};
+}
+
+// Whether the exact-stem searches alone prove that result `id` holds every query word (then its
+// text need not be read): it has each word's stem, and no typed run must be checked in order.
+function provenByStems(query, id) {
+  return !query.runs.length && query.exact.every(ids => ids.has(id));
 }
 
 function baseLanguage(language) {
@@ -443,23 +457,26 @@ function normalWord(word) {
   return word.toLocaleLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/[\p{P}\p{S}]/gu, "");
 }
 
-// Whether an article's indexed text (a Pagefind fragment) has every query word: a word that
-// starts with it, or (for unspaced scripts) the word anywhere in the text.
+// Whether an article's indexed text has every query word: a word that starts with it, or (for
+// unspaced scripts) the word anywhere in the text, and every typed run of an unspaced script as
+// typed. The indexed text is the fragment's content and the metadata Pagefind also indexes (the
+// summary). Words are taken whole and in the parts Pagefind indexes too: split at punctuation
+// ("covid-19") and at camel case ("WeWork").
 function hasWords(data, query) {
-  const text = String(data?.raw_content ?? data?.content ?? "").replaceAll(query.every || "\u0000", " ");
-  const words = text.split(/[\s\u200b]+/);
+  const meta = data?.meta || {};
+  const text = [data?.raw_content ?? data?.content ?? "", meta.title ?? "", meta.summary ?? ""]
+    .join(" ").replaceAll(query.every || "\u0000", " ");
   const normal = new Set();
-  for (const word of words) {
-    const whole = normalWord(word);
-    if (whole) normal.add(whole);
-    for (const part of word.split(/[\p{P}\p{S}]+/u)) {
+  for (const word of text.split(/[\s\u200b]+/)) {
+    for (const part of [word, ...word.split(/[\p{P}\p{S}]+/u), ...word.split(/(?<=\p{Ll})(?=\p{Lu})/u)]) {
       const piece = normalWord(part);
       if (piece) normal.add(piece);
     }
   }
   const unspaced = UNSPACED.has(baseLanguage(query.language));
   const joined = unspaced ? normalWord(text.replace(/[\s\u200b]+/g, "")) : "";
-  return query.words.every(w => (unspaced && joined.includes(w)) || [...normal].some(n => n.startsWith(w)));
+  return query.words.every(w => (unspaced && joined.includes(w)) || [...normal].some(n => n.startsWith(w)))
+    && query.runs.every(run => joined.includes(run));
 }
 
 // Runs `make` while <html lang> says `language`, then puts the page's own back (no await in
