@@ -124,16 +124,24 @@ def split_words(chunk: str) -> list[str]:
     return "".join(c if is_word_char(c) else " " for c in chunk).split()
 
 
+CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def words_of(text: str) -> set[str]:
     """Normalised words of ``text``: each space-separated chunk's parts, and the parts joined when
     punctuation split the chunk ("covid-19" gives covid, 19 and covid19), so that either way an
-    indexer treats it, the truth holds the word."""
+    indexer treats it, the truth holds the word; and the parts of a camel-case word ("WeWork"
+    gives we and work too), which Pagefind indexes as words."""
     found: set[str] = set()
-    for chunk in normalise(text).split():
-        parts = split_words(chunk)
+    for chunk in text.split():
+        parts = split_words(normalise(chunk))
         found.update(parts)
         if len(parts) > 1:
             found.add("".join(parts))
+        pieces = CAMEL_CASE.split(chunk)
+        if len(pieces) > 1:
+            for piece in pieces:
+                found.update(split_words(normalise(piece)))
     return found
 
 
@@ -207,7 +215,7 @@ class Article:
     file: str  # content/YEAR/slug.md
     language: str  # primary subtag, e.g. en
     title: str
-    text: str  # the searchable text: title, body, tags, authors, source host
+    text: str  # the searchable text: title, summary, body, tags, authors, source host
     words: frozenset[str]  # normalised words of text
 
 
@@ -264,15 +272,15 @@ def article_url(meta: dict, path: Path) -> str:
 
 
 def source_name(host: str) -> str:
-    """The words of a source's host name without "www" and the top-level domain: edition cnn."""
-    labels = host.removeprefix("www.").split(".")
-    return " ".join(labels[:-1] if len(labels) > 1 else labels)
+    """A source's host name without "www." ("nypost.com"), as the article page shows it."""
+    return host.removeprefix("www.")
 
 
 def read_article(path: Path, content: Path, site_language: str) -> Article:
     meta, body = split_front_matter(path.read_text(encoding="utf-8"))
     host = urlsplit(str(meta.get("source") or "")).hostname or ""
-    searchable = [str(meta.get("title") or ""), markdown_text(body), *as_list(meta.get("tags")),
+    searchable = [str(meta.get("title") or ""), str(meta.get("summary") or ""), markdown_text(body),
+                  *as_list(meta.get("tags")),
                   *as_list(meta.get("authors")), source_name(host)]
     text = "\n".join(searchable)
     language = str(meta.get("language") or site_language).lower().replace("_", "-").split("-")[0]

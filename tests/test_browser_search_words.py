@@ -156,7 +156,8 @@ def test_the_same_stem_and_the_start_of_a_word_are_found(watched: Watched, base_
     assert set(_search(watched, base_url, "?q=Syri")) >= {TITLE["souks"], TITLE["idlib"], TITLE["harvest"]}
 
 
-def test_the_summary_and_the_parts_of_a_camel_case_word_count_as_text(watched: Watched, base_url: str) -> None:
+def test_the_summary_and_the_parts_of_a_camel_case_word_count_as_text(watched: Watched,
+                                                                       base_url: str) -> None:
     # Pagefind indexes the summary and "WeWork" as "we" and "work" too: the check that drops a
     # shorter word's hits must read them the same way, or it drops real hits.
     assert _search(watched, base_url, "?q=drough") == [TITLE["weather"]]

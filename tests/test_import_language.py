@@ -8,12 +8,18 @@ Content-Language as "utf-8", and the Chinese article was indexed as English).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from archivegen.importing.language import declared_language, script_language
+from archivegen.importing.language import article_language, declared_language, script_language
 from tests.conftest import SHARED
-from tests.test_import import WORDS, Archive, archive  # noqa: F401  (the fixture)
+from tests.test_import import WORDS, Archive
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    return Archive(tmp_path / "archive")
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -43,15 +49,31 @@ def test_a_script_only_one_language_writes_names_it(text: str, expected: str) ->
     assert script_language(text) == expected
 
 
+JAPANESE = "東京都は十日、新しい予算案を発表した。市民の反応はさまざまだった。"
+
+
+@pytest.mark.parametrize(("declared", "text", "expected"), [
+    ("", JAPANESE, "ja"), ("utf-8", JAPANESE, "ja"),
+    ("en", JAPANESE, "ja"),  # a template's lang="en" over a Japanese article
+    ("en-US", "서울시는 새로운 예산안을 발표했다.", "ko"),
+    ("zh-TW", "習近平主席向首屆論壇致賀信。", "zh-TW"), ("ja", "東京都知事選挙。", "ja"),  # Han: no quarrel
+    ("yi", "די רעגירונג האט געמאלדן.", "yi"),  # Hebrew script, another language that writes it
+    ("de", "Die Regierung hat den Haushalt beschlossen.", "de"), ("", "The council met.", ""),
+])
+def test_the_text_s_script_corrects_a_declaration_in_another_script(declared: str, text: str,
+                                                                     expected: str) -> None:
+    assert article_language(declared, text) == expected
+
+
 def test_an_undeclared_language_is_taken_from_the_script_and_a_declared_one_wins(archive: Archive) -> None:
-    body = "\n\n".join(["東京都は十日、新しい予算案を発表した。市民の反応はさまざまだった。" * 3] * 4)
+    body = "\n\n".join([JAPANESE * 3] * 4)
     records = [{"title": f"新しい予算案 {n}", "body": f"{body}\n\n第{n}報。", "date": "2021-01-12T09:30:00Z",
                 "url": f"https://news.example.jp/{n}", **extra}
-               for n, extra in enumerate([{}, {"language": "utf-8"}, {"language": "zh-TW"}])]
+               for n, extra in enumerate([{}, {"language": "utf-8"}, {"language": "ko"}])]
     result = archive.run(archive.write("a.json", json.dumps(records)))
     assert result.returncode == 0, result.stderr
     languages = sorted(a.language for a in archive.articles().values())
-    assert languages == ["ja", "ja", "zh-TW"]
+    assert languages == ["ja", "ja", "ko"]  # a language of another single-language script stands
 
 
 PEOPLES_DAILY = SHARED / "corpus/fundus-testdata/test_data/cn/People_2024_04_24.html.gz"

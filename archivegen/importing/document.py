@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from archivegen.config.schema import SiteConfig
 from archivegen.importing.extracted import Extracted, NoArticle
-from archivegen.importing.language import declared_language, script_language
+from archivegen.importing.language import article_language
 from archivegen.importing.tagging import merge_tags, rule_tags
 from archivegen.render.markdown import MarkdownRenderer, summarize
 from archivegen.textclean import strip_controls
@@ -106,7 +106,7 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
     return Document(
         title=title, date=date, body=body, summary=summary,
         tags=tuple(tags), authors=_authors(found.authors), source=_source(found.source),
-        language=declared_language(found.language) or script_language(title + plain),
+        language=article_language(found.language, title + plain),
         source_file=one_line(source_file),
         content_hash=body_hash(plain),
     )

@@ -4,10 +4,12 @@ Why it matters: the build gives each article's language to the search index, whi
 for Chinese and Japanese, segments) the article's words by it. A wrong or missing code makes the
 article unfindable by the words of its own language. Sources get it wrong in two ways met in real
 pages: a charset where a language belongs (``<meta http-equiv="Content-Language"
-content="utf-8">``, on People's Daily) and no declaration at all. A charset is refused; when
-nothing usable is declared, a script that only one language writes (kana, Hangul, Thai, Greek...)
-names it, and Han without kana is Chinese. Scripts shared by many languages (Latin, Cyrillic,
-Arabic, Devanagari) name none: the article then takes the site's language.
+content="utf-8">``, on People's Daily), a CMS template's default (a Japanese article under
+``lang="en"``), and no declaration at all. A charset is refused; a script that only one language
+writes (kana, Hangul, Thai, Greek...), in most of the article's letters, names it (Han without kana
+is Chinese) when nothing usable is declared or the declared language writes the Latin, Cyrillic or
+Arabic script. Scripts shared by many languages (Latin, Cyrillic, Arabic, Devanagari) name none:
+the declaration stands, or the article takes the site's language.
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ _SCRIPTS: list[tuple[int, int, str]] = [
     (0x0C00, 0x0C7F, "te"), (0x0C80, 0x0CFF, "kn"), (0x0D00, 0x0D7F, "ml"), (0x0A80, 0x0AFF, "gu"),
     (0x0A00, 0x0A7F, "pa"), (0x1200, 0x137F, "am"),
 ]
+# Languages written in the Latin, Cyrillic or Arabic script (the common ones). A page declaring one
+# of these whose text is mostly in a script of one other language (a Japanese article under a CMS
+# template's lang="en") is in that language: the declaration is a template default.
+_OTHER_SCRIPT_LANGUAGES = frozenset({
+    "af", "ar", "az", "be", "bg", "bs", "ca", "cs", "cy", "da", "de", "en", "eo", "es", "et", "eu",
+    "fa", "fi", "fr", "ga", "gl", "hr", "hu", "id", "is", "it", "kk", "ky", "lb", "lt", "lv", "mk",
+    "mn", "ms", "mt", "nb", "nl", "nn", "no", "pl", "ps", "pt", "ro", "ru", "sk", "sl", "sq", "sr",
+    "sv", "sw", "tg", "tk", "tl", "tr", "tt", "uk", "ur", "uz", "vi"
+})
 _MIN_SHARE = 0.5  # of an article's letters in one such script, for the script to name its language
 _KANA_SHARE = 0.05  # of its Han and kana, for a page to be Japanese rather than Chinese
 
@@ -45,6 +56,19 @@ def declared_language(value: str | None) -> str:
     cased = [s.upper() if len(s) == 2 else s.title() if len(s) == 4 and s.isalpha() else s.lower()
              for s in subtags]
     return "-".join([primary.lower(), *cased])
+
+
+def article_language(declared: str | None, text: str) -> str:
+    """An article's language: the declared one (normalized), unless the text's script names
+    another language and the declared one is written in the Latin, Cyrillic or Arabic script;
+    when nothing usable is declared, the one the script names ("" if none)."""
+    code = declared_language(declared)
+    by_script = script_language(text)
+    if not code:
+        return by_script
+    if by_script and code.split("-")[0] in _OTHER_SCRIPT_LANGUAGES:
+        return by_script
+    return code
 
 
 def script_language(text: str) -> str:
