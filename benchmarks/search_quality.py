@@ -125,21 +125,23 @@ def split_words(chunk: str) -> list[str]:
     return "".join(c if is_word_char(c) else " " for c in chunk).split()
 
 
-CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# Where Pagefind also cuts a word into parts it indexes: camel case ("WeWork"), letters against
+# digits ("$77million").
+WORD_PARTS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def words_of(text: str) -> set[str]:
     """Normalised words of ``text``: each space-separated chunk's parts, and the parts joined when
     punctuation split the chunk ("covid-19" gives covid, 19 and covid19), so that either way an
-    indexer treats it, the truth holds the word; and the parts of a camel-case word ("WeWork"
-    gives we and work too), which Pagefind indexes as words."""
+    indexer treats it, the truth holds the word; and the parts WORD_PARTS cuts ("WeWork" gives
+    we and work too), which Pagefind indexes as words."""
     found: set[str] = set()
     for chunk in text.split():
         parts = split_words(normalise(chunk))
         found.update(parts)
         if len(parts) > 1:
             found.add("".join(parts))
-        pieces = CAMEL_CASE.split(chunk)
+        pieces = WORD_PARTS.split(chunk)
         if len(pieces) > 1:
             for piece in pieces:
                 found.update(split_words(normalise(piece)))
@@ -186,16 +188,18 @@ def ngrams_of(text: str) -> set[str]:
 
 
 class Stemmers:
-    """Snowball stemmers by language code; a language Snowball lacks has no stems (prefix only)."""
+    """Snowball stemmers by language code, for the languages the built index stems (``stemmed``);
+    any other language has no stems (prefix only), as in the index."""
 
-    def __init__(self) -> None:
+    def __init__(self, stemmed: Iterable[str]) -> None:
         import snowballstemmer
         self._module = snowballstemmer
         self._cache: dict[tuple[str, str], str] = {}
         self._stemmers: dict[str, object] = {}
+        self._stemmed = frozenset(stemmed)
 
     def supports(self, language: str) -> bool:
-        return language in SNOWBALL
+        return language in SNOWBALL and language in self._stemmed
 
     def stem(self, language: str, word: str) -> str:
         key = (language, word)
@@ -220,9 +224,15 @@ class Article:
     words: frozenset[str]  # normalised words of text
 
 
+# Elements that run inside a line of text: their edges do not end a word ("<strong>F</strong>ormer"
+# is the word "Former", as a reader and Pagefind read it).
+INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd",
+                    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"})
+
+
 class _TextOfHtml(HTMLParser):
     """The text of an HTML fragment with images' alt text (Pagefind indexes it), without the
-    content of script and style elements."""
+    content of script and style elements; only block elements separate words."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -233,12 +243,14 @@ class _TextOfHtml(HTMLParser):
         if tag in ("script", "style"):
             self._skip += 1
         alt = dict(attrs).get("alt") if tag == "img" else None
-        self.parts.append(f" {alt} " if alt else " ")
+        if tag not in INLINE:
+            self.parts.append(f" {alt} " if alt else " ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
-        self.parts.append(" ")
+        if tag not in INLINE:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
@@ -300,6 +312,19 @@ def read_articles(content: Path, site: Path, site_language: str = "en") -> list[
 
 
 # --- truth ----------------------------------------------------------------------------------------
+
+def stemmed_languages(site: Path) -> set[str]:
+    """The languages the built index stems: Pagefind names, per bundle, the WebAssembly each
+    language's index is searched with; a language without a stemmer has none (Czech, Korean...)."""
+    stemmed = set()
+    for entry in (site / "pagefind").glob("*/pagefind-entry.json"):
+        for language, about in json.loads(entry.read_text(encoding="utf-8"))["languages"].items():
+            if about.get("wasm"):
+                stemmed.add(language.lower().split("-")[0])
+    if not stemmed:
+        raise SystemExit(f"no Pagefind bundle with languages under {site / 'pagefind'}")
+    return stemmed
+
 
 class Truth:
     """Which articles truly contain a query word.
@@ -754,7 +779,7 @@ def measure(args: argparse.Namespace, project: Path) -> int:
     log(f"importing {len(inputs)} pages from {args.shared / 'corpus'}")
     site = make_site(project, inputs, archivegen)
     articles = read_articles(project / "content", site)
-    truth = Truth(articles, Stemmers())
+    truth = Truth(articles, Stemmers(stemmed_languages(site)))
     queries = build_queries(articles, truth, args.seed, args.per_article, args.absent)
     kinds = Counter(q.kind for q in queries)
     log(f"{len(articles)} articles in {len({a.language for a in articles})} languages; "

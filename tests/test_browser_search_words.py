@@ -61,7 +61,7 @@ ARTICLES = [
     ("ja", "2020-03-09", "モスクワで会談", "ja", ["ロシア", "Archive"], [], "",
      "プーチン大統領とエルドアン大統領はモスクワで会談し、停戦で合意した。"),
     ("port", "2021-02-01", "Port expansion", "en", ["Archive"], [], "",
-     "I hear the port will grow; so the plan says. The WeWork office moved."),
+     "I hear the port will grow; so the plan says. The WeWork office moved. It cost $77million."),
     ("school", "2021-09-01", "New school opens", "en", ["Archive"], [], "",
      "The pupils met their teachers; I was there, and so was the press."),
 ]
@@ -162,6 +162,12 @@ def test_the_summary_and_the_parts_of_a_camel_case_word_count_as_text(watched: W
     # shorter word's hits must read them the same way, or it drops real hits.
     assert _search(watched, base_url, "?q=drough") == [TITLE["weather"]]
     assert sorted(_search(watched, base_url, "?q=wor")) == sorted([TITLE["roads"], TITLE["port"]])
+    assert _search(watched, base_url, "?q=mill") == [TITLE["port"]]  # "$77million"
+
+
+def test_each_word_may_count_by_its_stem_or_by_its_start(watched: Watched, base_url: str) -> None:
+    # The budget article has "runs" (the stem of "running") and "budget" (which starts "budg").
+    assert _search(watched, base_url, "?q=running+budg") == [TITLE["budget"]]
 
 
 def test_a_typed_run_of_an_unspaced_script_is_found_only_as_typed(watched: Watched, base_url: str) -> None:

@@ -324,7 +324,7 @@ function start(root) {
     }
     const read = await Promise.all(toRead.map(async result => {
       const data = await result.data();
-      return hasWords(data, query) ? {result, data, language} : null;
+      return hasWords(data, query, result.id) ? {result, data, language} : null;
     }));
     results.push(...read.filter(Boolean));
     return {query, results, floor};
@@ -360,7 +360,7 @@ function start(root) {
       },
       async real(result) {
         const data = await result.data();
-        const real = !hits.query.exact || provenByStems(hits.query, result.id) || hasWords(data, hits.query);
+        const real = !hits.query.exact || provenByStems(hits.query, result.id) || hasWords(data, hits.query, result.id);
         const excerpt = hits.query.words.length ? data.excerpt : ""; // browsing: the summary
         return real ? {...data, excerpt, language: engine.language} : null;
       },
@@ -457,25 +457,31 @@ function normalWord(word) {
   return word.toLocaleLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/[\p{P}\p{S}]/gu, "");
 }
 
-// Whether an article's indexed text has every query word: a word that starts with it, or (for
-// unspaced scripts) the word anywhere in the text, and every typed run of an unspaced script as
-// typed. The indexed text is the fragment's content and the metadata Pagefind also indexes (the
-// summary). Words are taken whole and in the parts Pagefind indexes too: split at punctuation
-// ("covid-19") and at camel case ("WeWork").
-function hasWords(data, query) {
+// Where Pagefind also cuts a word into parts it indexes: camel case ("WeWork") and letters
+// against digits ("$77million").
+const WORD_PARTS = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
+
+// Whether article `id` really has every query word, from its indexed text: the fragment's content
+// and the metadata Pagefind also indexes (the summary), its words whole and in the parts Pagefind
+// indexes (split at punctuation, as WORD_PARTS says); and every typed run of an unspaced script
+// as typed.
+function hasWords(data, query, id = null) {
   const meta = data?.meta || {};
   const text = [data?.raw_content ?? data?.content ?? "", meta.title ?? "", meta.summary ?? ""]
     .join(" ").replaceAll(query.every || "\u0000", " ");
   const normal = new Set();
   for (const word of text.split(/[\s\u200b]+/)) {
-    for (const part of [word, ...word.split(/[\p{P}\p{S}]+/u), ...word.split(/(?<=\p{Ll})(?=\p{Lu})/u)]) {
+    for (const part of [word, ...word.split(/[\p{P}\p{S}]+/u), ...word.split(WORD_PARTS)]) {
       const piece = normalWord(part);
       if (piece) normal.add(piece);
     }
   }
   const unspaced = UNSPACED.has(baseLanguage(query.language));
   const joined = unspaced ? normalWord(text.replace(/[\s\u200b]+/g, "")) : "";
-  return query.words.every(w => (unspaced && joined.includes(w)) || [...normal].some(n => n.startsWith(w)))
+  // A word counts when the article has its exact stem (the quoted search said so for `id`), a
+  // word that starts with it, or, in an unspaced script, the word anywhere.
+  return query.words.every((w, i) => (id !== null && query.exact?.[i]?.has(id))
+      || (unspaced && joined.includes(w)) || [...normal].some(n => n.startsWith(w)))
     && query.runs.every(run => joined.includes(run));
 }
 
