@@ -569,9 +569,11 @@ MORE_SETTLED = """n => { const more = document.getElementById('search-more');
 
 
 def parse_count(status: str) -> int | None:
+    """The number the status line shows: "No results.", "N results." or, when the page read only
+    so many hits to verify them, "More than N results." (then N, a true floor)."""
     if status.strip() == "No results.":
         return 0
-    match = re.fullmatch(r"([\d,]+) results?\.", status.strip())
+    match = re.fullmatch(r"(?:More than )?([\d,]+) results?\.", status.strip())
     return int(match.group(1).replace(",", "")) if match else None
 
 
