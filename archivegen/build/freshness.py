@@ -53,6 +53,7 @@ from archivegen.content import incremental
 from archivegen.content.incremental import RACY_NS, RECORD_FORMAT
 from archivegen.output import journal
 from archivegen.output.check import OutputCheck, OutputCheckRun, OutputStat, output_stats
+from archivegen.output.staging import static_files
 from archivegen.render.theme import THEME_STATIC, template_dirs
 from archivegen.state.store import BuildState
 
@@ -95,11 +96,14 @@ def reader_digest(config: SiteConfig) -> str:
 
 
 def input_files(config: SiteConfig) -> Iterator[Path]:
-    """Everything besides content that a build reads: the config, templates, static files."""
+    """Everything besides content that a build reads: the config, templates, static files (those
+    it publishes: an editor's swap file in ``static/`` changes nothing)."""
     yield config.config_path
-    for folder in [*template_dirs(config.templates_dir), THEME_STATIC, config.static_dir]:
+    for folder in template_dirs(config.templates_dir):
         if folder.is_dir():
             yield from sorted(path for path in folder.rglob("*") if path.is_file())
+    for folder in (THEME_STATIC, config.static_dir):
+        yield from static_files(folder).values()
 
 
 @dataclass

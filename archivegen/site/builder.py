@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from pathlib import Path
 
 from archivegen.config.schema import Pagination, SiteConfig
 from archivegen.content.article import Article
@@ -231,8 +232,10 @@ def _sitemaps(pages: list[Page], max_urls: int) -> list[Page]:
     return result
 
 
-def _describe_generated(page: Page) -> str:
-    return {"tag": f"the tag page of '{page.title}'", "tag_feed": f"the feed of tag '{page.title}'",
+def describe_generated(page: Page) -> str:
+    """A generated page as messages name it: 'the tag page of 'Syria'', 'the home page'."""
+    return {"home": "the home page", "tag": f"the tag page of '{page.title}'",
+            "tag_feed": f"the feed of tag '{page.title}'",
             "tag_json_feed": f"the JSON feed of tag '{page.title}'",
             "year": f"the {page.title} archive", "month": f"the {page.title} archive",
             }.get(page.kind, f"the generated page {page.path}")
@@ -287,10 +290,10 @@ def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: lis
         elif other.kind in _FROM_CONTENT or page.kind in _FROM_CONTENT:
             mine, generated = (other, page) if other.kind in _FROM_CONTENT else (page, other)
             problems.append(claimed(mine, f"{claim(mine)} is also the path of "
-                                          f"{_describe_generated(generated)}"))
+                                          f"{describe_generated(generated)}"))
         else:
             problems.append(Problem(config.config_path.name,
-                                    f"{_describe_generated(page)} and {_describe_generated(other)}"
+                                    f"{describe_generated(page)} and {describe_generated(other)}"
                                     f" both want {page.path}", 1))
     if problems:
         raise SiteError(problems)
@@ -298,7 +301,12 @@ def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: lis
 
 def content_prefix(config: SiteConfig) -> str:
     """How messages name files in the content folder: 'content/' (project-relative)."""
+    return shown_folder(config, config.content_dir)
+
+
+def shown_folder(config: SiteConfig, folder: Path) -> str:
+    """A project folder as messages name it: 'content/', 'static/' (project-relative)."""
     try:
-        return config.content_dir.relative_to(config.project_dir).as_posix() + "/"
+        return folder.relative_to(config.project_dir).as_posix() + "/"
     except ValueError:
-        return config.content_dir.as_posix() + "/"
+        return folder.as_posix() + "/"
