@@ -44,6 +44,7 @@ class BuildReport:
     files: int = 0  # files written (or moved into the output)
     deleted: int = 0  # outputs removed because nothing produces them any more
     restored: int = 0  # outputs found deleted or changed since the build that wrote them
+    strays: list[str] = field(default_factory=list)  # files found in the output that no build wrote, removed
     rendered: int = 0  # pages rendered (some may have come out unchanged)
     bytes_written: int = 0
     full: bool = True  # a full build (everything rendered) rather than an incremental one

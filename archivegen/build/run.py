@@ -266,12 +266,15 @@ class _Build:
                     placed = place_search(searched, recorded, commit.root, commit.flat, damaged)
             written = [site.pages[r.index].output for r in results if r.written]
             statics = list(planned.statics)
+            strays = fresh.outputs.strays  # in the output, written by no build: site/ is generated
             change = OutputChange(files=written + statics + placed.files, folders=placed.folders,
-                                  deletes=planned.removed, drop_folders=placed.drop_folders)
+                                  deletes=planned.removed + [p for p in strays if not p.endswith("/")],
+                                  drop_folders=placed.drop_folders + [p for p in strays if p.endswith("/")])
             report.rendered = len(results)
             report.files = len(written) + len(statics) + len(placed.files)
             report.changed = sorted([*written, *statics, *planned.removed, *placed.changed])
             report.deleted = len(planned.removed)
+            report.strays = list(strays)
             report.bytes_written = sum(r.size for r in results if r.written)
             rows = [OutputRow(site.pages[r.index].output,
                               keys.key(site.pages[r.index], r.templates, r.counts),
@@ -297,8 +300,8 @@ class _Build:
                 with self.state.transaction():
                     self.state.clear_journal()
                     self.state.set_meta("holds", f"{holds.files} {holds.bytes}")
-                    freshness.record_output_stats(self.state, self.output, fresh, everything, removed,
-                                                  replace=full)
+                    freshness.record_output_stats(self.state, self.output, fresh, everything,
+                                                  [*removed, *strays], replace=full)
         except BaseException:
             commit.discard()
             raise
@@ -355,11 +358,14 @@ class _Build:
         if len(holds) == 2:
             report.output_files, report.output_bytes = int(holds[0]), int(holds[1])
         report.warnings.extend(remembered_warnings(state))
-        if checked.rows or fresh.outputs.refreshed or fresh.inputs.rehashed:
+        # Folder signatures moved (a file deleted and restored by hand), or never recorded (a
+        # state from before they were): recorded, so the next check can find strays.
+        folders = fresh.outputs.folders or not fresh.output_folders
+        if checked.rows or fresh.outputs.refreshed or folders or fresh.inputs.rehashed:
             with state.transaction():
                 state.put_sources(checked.rows)
                 state.put_snapshot(freshness.INPUT_FILES, fresh.inputs.rows)
-                if fresh.outputs.refreshed:
+                if fresh.outputs.refreshed or folders:
                     freshness.record_output_stats(state, self.output, fresh, [], [], replace=False)
 
     def _forget_markdown(self, read: incremental.IncrementalRead) -> None:
