@@ -54,6 +54,7 @@ class BuildReport:
     output_files: int | None = None  # what the output folder holds after the build (None: unknown)
     output_bytes: int = 0
     changed: list[str] = field(default_factory=list)  # outputs written or removed
+    statics: list[str] = field(default_factory=list)  # static files copied (outputs, also in changed)
     steps: list[tuple[str, float]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     search: SearchReport = field(default_factory=SearchReport)

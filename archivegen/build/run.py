@@ -275,6 +275,7 @@ class _Build:
             report.changed = sorted([*written, *statics, *planned.removed, *placed.changed])
             report.deleted = len(planned.removed)
             report.strays = list(strays)
+            report.statics = statics
             report.bytes_written = sum(r.size for r in results if r.written)
             rows = [OutputRow(site.pages[r.index].output,
                               keys.key(site.pages[r.index], r.templates, r.counts),
