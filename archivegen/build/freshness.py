@@ -205,7 +205,7 @@ def assess(config: SiteConfig, options: BuildOptions, output: Path, state: Build
         complete=state.meta(COMPLETE) == made_with())
     fresh.output_stats, fresh.output_folders = recorded_stats, recorded_folders
     if checking is not None:
-        fresh.outputs = checking.result(state.output_digest)
+        fresh.outputs = checking.result(state.output_digest, state.has_outputs_under)
     return fresh
 
 

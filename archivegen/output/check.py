@@ -143,9 +143,13 @@ class OutputCheckRun:
         else:
             self._moved = (_moved(items), _moved_folders(str(root), self.recorded_folders))
 
-    def result(self, digest_of: Callable[[str], str | None]) -> OutputCheck:
+    def result(self, digest_of: Callable[[str], str | None],
+               written_under: Callable[[str], bool] = lambda folder: False) -> OutputCheck:
         """``digest_of(path)`` is the hash of the bytes the file was written with
-        (``digests.py: file_digest``)."""
+        (``digests.py: file_digest``), None for a path no build wrote; ``written_under('x/')``
+        whether a build wrote anything below a folder. They have the last word on strays: a
+        build that died after its commit left outputs its successor moved in (``recover``)
+        whose signatures were never recorded."""
         moved, moved_folders = self._moved if isinstance(self._moved, tuple) else self._moved.result()
         found = OutputCheck()
         for relative, now in moved:
@@ -157,7 +161,9 @@ class OutputCheckRun:
         found.damaged.sort()
         if moved_folders:
             found.folders = dict(moved_folders)
-            found.strays = self._strays([folder for folder, now in moved_folders if now is not None])
+            strays = self._strays([folder for folder, now in moved_folders if now is not None])
+            found.strays = [stray for stray in strays
+                            if not (written_under(stray) if stray.endswith("/") else digest_of(stray))]
         return found
 
     def _strays(self, folders: list[str]) -> list[str]:
