@@ -194,7 +194,7 @@ def test_no_page_has_an_empty_description(tmp_path: Path) -> None:
     assert home == "Test archive: an archive of 4 articles"
     assert head(archive.site / "page" / "2" / "index.html").meta["description"] == home
     assert head(archive.site / "2021" / "index.html").meta["description"] == "Test archive"
-    assert head(archive.site / "2021" / "02" / "nothing-to-say" / "index.html").meta["description"] == \
+    assert head(archive.site / "2021" / "02" / "empty" / "index.html").meta["description"] == \
         "Nothing to say"  # no summary and no body to derive one from: the title
 
 
