@@ -268,8 +268,7 @@ class _Build:
             statics = list(planned.statics)
             strays = fresh.outputs.strays  # in the output, written by no build: site/ is generated
             change = OutputChange(files=written + statics + placed.files, folders=placed.folders,
-                                  deletes=planned.removed + [p for p in strays if not p.endswith("/")],
-                                  drop_folders=placed.drop_folders + [p for p in strays if p.endswith("/")])
+                                  deletes=planned.removed, drop_folders=placed.drop_folders, strays=strays)
             report.rendered = len(results)
             report.files = len(written) + len(statics) + len(placed.files)
             report.changed = sorted([*written, *statics, *planned.removed, *placed.changed])
