@@ -788,7 +788,7 @@ def test_X3_hostile_metadata_is_escaped_everywhere(project: Project) -> None:
     (json_ld,) = parsed.scripts
     data = json.loads(json_ld)
     assert data["headline"] == X3_TITLE and data["description"] == X3_SUMMARY
-    assert data["author"] == ["</script><img src=x onerror=alert(5)>"]
+    assert data["author"] == [{"@type": "Person", "name": "</script><img src=x onerror=alert(5)>"}]
     # Listings: home, the tag pages, the year and month archives show the title as text.
     for listing in ("index.html", "tags/syria/index.html", "2020/index.html",
                     "2020/01/index.html", "tags/index.html"):
