@@ -14,6 +14,8 @@ from, at four levels, cheapest first:
    build) hashes the few files it cannot trust instead of giving up on the shortcut.
 4. **Outputs** (``output/check.py``): every output file the state records, by its stat
    signature and, when that moved, its bytes. Deleted or edited outputs are produced again.
+   The folders holding them are checked by their signatures too: what a moved folder holds
+   that no build wrote (a *stray*, put there by hand) is removed, as a full build would.
 
 A build that finds nothing changed at any level, after a build that left nothing undone
 (``complete``), stops at once; otherwise the planner decides page by page from page keys
@@ -237,7 +239,7 @@ def record_output_stats(state: BuildState, output: Path, fresh: Freshness | None
     state.put_snapshot(OUTPUT_STATS, stats)
     folders = {} if replace or fresh is None else dict(fresh.output_folders)
     if folders and fresh is not None:  # else: every folder, recorded from scratch
-        touched = output_folders([*written, *removed]) | {f for f, now in fresh.outputs.folders.items()}
+        touched = output_folders([*written, *removed]) | set(fresh.outputs.folders)
     else:
         touched = output_folders(stats)
     for folder in touched:
