@@ -133,7 +133,8 @@ def build_summary(report: BuildReport, verbose: bool = False) -> list[str]:
     where = _shown(report.output_dir)
     known = f"{_count(report.articles, 'article')}, {_count(report.tags, 'tag')}"
     if report.up_to_date or (not report.full and not (report.sources_changed or report.rendered
-                                                        or report.deleted or report.search.indexed)):
+                                                        or report.deleted or report.strays
+                                                        or report.search.indexed)):
         first = (f"Built {where} in {report.seconds:.2f} s: nothing changed ({known} checked); "
                  f"0 of {_count(report.pages, 'page')} rendered")
     elif report.full:
@@ -148,6 +149,14 @@ def build_summary(report: BuildReport, verbose: bool = False) -> list[str]:
     if report.restored:
         lines.append(f"  restored {_count(report.restored, 'output')} deleted or changed since the "
                      "build that wrote them")
+    if report.strays:
+        more = len(report.strays) - 3
+        shown = ", ".join(report.strays[:3]) + (f" and {more} more" if more > 0 else "")
+        folders = sum(1 for stray in report.strays if stray.endswith("/"))
+        what = " and ".join(_count(n, noun) for n, noun in ((len(report.strays) - folders, "file"),
+                                                            (folders, "folder")) if n)
+        lines.append(f"  removed {what} no build wrote ({shown}): {where} holds only what the build "
+                     "makes; files to publish go in static/")
     if report.output_files is not None:
         lines.append(f"  {where} holds {_count(report.output_files, 'file')} ({_size(report.output_bytes)})")
     if verbose:

@@ -78,6 +78,7 @@ def test_what_the_output_holds_stays_exact_across_incremental_builds(tmp_path: P
                                                                "A much longer body. " * 50, tags=["Syria"])),
         lambda: (archive.root / "content/2021/second.md").unlink(),  # a year's search bundle goes
         lambda: archive.write("static/extra.txt", "static file"),
+        lambda: archive.write("site/by-hand/x.txt", "removed by the build"),  # a stray folder
         lambda: None,  # nothing to do: the recorded figure is reported
     ]
     for change in steps:

@@ -501,7 +501,7 @@ def test_d2_published_bytes_ignore_git_filters_and_line_ending_settings(project:
     (project.root / "static" / "crlf.txt").write_bytes(b"windows\r\nline\r\n")
     project.build()
     project.deploy()
-    assert project.published()["static/crlf.txt"] == b"windows\r\nline\r\n"
+    assert project.published()["crlf.txt"] == b"windows\r\nline\r\n"
     assert project.published() == project.expected()
 
 

@@ -54,6 +54,8 @@ EDGE_DATES = [datetime(2019, 12, 31, 23, 30, tzinfo=UTC),
               datetime(2020, 6, 30, 22, 0, tzinfo=UTC),
               datetime(2021, 12, 31, 20, 0, tzinfo=UTC)]
 ZONES = ["UTC", "Pacific/Auckland", "America/New_York"]
+# Files of static/: at the site's root, a dotfile, one replacing a theme file, one in a deep folder.
+STATIC_FILES = ["favicon.ico", ".well-known/security.txt", "static/style.css", "files/2020/a.txt"]
 
 words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
 bodies = st.lists(st.lists(st.sampled_from(WORDS), min_size=3, max_size=12).map(" ".join),
@@ -196,7 +198,7 @@ def clean_copy(project: Path, target: Path) -> Path:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     shutil.copy2(project / "site_config.yaml", target / "site_config.yaml")
-    for folder in ("content", "templates"):
+    for folder in ("content", "templates", "static"):
         if (project / folder).is_dir():
             shutil.copytree(project / folder, target / folder)
     return target
@@ -488,8 +490,20 @@ class IncrementalBuilds(RuleBasedStateMachine):
         assert tree_bytes(site) == before, f"a build interrupted {when} changed the output"
         self.build_and_compare()
 
+    @rule(name=st.sampled_from(STATIC_FILES), text=st.none() | words)
+    def edit_static_file(self, name: str, text: str | None) -> None:
+        """A file of static/ written or deleted (None): published at the site's root."""
+        path = self.project / "static" / name
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        self.build_and_compare()
+
     @rule(data=st.data(), damage=st.sampled_from(["delete", "edit", "touch", "empty the folder",
-                                                  "delete from a search bundle"]))
+                                                  "delete from a search bundle", "add a file",
+                                                  "add a folder"]))
     def damage_output(self, data: st.DataObject, damage: str) -> None:
         """Outputs are checked, not trusted: whatever happened to site/ since the last build,
         the next one puts back exactly what a clean build makes."""
@@ -503,6 +517,12 @@ class IncrementalBuilds(RuleBasedStateMachine):
             fragments = sorted(site.glob("pagefind/*/fragment/*"))
             if fragments:
                 data.draw(st.sampled_from(fragments), label="fragment").unlink()
+        elif damage in ("add a file", "add a folder"):  # by hand: site/ holds only what builds write
+            folder = (site / data.draw(st.sampled_from(files), label="beside")).parent
+            if damage == "add a folder":
+                folder = folder / "by-hand"
+                folder.mkdir()
+            (folder / "by-hand.txt").write_text("x", encoding="utf-8")
         else:
             target = site / data.draw(st.sampled_from(files), label="output")
             if damage == "delete":
@@ -553,7 +573,7 @@ class ServedIncrementalBuilds(IncrementalBuilds):
     def inputs(self) -> dict[Path, tuple[int, int, int, int]]:
         found = {}
         for path in [self.project / "site_config.yaml", *(self.project / "content").rglob("*"),
-                     *(self.project / "templates").rglob("*")]:
+                     *(self.project / "templates").rglob("*"), *(self.project / "static").rglob("*")]:
             if path.is_file():
                 stat = path.stat()
                 found[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
@@ -574,7 +594,9 @@ class ServedIncrementalBuilds(IncrementalBuilds):
             before, now = self.seen, self.inputs()
             paths = {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
             kinds: set[Kind] = {"config" if path.name == "site_config.yaml" else
-                                "template" if "templates" in path.parts else "content" for path in paths}
+                                "template" if "templates" in path.parts else
+                                "static" if path.relative_to(self.project).parts[0] == "static" else "content"
+                                for path in paths}
             self.session.echo = echo
             self.session.rebuild(Batch(kinds=kinds, paths=paths))
         self.seen = self.inputs()

@@ -156,7 +156,8 @@ def test_a_new_article_rewrites_only_the_newest_pages_of_a_stable_listing(tmp_pa
     assert of_listings(site, rendered) == expected
     others = {name for name in changed if not name.startswith("pagefind/")} - expected
     assert others == {"2020/03/a12/index.html", "2020/03/a11/index.html",  # the new one, its neighbour
-                      "feed.xml", "rss.xml", "tags/harbour/feed.xml", "sitemap.xml",
+                      "feed.xml", "rss.xml", "feed.json", "tags/harbour/feed.xml",
+                      "tags/harbour/feed.json", "sitemap.xml",
                       "tags/index.html", "archives/index.html"}  # their counts
     assert shown(site, "page/4/") == (span(10, 12), ROOT, f"{ROOT}page/3/")
 

@@ -54,8 +54,8 @@ def test_config_reports_every_problem_with_lines(tmp_path: Path) -> None:
     assert caught.value.lines() == [
         "site_config.yaml:3: per_page: must be between 1 and 1000000, got 0",
         "site_config.yaml:4: colour: unknown setting (known: title, base_url, description, language, "
-        "timezone, author, content_dir, templates_dir, static_dir, output_dir, per_page, pagination, "
-        "feed_items, permalinks, tags, deploy, import, search)",
+        "timezone, author, publisher, content_dir, templates_dir, static_dir, output_dir, per_page, "
+        "pagination, feed_items, permalinks, tags, deploy, import, search)",
         "site_config.yaml:5: permalinks: must end with '/' (pretty URLs) or '.html'",
         "site_config.yaml:8: tags.Syria.patterns.0: bad regular expression '(': missing ), "
         "unterminated subpattern at position 0",

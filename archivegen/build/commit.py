@@ -36,6 +36,7 @@ class OutputChange:
     folders: list[str] = field(default_factory=list)  # staged folders to swap in whole
     deletes: list[str] = field(default_factory=list)  # output files to remove
     drop_folders: list[str] = field(default_factory=list)  # output folders to remove
+    strays: list[str] = field(default_factory=list)  # files and folders ('x/') no build wrote, to remove
 
     @property
     def written(self) -> list[str]:
@@ -91,10 +92,13 @@ class JournalCommit(OutputCommit):
         super().__init__(output, journal.pending_folder(output))
 
     def commit(self, change: OutputChange, save: SaveState, on_done: Progress | None = None) -> TreeSize:
+        strays = journal.paths_size(self.output, change.strays)  # never counted in what it holds
         entry = Journal(output=str(self.output), pending=str(self.root), files=change.files,
-                        folders=change.folders, deletes=change.deletes, drop_folders=change.drop_folders)
+                        folders=change.folders,
+                        deletes=[*change.deletes, *(p for p in change.strays if not p.endswith("/"))],
+                        drop_folders=[*change.drop_folders, *(p for p in change.strays if p.endswith("/"))])
         save(entry)
-        return _holds_after(self._state, self.output, journal.apply(entry, on_done))
+        return _holds_after(self._state, self.output, journal.apply(entry, on_done), strays)
 
     def discard(self) -> None:
         if self._state.journal() is None:  # else committed: the next build finishes it
@@ -116,12 +120,13 @@ def recover(state: BuildState) -> None:
             state.set_meta("holds", "")  # part of the journal was applied before: recount
 
 
-def _holds_after(state: BuildState, output: Path, delta: TreeSize) -> TreeSize:
-    """What the output holds after an incremental build: the recorded size plus its change,
-    or (when no size was recorded) a count of the output, once."""
+def _holds_after(state: BuildState, output: Path, delta: TreeSize, strays: TreeSize) -> TreeSize:
+    """What the output holds after an incremental build: the recorded size plus its change
+    (whose removal of strays is no change: the recorded size never counted them), or (when no
+    size was recorded) a count of the output, once."""
     recorded = (state.meta("holds") or "").split()
     if len(recorded) != 2:
         return tree_size(output)
     holds = TreeSize(int(recorded[0]), int(recorded[1]))
-    holds.add(delta.files, delta.bytes)
+    holds.add(delta.files + strays.files, delta.bytes + strays.bytes)
     return holds

@@ -14,6 +14,8 @@ from, at four levels, cheapest first:
    build) hashes the few files it cannot trust instead of giving up on the shortcut.
 4. **Outputs** (``output/check.py``): every output file the state records, by its stat
    signature and, when that moved, its bytes. Deleted or edited outputs are produced again.
+   The folders holding them are checked by their signatures too: what a moved folder holds
+   that no build wrote (a *stray*, put there by hand) is removed, as a full build would.
 
 A build that finds nothing changed at any level, after a build that left nothing undone
 (``complete``), stops at once; otherwise the planner decides page by page from page keys
@@ -52,7 +54,16 @@ from archivegen.config.schema import SiteConfig
 from archivegen.content import incremental
 from archivegen.content.incremental import RACY_NS, RECORD_FORMAT
 from archivegen.output import journal
-from archivegen.output.check import OutputCheck, OutputCheckRun, OutputStat, output_stats
+from archivegen.output.check import (
+    FolderStat,
+    OutputCheck,
+    OutputCheckRun,
+    OutputStat,
+    folder_stats,
+    output_folders,
+    output_stats,
+)
+from archivegen.output.staging import static_files
 from archivegen.render.theme import THEME_STATIC, template_dirs
 from archivegen.state.store import BuildState
 
@@ -60,6 +71,7 @@ STATE_FORMAT = "build-4"  # bump when what the state records changes meaning
 
 INPUT_FILES = "input_files"  # snapshot names (state/store.py)
 OUTPUT_STATS = "output_stats"
+OUTPUT_FOLDERS = "output_folders"  # the signatures of the output's folders (output/check.py)
 COMPLETE = "complete"  # meta: ``made_with()`` when the last build left nothing undone
 SEARCH_FINGERPRINT = "search_fingerprint"  # meta: what the stored search index was made from
 
@@ -95,11 +107,14 @@ def reader_digest(config: SiteConfig) -> str:
 
 
 def input_files(config: SiteConfig) -> Iterator[Path]:
-    """Everything besides content that a build reads: the config, templates, static files."""
+    """Everything besides content that a build reads: the config, templates, static files (those
+    it publishes: an editor's swap file in ``static/`` changes nothing)."""
     yield config.config_path
-    for folder in [*template_dirs(config.templates_dir), THEME_STATIC, config.static_dir]:
+    for folder in template_dirs(config.templates_dir):
         if folder.is_dir():
             yield from sorted(path for path in folder.rglob("*") if path.is_file())
+    for folder in (THEME_STATIC, config.static_dir):
+        yield from static_files(folder).values()
 
 
 @dataclass
@@ -152,12 +167,13 @@ class Freshness:
     complete: bool  # the last build left nothing undone
     outputs: OutputCheck = field(default_factory=OutputCheck)
     output_stats: dict[str, OutputStat] = field(default_factory=dict)  # as recorded
+    output_folders: dict[str, FolderStat] = field(default_factory=dict)  # as recorded
 
     def nothing_to_do(self, checked: incremental.Checked) -> bool:
         """True when no input changed since a complete build and its outputs are intact:
         the planner would render nothing, index nothing and write nothing."""
         return (not self.full and self.same_reader and checked.unchanged and not self.inputs.changed
-                and self.complete and not self.outputs.damaged)
+                and self.complete and not self.outputs.damaged and not self.outputs.strays)
 
     @property
     def damaged(self) -> set[str]:
@@ -172,7 +188,12 @@ def assess(config: SiteConfig, options: BuildOptions, output: Path, state: Build
             or not journal.same_filesystem(output))
     same_reader = state.meta("reader") == reader
     recorded_stats = {} if full else state.snapshot(OUTPUT_STATS)
-    checking = OutputCheckRun(output, recorded_stats) if not full and options.check_outputs else None
+    recorded_folders = {} if full else state.snapshot(OUTPUT_FOLDERS)
+    # No folder signatures yet (a state from before they were recorded): every folder is looked
+    # into, once.
+    check_folders = recorded_folders or {folder: (-1, -1) for folder in output_folders(recorded_stats)}
+    checking = (OutputCheckRun(output, recorded_stats, check_folders)
+                if not full and options.check_outputs else None)
     scan = None
     if options.changed_content is not None and same_reader and not full:
         scan = incremental.scan_changed(config.content_dir, options.changed_content, state.source_keys(),
@@ -184,9 +205,9 @@ def assess(config: SiteConfig, options: BuildOptions, output: Path, state: Build
         settings, reader, full, same_reader, scan=scan,
         inputs=InputFiles.check(config, state.snapshot(INPUT_FILES)),
         complete=state.meta(COMPLETE) == made_with())
-    fresh.output_stats = recorded_stats
+    fresh.output_stats, fresh.output_folders = recorded_stats, recorded_folders
     if checking is not None:
-        fresh.outputs = checking.result(state.output_digest)
+        fresh.outputs = checking.result(state.output_digest, state.has_outputs_under)
     return fresh
 
 
@@ -201,10 +222,11 @@ def _has_files(output: Path) -> bool:
 
 def record_output_stats(state: BuildState, output: Path, fresh: Freshness | None, written: list[str],
                         removed: list[str], replace: bool) -> None:
-    """Remember the signatures of the outputs as this build leaves them (inside a transaction).
+    """Remember the signatures of the outputs, and of the folders holding them, as this build
+    leaves them (inside a transaction).
 
-    ``written``: outputs this build wrote or moved in; ``removed``: outputs it deleted;
-    ``replace``: a full build, whose ``written`` is every output.
+    ``written``: outputs this build wrote or moved in; ``removed``: outputs (and strays) it
+    deleted; ``replace``: a full build, whose ``written`` is every output.
     """
     stats = {} if replace or fresh is None else dict(fresh.output_stats)
     if fresh is not None and not replace:
@@ -215,3 +237,12 @@ def record_output_stats(state: BuildState, output: Path, fresh: Freshness | None
     for relative in written:
         stats[relative] = now.get(relative, (-1, -1, -1))  # unreadable: checked by its bytes next time
     state.put_snapshot(OUTPUT_STATS, stats)
+    folders = {} if replace or fresh is None else dict(fresh.output_folders)
+    if folders and fresh is not None:  # else: every folder, recorded from scratch
+        touched = output_folders([*written, *removed]) | set(fresh.outputs.folders)
+    else:
+        touched = output_folders(stats)
+    for folder in touched:
+        folders.pop(folder, None)
+    folders.update(folder_stats(output, touched))
+    state.put_snapshot(OUTPUT_FOLDERS, folders)

@@ -30,7 +30,7 @@ from archivegen.errors import Problem
 from archivegen.search.layout import IndexEntry
 from archivegen.search.manifest import ManifestCounts
 from archivegen.search.records import search_record
-from archivegen.site.builder import article_page, feed_page, listing_pages, redirect_pages
+from archivegen.site.builder import article_page, feed_pages, listing_pages, redirect_pages
 from archivegen.site.model import Archive, Entry, Page, Site, Tag
 from archivegen.site.paths import article_path
 from archivegen.site.stored import HOME, listings_of, order_of
@@ -194,9 +194,9 @@ class PartialModel:
 
     def _feed_pages(self, listing: str, members: tuple[int, ...], tags: dict[str, Tag]) -> list[Page]:
         if listing == HOME:
-            return [feed_page("atom", members), feed_page("rss", members)]
+            return feed_pages(members)
         if listing.startswith("t/"):
-            return [feed_page("tag_feed", members, tags[listing[2:]])]
+            return feed_pages(members, tags[listing[2:]])
         return []
 
     def _tags(self) -> dict[str, Tag]:

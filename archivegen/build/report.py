@@ -44,6 +44,7 @@ class BuildReport:
     files: int = 0  # files written (or moved into the output)
     deleted: int = 0  # outputs removed because nothing produces them any more
     restored: int = 0  # outputs found deleted or changed since the build that wrote them
+    strays: list[str] = field(default_factory=list)  # files found in the output that no build wrote, removed
     rendered: int = 0  # pages rendered (some may have come out unchanged)
     bytes_written: int = 0
     full: bool = True  # a full build (everything rendered) rather than an incremental one
@@ -53,6 +54,7 @@ class BuildReport:
     output_files: int | None = None  # what the output folder holds after the build (None: unknown)
     output_bytes: int = 0
     changed: list[str] = field(default_factory=list)  # outputs written or removed
+    statics: list[str] = field(default_factory=list)  # static files copied (outputs, also in changed)
     steps: list[tuple[str, float]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     search: SearchReport = field(default_factory=SearchReport)

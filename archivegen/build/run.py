@@ -109,7 +109,7 @@ class _Build:
 
     def _whole_model(self, read: incremental.IncrementalRead, fresh: Freshness) -> _Model:
         """Build the whole site model from every article, and key every page."""
-        from archivegen.build.plan import plan
+        from archivegen.build.plan import check_static_files, plan, static_sources
         from archivegen.render.inputs import PageKeys, TemplateDigests
         from archivegen.search.indexer import IndexKeys, SiteRecords
         from archivegen.search.manifest import ManifestCounts
@@ -128,7 +128,9 @@ class _Build:
         with self.steps.step("plan"):
             keys = PageKeys(config, site, TemplateDigests(config.templates_dir))
             recorded = {} if fresh.full else self.state.outputs()
-            planned = plan(site, keys, recorded, config.static_dir, fresh.damaged)
+            statics = static_sources(config)
+            check_static_files(config, site, statics)
+            planned = plan(site, keys, recorded, statics, fresh.damaged)
             index_keys = IndexKeys(config, self.state_dir)
             index_entries = [index_keys.entry(e, keys.entries[e.index]) for e in site.entries]
 
@@ -180,7 +182,7 @@ class _Build:
     def _patched_model(self, fresh: Freshness, checked: incremental.Checked, edits: list[Edit]) -> _Model:
         """The part of the stored model that in-place edits change (``patch.py``)."""
         from archivegen.build import patch
-        from archivegen.build.plan import BUNDLE_PREFIX, STATIC_PREFIX, plan
+        from archivegen.build.plan import BUNDLE_PREFIX, plan, static_sources
         from archivegen.build.searching import MANIFEST_OUTPUT
         from archivegen.render.inputs import PageKeys, TemplateDigests
         from archivegen.search.indexer import IndexKeys
@@ -199,9 +201,12 @@ class _Build:
             report.warnings += checked.warnings
         with self.steps.step("plan"):
             keys = PageKeys(config, site, TemplateDigests(config.templates_dir))
-            recorded = state.outputs_at([*(page.output for page in site.pages), MANIFEST_OUTPUT],
-                                        [STATIC_PREFIX, BUNDLE_PREFIX])
-            planned = plan(site, keys, recorded, config.static_dir)
+            # Static files are inputs: an edit with them unchanged is patched, so they were
+            # checked against the generated pages (check_static_files) by an earlier build.
+            statics = static_sources(config)
+            recorded = state.outputs_at([*(page.output for page in site.pages), *statics, MANIFEST_OUTPUT],
+                                        [BUNDLE_PREFIX])
+            planned = plan(site, keys, recorded, statics)
             index_keys = IndexKeys(config, self.state_dir)
             for entry in site.entries:
                 if entry.article.key in checked.parsed and entry.path in stored_entries:
@@ -251,8 +256,7 @@ class _Build:
             with steps.step("copy static files"):
                 from archivegen.output.staging import copy_files
 
-                copy_files({f"static/{rel}": path for rel, path in planned.statics.items()}, commit.root,
-                           flat=commit.flat)
+                copy_files(planned.statics, commit.root, flat=commit.flat)
             with steps.step("index search"):
                 searched, placed = None, PlacedSearch()
                 if search:
@@ -261,19 +265,22 @@ class _Build:
                                               on_done, report.search)
                     placed = place_search(searched, recorded, commit.root, commit.flat, damaged)
             written = [site.pages[r.index].output for r in results if r.written]
-            statics = [f"static/{rel}" for rel in planned.statics]
+            statics = list(planned.statics)
+            strays = fresh.outputs.strays  # in the output, written by no build: site/ is generated
             change = OutputChange(files=written + statics + placed.files, folders=placed.folders,
-                                  deletes=planned.removed, drop_folders=placed.drop_folders)
+                                  deletes=planned.removed, drop_folders=placed.drop_folders, strays=strays)
             report.rendered = len(results)
             report.files = len(written) + len(statics) + len(placed.files)
             report.changed = sorted([*written, *statics, *planned.removed, *placed.changed])
             report.deleted = len(planned.removed)
+            report.strays = list(strays)
+            report.statics = statics
             report.bytes_written = sum(r.size for r in results if r.written)
             rows = [OutputRow(site.pages[r.index].output,
                               keys.key(site.pages[r.index], r.templates, r.counts),
                               r.templates, r.counts, r.digest) for r in results]
-            rows += [OutputRow(f"static/{rel}", planned.static_keys[rel], "", "", planned.static_keys[rel])
-                     for rel in planned.statics]
+            rows += [OutputRow(output, planned.static_keys[output], "", "", planned.static_keys[output])
+                     for output in planned.statics]
             rows += placed.rows
             removed = [*planned.removed, *placed.removed]
 
@@ -293,8 +300,8 @@ class _Build:
                 with self.state.transaction():
                     self.state.clear_journal()
                     self.state.set_meta("holds", f"{holds.files} {holds.bytes}")
-                    freshness.record_output_stats(self.state, self.output, fresh, everything, removed,
-                                                  replace=full)
+                    freshness.record_output_stats(self.state, self.output, fresh, everything,
+                                                  [*removed, *strays], replace=full)
         except BaseException:
             commit.discard()
             raise
@@ -351,11 +358,14 @@ class _Build:
         if len(holds) == 2:
             report.output_files, report.output_bytes = int(holds[0]), int(holds[1])
         report.warnings.extend(remembered_warnings(state))
-        if checked.rows or fresh.outputs.refreshed or fresh.inputs.rehashed:
+        # Folder signatures moved (a file deleted and restored by hand), or never recorded (a
+        # state from before they were): recorded, so the next check can find strays.
+        folders = fresh.outputs.folders or not fresh.output_folders
+        if checked.rows or fresh.outputs.refreshed or folders or fresh.inputs.rehashed:
             with state.transaction():
                 state.put_sources(checked.rows)
                 state.put_snapshot(freshness.INPUT_FILES, fresh.inputs.rows)
-                if fresh.outputs.refreshed:
+                if fresh.outputs.refreshed or folders:
                     freshness.record_output_stats(state, self.output, fresh, [], [], replace=False)
 
     def _forget_markdown(self, read: incremental.IncrementalRead) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from archivegen import yamlread
 from archivegen.config import values
-from archivegen.config.schema import DeployConfig, ImportConfig, SearchConfig, SiteConfig, TagRule
+from archivegen.config.schema import DeployConfig, ImportConfig, Publisher, SearchConfig, SiteConfig, TagRule
 from archivegen.config.values import Invalid, describe
 from archivegen.errors import ConfigError, Problem, suggestion
 
@@ -38,7 +38,9 @@ OPTIONS: dict[str, Option] = {
     "description": Option(values.text, "", "One-line description for feeds and the home page."),
     "language": Option(values.language, "en", "Default language of articles (<html lang>)."),
     "timezone": Option(values.timezone, "UTC", "IANA zone; naive dates in content are in this zone."),
-    "author": Option(values.text, "", "Default feed author."),
+    "author": Option(values.text, "", "Default author of feeds and of articles without authors."),
+    "publisher": Option(lambda value: value, None,
+                        "Publisher in the articles' structured data (see PUBLISHER_OPTIONS)."),
     "content_dir": Option(values.relative_dir, Path("content"), "Where the Markdown articles live."),
     "templates_dir": Option(values.relative_dir, Path("templates"), "Template overrides."),
     "static_dir": Option(values.relative_dir, Path("static"), "Static file overrides."),
@@ -74,6 +76,12 @@ IMPORT_OPTIONS: dict[str, Option] = {
                               "Zone of scraped dates without an offset (default: timezone)."),
     "fields": Option(values.field_map, (), "JSON dump field map: our field -> key or dotted path."),
     "min_words": Option(values.positive_int, 20, "Bodies shorter than this are skipped as 'no article'."),
+}
+
+PUBLISHER_OPTIONS: dict[str, Option] = {
+    "name": Option(values.nonempty_text, "", "The publisher's name (required in the section)."),
+    "url": Option(values.web_url, "", "The publisher's home page."),
+    "logo": Option(values.web_url_or_site_path, "", "Logo image: an absolute URL or a site path."),
 }
 
 TAG_RULE_KEYS = {"keywords", "patterns", "min_mentions", "title_weight"}
@@ -141,6 +149,7 @@ def load_config(path: Path) -> SiteConfig:
                          else data.get("import"), report)
     search = _section("search", SEARCH_OPTIONS, None if ("search",) in rejected_keys
                       else data.get("search"), report)
+    publisher = _publisher(None if ("publisher",) in rejected_keys else data.get("publisher"), report)
     if problems:
         problems.sort(key=lambda p: p.line or 0)  # stable: same-line problems keep option order
         raise ConfigError(problems)
@@ -152,6 +161,7 @@ def load_config(path: Path) -> SiteConfig:
     values["tags"] = tag_rules
     target = deploy.pop("target")
     values["deploy"] = DeployConfig(target=(project_dir / target).resolve() if target else None, **deploy)
+    values["publisher"] = publisher
     values["importing"] = ImportConfig(**importing)
     del values["import"]
     values["search"] = SearchConfig(shard_articles=search["shard_articles"],
@@ -209,6 +219,25 @@ def _tag_rules(
         rules.append(TagRule(name=name.strip(), keywords=tuple(keywords), patterns=tuple(patterns),
                              **numbers))
     return tuple(rules)
+
+
+def _publisher(raw: Any, report: Callable[[tuple[str | int, ...], str], None]) -> Publisher | None:
+    """``publisher:``: a name, or a mapping of name, url and logo; absent: None (the site)."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        try:
+            return Publisher(name=values.nonempty_text(raw))
+        except Invalid as exc:
+            report(("publisher",), str(exc))
+            return None
+    if not isinstance(raw, dict):
+        report(("publisher",), f"expected a name or a mapping of name, url and logo, got {describe(raw)}")
+        return None
+    found = _section("publisher", PUBLISHER_OPTIONS, raw, report)
+    if raw.get("name") is None:
+        report(("publisher",), "needs a name")
+    return Publisher(**found) if found["name"] else None
 
 
 def _section(

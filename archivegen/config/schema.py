@@ -51,6 +51,19 @@ class DeployConfig:
     max_deletes: int = 256
 
 
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes the archive, for the articles' structured data (the ``publisher:`` section).
+
+    Without the section the site itself is the publisher: an Organization named by ``title``
+    at ``base_url``. ``logo`` is an absolute URL or a site path (under ``base_url``'s path).
+    """
+
+    name: str
+    url: str = ""
+    logo: str = ""
+
+
 IMPORT_FIELDS = ("title", "body", "body_html", "date", "updated", "summary", "url", "authors", "tags",
                  "language", "id")
 
@@ -96,6 +109,7 @@ class SiteConfig:
     language: str = "en"
     timezone: str = "UTC"
     author: str = ""
+    publisher: Publisher | None = None  # None: the site (``title`` at ``base_url``)
     content_dir: Path = Path("content")
     templates_dir: Path = Path("templates")
     static_dir: Path = Path("static")

@@ -63,15 +63,19 @@ def pagination(value: Any) -> str:
 
 
 def base_url(value: Any) -> str:
-    """The URL as sitemaps and feeds need it: ASCII, path percent-encoded, host in IDNA form.
+    """The URL as sitemaps and feeds need it: ASCII, path percent-encoded, host in IDNA form,
+    ending in '/' (every published URL starts with this one, so it is encoded here, once)."""
+    url = web_url(value, "https://example.org/")
+    return url if url.endswith("/") else url + "/"
 
-    Every published URL starts with this one, so ``https://пример.рф/архив 2/`` is encoded here,
-    once (sitemaps.org requires RFC 3986 URLs; a raw space or Cyrillic path is not one).
-    """
+
+def web_url(value: Any, example: str = "https://example.org/about/") -> str:
+    """An absolute http(s) URL, encoded as sitemaps.org and feeds require (RFC 3986): ASCII,
+    the path percent-encoded, the host in IDNA form (``https://пример.рф/архив 2/`` works)."""
     url = nonempty_string(value)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise Invalid(f"must be an absolute http(s) URL such as https://example.org/, got {url}")
+        raise Invalid(f"must be an absolute http(s) URL such as {example}, got {url}")
     if parts.query or parts.fragment:
         raise Invalid("must not carry a query or fragment")
     netloc = parts.netloc
@@ -82,8 +86,18 @@ def base_url(value: Any) -> str:
         except (UnicodeError, ValueError):
             raise Invalid(f"has a host name that cannot be encoded: {parts.netloc}") from None
     path = quote(parts.path, safe="/%!$&'()*+,;=:@-._~")
-    url = urlunsplit((parts.scheme, netloc, path, "", ""))
-    return url if url.endswith("/") else url + "/"
+    return urlunsplit((parts.scheme, netloc, path, "", ""))
+
+
+def web_url_or_site_path(value: Any) -> str:
+    """An absolute http(s) URL, or a site path ('/static/logo.png', under ``base_url``'s path
+    like every site path; percent-encoded when it is published)."""
+    text = nonempty_string(value)
+    if not text.startswith("/") or text.startswith("//"):
+        return web_url(text, "https://example.org/logo.png or /logo.png")
+    if any(part in (".", "..") for part in text.split("/")) or re.search(r"[\x00-\x20\x7f\\?#]", text):
+        raise Invalid(f"must be a site path such as /logo.png (no spaces, '..', '?' or '#'), got {text[:60]}")
+    return text
 
 
 def timezone(value: Any) -> str:

@@ -94,6 +94,18 @@ def tree_size(folder: Path) -> TreeSize:
     return size
 
 
+def paths_size(root: Path, relatives: list[str]) -> TreeSize:
+    """What the given files and folders ('name/') below ``root`` hold."""
+    size = TreeSize()
+    for relative in relatives:
+        if relative.endswith("/"):
+            found = tree_size(root / relative)
+            size.add(found.files, found.bytes)
+        elif (bytes_ := _file_size(root / relative)) is not None:
+            size.add(1, bytes_)
+    return size
+
+
 def _file_size(path: Path) -> int | None:
     try:
         return path.lstat().st_size

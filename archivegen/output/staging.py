@@ -18,6 +18,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
+from archivegen.editorfiles import VCS_FOLDERS, is_editor_junk
 from archivegen.errors import OutputError, Problem
 from archivegen.output.journal import pending_name
 
@@ -140,16 +141,24 @@ class FileWriter:
             raise OutputError([Problem(str(target), f"cannot write: {exc.strerror}")]) from None
 
 
-def static_files(sources: list[Path]) -> dict[str, Path]:
-    """Files of the static folders by path below ``static/`` (later folders override earlier)."""
+def static_files(folder: Path, prefix: str = "") -> dict[str, Path]:
+    """The files of a static folder by output path (``prefix`` + the path below the folder).
+
+    Dotfiles are published (``.well-known/``, ``.htaccess``); editors' and systems' litter
+    (``x~``, ``.x.swp``, ``.DS_Store``) and version-control folders are not (``editorfiles.py``),
+    nor symlinks, which could lead anywhere.
+    """
     found: dict[str, Path] = {}
-    for source in sources:
-        if not source.is_dir():
-            continue
-        for path in sorted(source.rglob("*")):
-            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
-                found[path.relative_to(source).as_posix()] = path
-    return found
+    if not folder.is_dir():
+        return found
+    for root, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if name not in VCS_FOLDERS)
+        base = Path(root)
+        for name in sorted(names):
+            path = base / name
+            if not is_editor_junk(name) and not path.is_symlink() and path.is_file():
+                found[prefix + path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
 
 
 def copy_files(files: dict[str, Path], destination: Path, flat: bool = False) -> int:

@@ -66,7 +66,8 @@ class TemplateDigests:
 def config_digest(config: SiteConfig) -> str:
     """The settings every page depends on (the ones templates see, and how dates are shown)."""
     return _digest([__version__, MARKDOWN_SETTINGS_ID, config.title, config.description,
-                    config.language, config.author, config.base_url, config.timezone])
+                    config.language, config.author, config.base_url, config.timezone,
+                    repr(config.publisher)])
 
 
 class PageKeys:

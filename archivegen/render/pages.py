@@ -11,12 +11,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 from archivegen import __version__
 from archivegen.config.schema import SiteConfig
 from archivegen.output.lock import STATE_DIR_NAME
 from archivegen.render.markdown_cache import HtmlSource
 from archivegen.render.recorder import recording
+from archivegen.render.structured_data import news_article, publisher
 from archivegen.render.templates import (
     TemplateSnapshot,
     describe_template_error,
@@ -66,6 +68,7 @@ class PageRenderer:
     def _setup(self) -> None:
         site, config = self.site, self.config
         self._views: dict[int, ArticleView] = {}
+        self._publisher = publisher(config, self.links)
         self._tag_links = {slug: TagLink(tag.name, slug, self.links.url(tag.path), tag.count)
                            for slug, tag in site.tags.items()}
         self.env = make_environment(
@@ -80,9 +83,10 @@ class PageRenderer:
         self._families: dict[str, Callable[[Page], dict[str, Any]]] = {
             "home": self._listing, "tag": self._tag, "tag_index": self._tag_index,
             "year": self._year, "month": self._month, "archives": self._archives,
-            "atom": self._feed, "tag_feed": self._feed, "rss": self._feed,
+            "atom": self._feed, "rss": self._feed, "json_feed": self._feed,
+            "tag_feed": self._feed, "tag_json_feed": self._feed,
             "sitemap": self._sitemap, "sitemap_index": self._sitemap_index,
-            "robots": lambda page: {}, "not_found": lambda page: {},
+            "robots": self._robots, "not_found": lambda page: {},
             "search": self._archives,  # the year list scopes the search
             "redirect": self._redirect, "redirects": self._redirects,
         }
@@ -125,8 +129,10 @@ class PageRenderer:
         if body_html is None:
             body_html = self.body_html(page)
         previous, following = self.site.previous_entry(entry), self.site.next_entry(entry)
+        view = self._view(entry)
         return {
-            "article": self._view(entry), "content": body_html,
+            "article": view, "content": body_html,
+            "structured_data": news_article(view, self.config, self._publisher),
             "previous": self._view(previous) if previous else None,
             "next": self._view(following) if following else None,
         }
@@ -159,8 +165,10 @@ class PageRenderer:
     def _site_info(self) -> dict[str, Any]:
         c = self.config
         return {"title": c.title, "description": c.description, "language": c.language,
-                "author": c.author, "base_url": c.base_url, "home_url": self.links.url("/"),
-                "feed_url": self.links.url("/feed.xml"), "rss_url": self.links.url("/rss.xml")}
+                "author": c.author, "publisher": self._publisher, "base_url": c.base_url,
+                "home_url": self.links.url("/"),
+                "feed_url": self.links.url("/feed.xml"), "rss_url": self.links.url("/rss.xml"),
+                "json_feed_url": self.links.url("/feed.json")}
 
     def _view(self, entry: Entry) -> ArticleView:
         cached = self._views.get(entry.index)
@@ -203,6 +211,7 @@ class PageRenderer:
         context = self._listing(page)
         context["tag"] = self._tag_links[tag.slug]
         context["tag_feed_url"] = self.links.url(f"{tag.path}feed.xml")
+        context["tag_json_feed_url"] = self.links.url(f"{tag.path}feed.json")
         return context
 
     def _tag_index(self, page: Page) -> dict[str, Any]:
@@ -236,18 +245,30 @@ class PageRenderer:
         return context
 
     def _feed(self, page: Page) -> dict[str, Any]:
+        """Atom, RSS and JSON Feed alike: the newest articles of the site or of a tag."""
         articles = self._views_of(page.entries)
-        if page.kind == "tag_feed":
+        config = self.config
+        if page.kind in ("tag_feed", "tag_json_feed"):
             tag = self.site.tags[page.key]
-            title, alternate = f"{self.config.title}: {tag.name}", tag.path
+            title, alternate = f"{config.title}: {tag.name}", tag.path
+            description = f"Articles tagged {tag.name} in {config.title}"
         else:
-            title, alternate = self.config.title, "/"
+            title, alternate = config.title, "/"
+            description = config.description or config.title
         updated = max((a.lastmod for a in articles), default=None)
         return {"articles": articles, "feed": {
             "title": title, "id": self.links.abs_url(page.path),
             "self_url": self.links.abs_url(page.path),
             "alternate_url": self.links.abs_url(alternate),
-            "updated": updated}}
+            "description": description, "updated": updated}}
+
+    def _robots(self, page: Page) -> dict[str, Any]:
+        """Crawlers read robots.txt only at the root of a host: under a sub-path (``base_url``
+        https://example.org/archive/) this file is read by nobody, so it says what the host's
+        own robots.txt, named by ``host_robots_url``, needs (None at the host's root)."""
+        if self.config.base_path == "/":
+            return {"host_robots_url": None}
+        return {"host_robots_url": urljoin(self.config.base_url, "/robots.txt")}
 
     def _sitemap(self, page: Page) -> dict[str, Any]:
         urls = []

@@ -70,6 +70,10 @@ def make_environment(project_templates: Path, filters: dict[str, Callable[..., A
         auto_reload=False,
         bytecode_cache=_bytecode_cache(bytecode_dir),
     )
+    # tojson (JSON-LD, feed.json) writes non-ASCII text as itself, not as \u escapes six times
+    # its size in UTF-8; it still escapes < > & ' (Jinja's htmlsafe_json_dumps), which is what
+    # keeps a title from closing a <script>.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.filters.update(filters)
     env.globals.update(globals_)
     return env
@@ -99,7 +103,7 @@ def describe_template_error(exc: BaseException, project_dir: Path, rendering: st
     # includes a missing template: the error belongs to the {% include %} or {% extends %}.
     location: tuple[str, int | None] | None = None
     for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.endswith((".html", ".xml", ".txt")) and Path(frame.filename).exists():
+        if frame.filename.endswith((".html", ".xml", ".json", ".txt")) and Path(frame.filename).exists():
             location = (frame.filename, frame.lineno)
     suffix = f" ({rendering})" if rendering else ""
     if isinstance(exc, jinja2.TemplateNotFound):

@@ -12,7 +12,6 @@ content. So this module only has to answer two questions, both without sockets o
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from archivegen.config.schema import SiteConfig
+from archivegen.editorfiles import VCS_FOLDERS, is_editor_junk
 from archivegen.output.lock import STATE_DIR_NAME
 
 Kind = Literal["content", "template", "static", "config"]
@@ -27,24 +27,18 @@ Kind = Literal["content", "template", "static", "config"]
 QUIET_SECONDS = 0.15  # no event for this long: the burst is over
 MAX_WAIT_SECONDS = 2.0  # a never-ending stream of events still builds this often
 
-# Editors' temporary files: vim (.swp/.swx, 4913 probe, backup~), emacs (#x#, .#x lock),
-# JetBrains (___jb_tmp___), gedit/kate (.goutputstream-, .kate-swp), VS Code/atomic writers
-# (.tmp, .part, .crdownload), macOS (.DS_Store) and anything hidden.
-_TEMPORARY = re.compile(
-    r"""(^\.|~$|^\#.*\#$|\.(swp|swx|swo|swn|tmp|temp|part|crdownload|bak|orig|kate-swp)$|^4913$
-        |___jb_(tmp|old|bak)___$|^\.goutputstream-|\.sb-[0-9a-f]+-[a-zA-Z0-9]+$)""",
-    re.VERBOSE | re.IGNORECASE)
-_IGNORED_FOLDERS = {".git", ".hg", ".svn", "__pycache__", "node_modules", STATE_DIR_NAME}
+_IGNORED_FOLDERS = {*VCS_FOLDERS, "__pycache__", "node_modules", STATE_DIR_NAME}
 
 
 def is_temporary(name: str) -> bool:
-    """Whether a file name is an editor's or tool's temporary file (never a site input)."""
-    return bool(_TEMPORARY.search(name))
+    """Whether a file name is an editor's or tool's temporary file, or hidden: never content or
+    a template (a static file may be hidden: see ``classify``)."""
+    return name.startswith(".") or is_editor_junk(name)
 
 
 def classify(path: Path, config: SiteConfig, output: Path) -> Kind | None:
     """The kind of site input ``path`` is, or None when changing it cannot change the site."""
-    if is_temporary(path.name):
+    if is_editor_junk(path.name):
         return None
     try:
         resolved = path.resolve()
@@ -58,8 +52,11 @@ def classify(path: Path, config: SiteConfig, output: Path) -> Kind | None:
             relative = resolved.relative_to(root)
         except ValueError:
             continue
-        if kind is None or any(part in _IGNORED_FOLDERS or part.startswith(".")
-                               for part in relative.parts):
+        if kind is None:
+            return None
+        if kind == "static":  # published as the build copies them: dotfiles too (editorfiles.py)
+            return None if any(part in VCS_FOLDERS for part in relative.parts) else "static"
+        if any(part in _IGNORED_FOLDERS or part.startswith(".") for part in relative.parts):
             return None
         if kind == "content" and path.suffix != ".md" and "." in path.name:
             return None  # an image or a note beside the articles: not read by the build

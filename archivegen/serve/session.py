@@ -188,10 +188,10 @@ class PreviewSession:
             self.gate.open()
 
     def _publish(self, report: BuildReport) -> None:
-        changed = output_url_paths([p for p in report.changed if not p.startswith("static/")],
-                                   self.config.base_path)
-        if report.full or any(p.startswith("static/") for p in report.changed):
-            changed.append("*")  # a stylesheet or every page: reload all tabs
+        statics = set(report.statics)
+        changed = output_url_paths([p for p in report.changed if p not in statics], self.config.base_path)
+        if report.full or statics:
+            changed.append("*")  # a stylesheet (static files are anywhere) or every page: reload all tabs
         self.news.publish(changed)
 
     def _idle_work(self) -> None:
@@ -265,7 +265,8 @@ class PreviewSession:
     def _summary(self, report: BuildReport, seconds: float, reason: str, first: bool) -> str:
         if first:
             return f"Built {report.articles} articles, {report.tags} tags in {seconds:.2f} s"
-        pages = len([p for p in report.changed if not p.startswith("static/")])
+        statics = set(report.statics)
+        pages = len([p for p in report.changed if p not in statics])
         return f"Rebuilt ({reason}) in {seconds:.2f} s: {pages} file(s) changed"
 
 

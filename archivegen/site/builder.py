@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from pathlib import Path
 
 from archivegen.config.schema import Pagination, SiteConfig
 from archivegen.content.article import Article
 from archivegen.content.slugs import make_slug
 from archivegen.errors import Problem, SiteError
-from archivegen.site.model import Archive, Entry, Page, Pager, Site, Tag
+from archivegen.site.model import Archive, Entry, Page, PageKind, Pager, Site, Tag
 from archivegen.site.paths import article_path, collision_key, output_file, reserved_owner
 
 TAG_INDEX_PER_PAGE = 200
@@ -158,15 +159,20 @@ def listing_pages(config: SiteConfig, kind: str, base: str, template: str, key: 
                      numbering=config.pagination)
 
 
-def feed_page(kind: str, entries: tuple[int, ...], tag: Tag | None = None) -> Page:
-    """The site's Atom or RSS feed, or a tag's Atom feed (``entries``: the newest articles)."""
+def feed_pages(entries: tuple[int, ...], tag: Tag | None = None) -> list[Page]:
+    """The feeds of a listing (``entries``: its newest articles): the site's Atom, RSS and JSON
+    Feed, or a tag's Atom and JSON Feed. The one list of feed formats, for the whole model and
+    the patched one (``build/patch.py``) alike."""
     if tag is not None:
-        path = f"{tag.path}feed.xml"
-        return Page(kind="tag_feed", path=path, output=output_file(path), template="atom.xml",
-                    entries=entries, key=tag.slug, title=tag.name)
-    name = "feed.xml" if kind == "atom" else "rss.xml"
-    return Page(kind=kind, path=f"/{name}", output=name,  # type: ignore[arg-type]
-                template="atom.xml" if kind == "atom" else "rss.xml", entries=entries)
+        return [_feed("tag_feed", f"{tag.path}feed.xml", "atom.xml", entries, tag),
+                _feed("tag_json_feed", f"{tag.path}feed.json", "feed.json", entries, tag)]
+    return [_feed("atom", "/feed.xml", "atom.xml", entries), _feed("rss", "/rss.xml", "rss.xml", entries),
+            _feed("json_feed", "/feed.json", "feed.json", entries)]
+
+
+def _feed(kind: PageKind, path: str, template: str, entries: tuple[int, ...], tag: Tag | None = None) -> Page:
+    return Page(kind=kind, path=path, output=output_file(path), template=template, entries=entries,
+                key=tag.slug if tag else "", title=tag.name if tag else "")
 
 
 def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, Tag],
@@ -183,7 +189,7 @@ def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, 
                        title="Tags")
     for tag in tags.values():
         pages += listing_pages(config, "tag", tag.path, "tag.html", tag.slug, tag.name, tag.entries)
-        pages.append(feed_page("tag_feed", tag.entries[: config.feed_items], tag))
+        pages += feed_pages(tag.entries[: config.feed_items], tag)
     pages.append(Page(kind="archives", path="/archives/", output="archives/index.html",
                       template="archives.html", title="Archives"))
     for year, archive in archives.items():
@@ -193,7 +199,7 @@ def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, 
         pages += listing_pages(config, "month", f"/{year}/{month:02d}/", "month.html",
                                f"{year}-{month:02d}", f"{year}-{month:02d}", ids)
     newest = all_ids[: config.feed_items]
-    pages += [feed_page("atom", newest), feed_page("rss", newest)]
+    pages += feed_pages(newest)
     pages += _sitemaps(pages, sitemap_max_urls)
     pages.append(Page(kind="robots", path="/robots.txt", output="robots.txt",
                       template="robots.txt"))
@@ -226,8 +232,11 @@ def _sitemaps(pages: list[Page], max_urls: int) -> list[Page]:
     return result
 
 
-def _describe_generated(page: Page) -> str:
-    return {"tag": f"the tag page of '{page.title}'", "tag_feed": f"the feed of tag '{page.title}'",
+def describe_generated(page: Page) -> str:
+    """A generated page as messages name it: 'the tag page of 'Syria'', 'the home page'."""
+    return {"home": "the home page", "tag": f"the tag page of '{page.title}'",
+            "tag_feed": f"the feed of tag '{page.title}'",
+            "tag_json_feed": f"the JSON feed of tag '{page.title}'",
             "year": f"the {page.title} archive", "month": f"the {page.title} archive",
             }.get(page.kind, f"the generated page {page.path}")
 
@@ -281,10 +290,10 @@ def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: lis
         elif other.kind in _FROM_CONTENT or page.kind in _FROM_CONTENT:
             mine, generated = (other, page) if other.kind in _FROM_CONTENT else (page, other)
             problems.append(claimed(mine, f"{claim(mine)} is also the path of "
-                                          f"{_describe_generated(generated)}"))
+                                          f"{describe_generated(generated)}"))
         else:
             problems.append(Problem(config.config_path.name,
-                                    f"{_describe_generated(page)} and {_describe_generated(other)}"
+                                    f"{describe_generated(page)} and {describe_generated(other)}"
                                     f" both want {page.path}", 1))
     if problems:
         raise SiteError(problems)
@@ -292,7 +301,12 @@ def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: lis
 
 def content_prefix(config: SiteConfig) -> str:
     """How messages name files in the content folder: 'content/' (project-relative)."""
+    return shown_folder(config, config.content_dir)
+
+
+def shown_folder(config: SiteConfig, folder: Path) -> str:
+    """A project folder as messages name it: 'content/', 'static/' (project-relative)."""
     try:
-        return config.content_dir.relative_to(config.project_dir).as_posix() + "/"
+        return folder.relative_to(config.project_dir).as_posix() + "/"
     except ValueError:
-        return config.content_dir.as_posix() + "/"
+        return folder.as_posix() + "/"

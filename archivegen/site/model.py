@@ -15,8 +15,8 @@ from archivegen.config.schema import Pagination
 from archivegen.content.article import Article
 
 PageKind = Literal[
-    "article", "home", "tag_index", "tag", "tag_feed", "archives", "year", "month",
-    "atom", "rss", "sitemap", "sitemap_index", "robots", "not_found", "search",
+    "article", "home", "tag_index", "tag", "tag_feed", "tag_json_feed", "archives", "year", "month",
+    "atom", "rss", "json_feed", "sitemap", "sitemap_index", "robots", "not_found", "search",
     "redirect", "redirects",
 ]
 

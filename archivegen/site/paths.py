@@ -10,7 +10,7 @@ from archivegen.content.article import Article
 RESERVED_TOP_LEVEL = {
     "tags": "the tag pages", "page": "the home page's pagination", "archives": "the archive index",
     "search": "the search page", "pagefind": "the search index", "static": "the theme's files",
-    "index": "the home page", "feed": "the Atom feed", "rss": "the RSS feed",
+    "index": "the home page", "feed": "the Atom and JSON feeds", "rss": "the RSS feed",
     "sitemap": "the sitemap", "robots": "robots.txt", "404": "the 'not found' page",
     "_redirects": "the redirects file",
 }

@@ -273,6 +273,12 @@ class BuildState:
         row = self._db.execute("SELECT digest FROM outputs WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None
 
+    def has_outputs_under(self, folder: str) -> bool:
+        """Whether some recorded output lies below ``folder`` ('x/'), or is that folder (a bundle)."""
+        row = self._db.execute("SELECT 1 FROM outputs WHERE path >= ? AND path < ? LIMIT 1",
+                               (folder, folder + "\U0010ffff")).fetchone()
+        return row is not None
+
     # -- the stored site model ----------------------------------------------------------------
 
     def replace_model(self, members: Iterable[tuple[str, int, str]], counts: Iterable[tuple[str, int]],
