@@ -299,12 +299,12 @@ def _anchor(letter: str) -> str:
 
 
 def letter_groups(tags: Iterable[TagLink]) -> list[LetterGroup]:
-    """Tags (in index order) grouped by ``index_letter``: digits first, then the letters in
-    the order the tags meet them, the rest ('#') last."""
+    """Tags (in index order) grouped by ``index_letter``: digits first, then the letters (Latin
+    A-Z, then other alphabets, in code point order), the rest ('#') last."""
     groups: dict[str, list[TagLink]] = {}
     for tag in tags:
         groups.setdefault(index_letter(tag.name), []).append(tag)
-    order = sorted(groups, key=lambda letter: (letter != "0-9", letter == "#"))  # stable
+    order = sorted(groups, key=lambda letter: (letter != "0-9", letter == "#", letter))
     return [LetterGroup(letter, _anchor(letter), tuple(groups[letter])) for letter in order]
 
 
