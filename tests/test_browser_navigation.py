@@ -103,7 +103,8 @@ def test_years_and_months_lead_to_their_neighbours(base_url: str, page) -> None:
         page.get_by_role("navigation", name="Other years").get_by_role("link", name="2020 →").click()
     assert page.url == base_url + "2020/"
     with page.expect_navigation():  # a bar of the year's chart
-        page.locator("figure.chart").get_by_role("link", name=re.compile(r"^March 2020: \d+ articles?$")).click()
+        bar = re.compile(r"^March 2020: \d+ articles?$")
+        page.locator("figure.chart").get_by_role("link", name=bar).click()
     assert page.url == base_url + "2020/03/"
     months = page.get_by_role("navigation", name="Other months")
     older = months.locator("a.older")
