@@ -160,3 +160,12 @@ def test_axe_finds_no_violation_on_any_page_family(base_url: str, page, site_dir
         if violations:
             found[family] = violations
     assert not found
+
+
+def test_a_printed_article_is_its_text_without_the_site_navigation(base_url: str, page, site_dir: Path) -> None:
+    article = next(site_dir.glob("2020/03/*/index.html")).parent.relative_to(site_dir).as_posix() + "/"
+    page.goto(base_url + article)
+    page.emulate_media(media="print")
+    hidden = ["nav.site-nav", "nav.breadcrumb", "nav.prev-next", "footer.site-footer"]
+    assert [s for s in hidden if page.locator(s).is_visible()] == []
+    assert page.locator("article.article h1").is_visible() and page.locator(".body").is_visible()

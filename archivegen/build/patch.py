@@ -37,8 +37,8 @@ from archivegen.site.stored import HOME, listings_of, order_at, order_of, tag_li
 from archivegen.state.store import BuildState
 
 SEARCH_ENTRIES = "search_entries"  # snapshots (state/store.py): the index entries of every article
-_LAST_KEY = "\U0010ffff"  # sorts after every content key: (order, _LAST_KEY) follows all of that order
 SEARCH_COUNTS = "search_counts"  # the manifest's counts per year and per tag and year
+_LAST_KEY = "\U0010ffff"  # sorts after every content key: (order, _LAST_KEY) follows all of that order
 
 
 @dataclass(frozen=True)
