@@ -162,7 +162,8 @@ def test_axe_finds_no_violation_on_any_page_family(base_url: str, page, site_dir
     assert not found
 
 
-def test_a_printed_article_is_its_text_without_the_site_navigation(base_url: str, page, site_dir: Path) -> None:
+def test_a_printed_article_is_its_text_without_the_site_navigation(base_url: str, page,
+                                                                    site_dir: Path) -> None:
     article = next(site_dir.glob("2020/03/*/index.html")).parent.relative_to(site_dir).as_posix() + "/"
     page.goto(base_url + article)
     page.emulate_media(media="print")
