@@ -229,7 +229,7 @@ class PageRenderer:
 
         years = range(min(counts), max(counts) + 1) if counts else range(0)
         return Chart(f"Articles tagged {tag.name}, per year",
-                     bars((str(y), str(y), counts.get(y, 0), of_year(y)) for y in years),
+                     lambda: bars((str(y), str(y), counts.get(y, 0), of_year(y)) for y in years),
                      recorded_as=TAG_YEARS + tag.slug)
 
     def _tag_index(self, page: Page) -> dict[str, Any]:
@@ -260,8 +260,8 @@ class PageRenderer:
         counts = dict(self.site.archives[year].months)
         context["chart"] = Chart(
             f"Articles per month in {year}",
-            bars((month_name(m)[:3], f"{month_name(m)} {year}", counts.get(m, 0),
-                  self.links.url(f"/{year}/{m:02d}/")) for m in range(1, 13)),
+            lambda: bars((month_name(m)[:3], f"{month_name(m)} {year}", counts.get(m, 0),
+                          self.links.url(f"/{year}/{m:02d}/")) for m in range(1, 13)),
             recorded_as=ARCHIVE_COUNTS)
         older, newer = self.site.year_neighbours(year)
         context["older_year"], context["newer_year"] = self._year_nav(older), self._year_nav(newer)

@@ -98,6 +98,11 @@ class ArticleView:
     def lastmod(self) -> datetime:
         return self.updated or self.date
 
+    def tags_except(self, slug: str) -> tuple[TagLink, ...]:
+        """The article's tags but one: a tag page does not repeat its own tag on every item.
+        (A method rather than Jinja's ``rejectattr``, which costs more than the rest of an item.)"""
+        return self.tags if not slug else tuple(tag for tag in self.tags if tag.slug != slug)
+
 
 class MonthLink(_RecordedCount):
     """A link to a month's archive. Reading ``count`` is recorded, as is ``YearLink.count``:
@@ -251,20 +256,24 @@ def bars(items: Iterable[tuple[str, str, int, str]]) -> tuple[Bar, ...]:
 class Chart:
     """A chart's bars, recorded as a dependency when a template reads them (``recorded_as``:
     ``recorder.ARCHIVE_COUNTS`` for a year's months, ``recorder.TAG_YEARS`` + slug for a tag's
-    years), so a page that does not draw the chart does not change with the counts."""
+    years), so a page that does not draw the chart does not change with the counts. The bars
+    are made on first read (``make``): most pages of a listing do not draw them."""
 
-    __slots__ = ("title", "_bars", "_recorded_as")
+    __slots__ = ("title", "_make", "_bars", "_recorded_as")
 
-    def __init__(self, title: str, bars: tuple[Bar, ...], recorded_as: str) -> None:
-        self.title, self._bars, self._recorded_as = title, bars, recorded_as
+    def __init__(self, title: str, make: Callable[[], tuple[Bar, ...]], recorded_as: str) -> None:
+        self.title, self._make, self._recorded_as = title, make, recorded_as
+        self._bars: tuple[Bar, ...] | None = None
 
     @property
     def bars(self) -> tuple[Bar, ...]:
         recorder.count_read(self._recorded_as)
+        if self._bars is None:
+            self._bars = self._make()
         return self._bars
 
     def __repr__(self) -> str:
-        return f"Chart({self.title!r}, {len(self._bars)} bars)"
+        return f"Chart({self.title!r}, {self._recorded_as!r})"
 
 
 @dataclass(frozen=True)
@@ -308,13 +317,18 @@ def letter_groups(tags: Iterable[TagLink]) -> list[LetterGroup]:
     return [LetterGroup(letter, _anchor(letter), tuple(groups[letter])) for letter in order]
 
 
+# English month names, read once: ``calendar.month_name[m]`` formats a date on every read (in
+# the C locale Python starts in, so these are always the English names).
+_MONTH_NAMES = tuple(calendar.month_name)
+
+
 def month_name(month: int) -> str:
-    return calendar.month_name[month]
+    return _MONTH_NAMES[month]
 
 
 def format_date(moment: datetime) -> str:
     """'5 March 2020' (no locale dependence: builds are byte-identical everywhere)."""
-    return f"{moment.day} {calendar.month_name[moment.month]} {moment.year}"
+    return f"{moment.day} {_MONTH_NAMES[moment.month]} {moment.year}"
 
 
 def rfc3339(moment: datetime) -> str:
