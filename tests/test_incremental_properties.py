@@ -128,8 +128,9 @@ TEMPLATE_EDITS = {
         t, 'data-pagefind-filter="tag">{{ tag.name }}</a>',
         'data-pagefind-filter="tag">{{ tag.name }} ({{ tag.count }})</a>')),
     "neighbour tag counts": ("article.html", lambda t, n: _swap(
-        t, "← {{ previous.title }}</a>",
-        "← {{ previous.title }} [{{ previous.tags|map(attribute='count')|join(',') }}]</a>")),
+        t, '<span class="title">{{ previous.title }}</span>',
+        '<span class="title">{{ previous.title }} '
+        "[{{ previous.tags|map(attribute='count')|join(',') }}]</span>")),
     "listing line": ("_macros.html", lambda t, n: _probe(t, '<ol class="article-list">\n', n)),
     "listing tag counts": ("_macros.html", lambda t, n: _swap(
         t, '<a class="tag" href="{{ tag.url }}">{{ tag.name }}</a>',

@@ -110,15 +110,16 @@ def test_only_the_landing_page_prints_the_totals(tmp_path: Path) -> None:
         return (site / page / "index.html").read_text(encoding="utf-8")
 
     assert "<title>Test archive</title>" in text("")
-    assert "<title>Page 2 · Test archive</title>" in text("page/2/")
-    assert "<title>Harbour (page 1) · Test archive</title>" in text("tags/harbour/page/1/")
+    assert "<title>Latest articles, page 2 · Test archive</title>" in text("page/2/")
+    assert "<title>Harbour, page 1 · Test archive</title>" in text("tags/harbour/page/1/")
     assert "<title>Harbour · Test archive</title>" in text("tags/harbour/")
     assert '<p class="lede">9 articles · <a' in text("tags/harbour/")
     assert '<p class="lede"><a' in text("tags/harbour/page/3/")
-    assert '<span class="count">(9)</span>' in text("2020/")
-    assert 'class="count"' not in text("2020/page/2/")
-    assert "<span>Newest</span>" in text("2020/03/")
-    assert "<span>Page 2</span>" in text("2020/03/page/2/")
+    assert '<span class="vh">March 2020: 9 articles</span>' in text("2020/")  # its chart
+    assert "articles</span>" not in text("2020/page/2/")
+    assert f'<a href="{ROOT}2020/03/" aria-current="page">Newest</a>' in text("2020/03/")
+    assert (f'<a href="{ROOT}2020/03/page/2/" aria-current="page"><span class="vh">Page </span>2</a>'
+            in text("2020/03/page/2/"))
     assert " of " not in re.sub(r"<main.*?</h1>", "", text("page/2/"), flags=re.S).split("</main>")[0]
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from archivegen.config.schema import SiteConfig
 from archivegen.content.article import Article
@@ -33,11 +33,12 @@ from archivegen.search.records import search_record
 from archivegen.site.builder import article_page, feed_pages, listing_pages, redirect_pages
 from archivegen.site.model import Archive, Entry, Page, Site, Tag
 from archivegen.site.paths import article_path
-from archivegen.site.stored import HOME, listings_of, order_of
+from archivegen.site.stored import HOME, listings_of, order_at, order_of, tag_listing
 from archivegen.state.store import BuildState
 
 SEARCH_ENTRIES = "search_entries"  # snapshots (state/store.py): the index entries of every article
 SEARCH_COUNTS = "search_counts"  # the manifest's counts per year and per tag and year
+_LAST_KEY = "\U0010ffff"  # sorts after every content key: (order, _LAST_KEY) follows all of that order
 
 
 @dataclass(frozen=True)
@@ -201,8 +202,26 @@ class PartialModel:
 
     def _tags(self) -> dict[str, Tag]:
         names = self.tag_names
-        return {slug: Tag(slug=slug, name=names[slug], entries=(), count=self.counts.get(f"t/{slug}", 0))
+        charted = {page.key for page, _ in self._listing_pages if page.kind == "tag"}
+        return {slug: Tag(slug=slug, name=names[slug], entries=(), count=self.counts.get(f"t/{slug}", 0),
+                          years=self._tag_years(slug) if slug in charted else ())
                 for slug in sorted(names, key=lambda s: (names[s].casefold(), s))}
+
+    def _tag_years(self, slug: str) -> tuple[tuple[int, int], ...]:
+        """The tag's (year, count) newest first, as the builder counts them (its page's chart),
+        by counting the tag's articles dated from each year's start on (indexed look-ups)."""
+        zone, listing = self.config.tzinfo, tag_listing(slug)
+        years = sorted((int(name[2:]) for name in self.counts if name.startswith("y/")), reverse=True)
+
+        def since(year: int) -> int:  # articles of the tag dated from 1 January of ``year`` on
+            return self.state.model_rank(listing, order_at(datetime(year, 1, 1, tzinfo=zone)), _LAST_KEY)
+
+        found = []
+        for year in years:
+            count = since(year) - since(year + 1)
+            if count:
+                found.append((year, count))
+        return tuple(found)
 
     def _archives(self) -> tuple[dict[int, Archive], dict[tuple[int, int], tuple[int, ...]]]:
         months: dict[tuple[int, int], int] = {}

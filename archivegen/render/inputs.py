@@ -11,7 +11,9 @@ pager's number and neighbours), and what it shows:
 * a listing or feed: each article it lists;
 * the tag index: the tags on it, with their counts;
 * the archive index and search page: every year and month with its count; a year page: its
-  year's months (their counts only when read);
+  year's months (their counts only when read) and the years before and after it; a month
+  page: the months before and after it;
+* a tag page: its tag's counts per year, when its template read them (its chart);
 * a sitemap: each listed page's path and last modification;
 * a redirect page (an alias) or the ``_redirects`` file: each article it points to (the file's
   bytes, hence its aliases, are in the article's digest).
@@ -32,7 +34,7 @@ from archivegen import __version__
 from archivegen.config.schema import SiteConfig
 from archivegen.output.digests import file_digest
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
-from archivegen.render.recorder import ARCHIVE_COUNTS, PAGER_COUNT, PAGER_TOTAL
+from archivegen.render.recorder import ARCHIVE_COUNTS, PAGER_COUNT, PAGER_TOTAL, TAG_YEARS
 from archivegen.render.theme import template_dirs
 from archivegen.site.model import Page, Site
 
@@ -115,6 +117,9 @@ class PageKeys:
             return f"{name}={pager.total_items if pager else -1}"
         if name == ARCHIVE_COUNTS:  # on a year page its year's; the archive index has all anyway
             return f"{name}={self.years[int(page.key)] if page.kind == 'year' else ''}"
+        if name.startswith(TAG_YEARS):
+            found = self.site.tags.get(name[len(TAG_YEARS):])
+            return f"{name}={found.years if found else ''}"
         tag = self.site.tags.get(name)
         return f"{name}#{tag.count if tag else -1}"
 
@@ -137,8 +142,12 @@ class PageKeys:
         if kind == "sitemap_index":
             return [str(n) for n in page.entries]
         shown = [entries[i] for i in page.entries]
-        if kind == "year":
-            shown.append(self.year_months[int(page.key)])
+        if kind == "year":  # its months, and the years before and after it (its year links)
+            year = int(page.key)
+            shown += [self.year_months[year], str(self.site.year_neighbours(year))]
+        elif kind == "month":  # the months before and after it (its month links)
+            year, month = (int(part) for part in page.key.split("-"))
+            shown.append(str(self.site.month_neighbours((year, month))))
         return shown
 
     def _listed(self, listed: Page) -> str:

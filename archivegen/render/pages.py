@@ -11,13 +11,13 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from archivegen import __version__
 from archivegen.config.schema import SiteConfig
 from archivegen.output.lock import STATE_DIR_NAME
 from archivegen.render.markdown_cache import HtmlSource
-from archivegen.render.recorder import recording
+from archivegen.render.recorder import ARCHIVE_COUNTS, TAG_YEARS, recording
 from archivegen.render.structured_data import news_article, publisher
 from archivegen.render.templates import (
     TemplateSnapshot,
@@ -27,19 +27,24 @@ from archivegen.render.templates import (
 )
 from archivegen.render.views import (
     ArticleView,
+    Chart,
     Links,
     MonthLink,
     PagerView,
     TagLink,
     YearLink,
+    bars,
     format_date,
     html_text,
+    letter_groups,
     month_name,
     rfc822,
     rfc3339,
 )
-from archivegen.site.model import Entry, Page, Site
+from archivegen.site.builder import numbered_path, page_number
+from archivegen.site.model import Entry, Page, Site, Tag
 
+MOST_USED_TAGS = 24  # listed before the A-Z on the tag index when there are more tags than this
 FEED_ID_NAMESPACE = uuid.UUID("5f0d3c8e-6d1b-4c59-9a53-0b7c2ad1c0de")
 
 
@@ -130,9 +135,11 @@ class PageRenderer:
             body_html = self.body_html(page)
         previous, following = self.site.previous_entry(entry), self.site.next_entry(entry)
         view = self._view(entry)
+        date = entry.article.date
         return {
             "article": view, "content": body_html,
             "structured_data": news_article(view, self.config, self._publisher),
+            "archive": self._month_nav((date.year, date.month)),
             "previous": self._view(previous) if previous else None,
             "next": self._view(following) if following else None,
         }
@@ -194,12 +201,14 @@ class PageRenderer:
         if pager is None:
             return None
         url = self.links.url
+        older_number = page_number(pager, pager.older)
         return PagerView(
             number=pager.number, count=pager.count, total_items=pager.total_items,
             previous_url=url(pager.newer) if pager.newer else None,
             next_url=url(pager.older) if pager.older else None,
             first_url=url(pager.base), last_url=url(pager.oldest),
-            landing=pager.landing, numbering=pager.numbering)
+            landing=pager.landing, numbering=pager.numbering, older_number=older_number,
+            page_url=lambda number: url(numbered_path(pager, number)))
 
     # -- page families ------------------------------------------------------------------------
 
@@ -212,12 +221,33 @@ class PageRenderer:
         context["tag"] = self._tag_links[tag.slug]
         context["tag_feed_url"] = self.links.url(f"{tag.path}feed.xml")
         context["tag_json_feed_url"] = self.links.url(f"{tag.path}feed.json")
+        context["chart"] = self._tag_chart(tag)
         return context
 
+    def _tag_chart(self, tag: Tag) -> Chart:
+        """The tag's articles per year, from its first year to its last, each year linked to
+        the search page filtered to the tag and the year (the tag's articles of that year,
+        newest first): what makes a tag of thousands of articles browsable by year."""
+        counts = dict(tag.years)
+        search = self.links.url("/search/")
+
+        def of_year(year: int) -> str:
+            query = urlencode({"tag": tag.name, "from": year, "to": year, "sort": "newest"})
+            return f"{search}?{query}"
+
+        years = range(min(counts), max(counts) + 1) if counts else range(0)
+        return Chart(f"Articles tagged {tag.name}, per year",
+                     lambda: bars((str(y), str(y), counts.get(y, 0), of_year(y)) for y in years),
+                     recorded_as=TAG_YEARS + tag.slug)
+
     def _tag_index(self, page: Page) -> dict[str, Any]:
+        """The A-Z index, and the most used tags first (the page's key has every count)."""
         links = list(self._tag_links.values())
-        return {"tags": [links[i] for i in page.entries], "pager": self._pager(page),
-                "tag_count": len(links)}
+        shown = [links[i] for i in page.entries]
+        tags = list(self.site.tags.values())
+        most_used = sorted(page.entries, key=lambda i: -tags[i].count)[:MOST_USED_TAGS]
+        return {"letters": letter_groups(shown), "tag_count": len(links),
+                "most_used": [links[i] for i in most_used] if len(shown) > MOST_USED_TAGS else []}
 
     def _year_links(self) -> list[YearLink]:
         return [
@@ -235,14 +265,36 @@ class PageRenderer:
         year = int(page.key)
         context = self._listing(page)
         context["year"] = next(y for y in self._year_links() if y.year == year)
+        counts = dict(self.site.archives[year].months)
+        context["chart"] = Chart(
+            f"Articles per month in {year}",
+            lambda: bars((month_name(m)[:3], f"{month_name(m)} {year}", counts.get(m, 0),
+                          self.links.url(f"/{year}/{m:02d}/")) for m in range(1, 13)),
+            recorded_as=ARCHIVE_COUNTS)
+        older, newer = self.site.year_neighbours(year)
+        context["older_year"], context["newer_year"] = self._year_nav(older), self._year_nav(newer)
         return context
+
+    def _year_nav(self, year: int | None) -> dict[str, Any] | None:
+        return None if year is None else {"year": year, "url": self.links.url(f"/{year}/")}
 
     def _month(self, page: Page) -> dict[str, Any]:
         year, month = (int(part) for part in page.key.split("-"))
         context = self._listing(page)
         context.update(year=year, month=month, month_name=month_name(month),
                        year_url=self.links.url(f"/{year}/"))
+        older, newer = self.site.month_neighbours((year, month))
+        context["older_month"], context["newer_month"] = self._month_nav(older), self._month_nav(newer)
         return context
+
+    def _month_nav(self, key: tuple[int, int] | None) -> dict[str, Any] | None:
+        """A month page's link and name ('March 2020'), with its year's link."""
+        if key is None:
+            return None
+        year, month = key
+        name = month_name(month)
+        return {"year": year, "month": month, "month_name": name, "name": f"{name} {year}",
+                "url": self.links.url(f"/{year}/{month:02d}/"), "year_url": self.links.url(f"/{year}/")}
 
     def _feed(self, page: Page) -> dict[str, Any]:
         """Atom, RSS and JSON Feed alike: the newest articles of the site or of a tag."""

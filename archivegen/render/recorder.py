@@ -27,11 +27,13 @@ class _Recording:
 _current: list[_Recording] = []
 
 # Recorded like tag slugs: a listing's page count and article count (``PagerView``), and the
-# article counts of years and months (``YearLink``, ``MonthLink``). A tag slug is made of
+# article counts of years and months (``YearLink``, ``MonthLink``, a year's ``Chart``), and a
+# tag's counts per year (its ``Chart``). A tag slug is made of
 # [a-z0-9-] only (``content/slugs.py``), so these names can never be one.
 PAGER_COUNT = "#pager-count"
 PAGER_TOTAL = "#pager-total"
 ARCHIVE_COUNTS = "#archive-counts"
+TAG_YEARS = "#tag-years/"  # + a tag slug: that tag's article counts per year (its chart)
 
 
 def count_read(name: str) -> None:

@@ -19,7 +19,6 @@ from archivegen.errors import Problem, SiteError
 from archivegen.site.model import Archive, Entry, Page, PageKind, Pager, Site, Tag
 from archivegen.site.paths import article_path, collision_key, output_file, reserved_owner
 
-TAG_INDEX_PER_PAGE = 200
 SITEMAP_MAX_URLS = 50_000
 
 
@@ -51,7 +50,7 @@ def build_site(config: SiteConfig, articles: list[Article], include_drafts: bool
         month_members[(entry.article.date.year, entry.article.date.month)].append(entry.index)
     tags = {
         slug: Tag(slug=slug, name=tag_names[slug], entries=tuple(tag_members[slug]),
-                  count=len(tag_members[slug]))
+                  count=len(tag_members[slug]), years=_years_of(entries, tag_members[slug]))
         for slug in sorted(tag_members, key=lambda s: (tag_names[s].casefold(), s))
     }
     months = {key: tuple(month_members[key]) for key in sorted(month_members, reverse=True)}
@@ -66,6 +65,12 @@ def build_site(config: SiteConfig, articles: list[Article], include_drafts: bool
     _check_collisions(config, entries, pages)
     return Site(entries=entries, tags=tags, archives=archives, months=months, pages=tuple(pages),
                 drafts_included=include_drafts)
+
+
+def _years_of(entries: tuple[Entry, ...], members: list[int]) -> tuple[tuple[int, int], ...]:
+    """(year, count) of a newest-first list of entries, newest first."""
+    years = Counter(entries[i].article.date.year for i in members)
+    return tuple(sorted(years.items(), reverse=True))
 
 
 class _TagSlugs(dict[str, str]):
@@ -97,6 +102,22 @@ def _paginate(kind: str, base: str, template: str, items: tuple[int, ...], per_p
 
 def _numbered(base: str, number: int) -> str:
     return f"{base}page/{number}/"
+
+
+def page_number(pager: Pager, path: str | None) -> int | None:
+    """The number of the numbered page at site path ``path`` of ``pager``'s listing (None for
+    its base path): the inverse of ``numbered_path``."""
+    prefix = f"{pager.base}page/"
+    if path is None or not path.startswith(prefix):
+        return None
+    return int(path[len(prefix):-1])
+
+
+def numbered_path(pager: Pager, number: int) -> str:
+    """The site path of page ``number`` of ``pager``'s listing, as its numbering places it."""
+    if number == 1 and pager.numbering != "stable":
+        return pager.base
+    return _numbered(pager.base, number)
 
 
 def _newest_first_pagers(base: str, items: tuple[int, ...], per_page: int) -> list[Pager]:
@@ -159,6 +180,18 @@ def listing_pages(config: SiteConfig, kind: str, base: str, template: str, key: 
                      numbering=config.pagination)
 
 
+def tag_index_page(tag_count: int) -> Page:
+    """The A-Z index of every tag, on one page.
+
+    One page with a letter bar (anchors), not one page per letter: a tag costs about 70 bytes
+    there, so 10,000 tags make a 0.7 MB page (about 0.1 MB compressed) that a browser shows
+    at once and finds in with Ctrl-F, and one page is one render per build. The page depends
+    on every tag's count (``render/inputs.py``), which one render covers at any size.
+    """
+    return Page(kind="tag_index", path="/tags/", output="tags/index.html", template="tags.html",
+                entries=tuple(range(tag_count)), title="Tags")
+
+
 def feed_pages(entries: tuple[int, ...], tag: Tag | None = None) -> list[Page]:
     """The feeds of a listing (``entries``: its newest articles): the site's Atom, RSS and JSON
     Feed, or a tag's Atom and JSON Feed. The one list of feed formats, for the whole model and
@@ -184,9 +217,7 @@ def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, 
         pages += redirect_pages(entry)
     all_ids = tuple(entry.index for entry in entries)
     pages += listing_pages(config, "home", "/", "index.html", "", "", all_ids)
-    tag_slugs = tuple(range(len(tags)))
-    pages += _paginate("tag_index", "/tags/", "tags.html", tag_slugs, TAG_INDEX_PER_PAGE,
-                       title="Tags")
+    pages.append(tag_index_page(len(tags)))
     for tag in tags.values():
         pages += listing_pages(config, "tag", tag.path, "tag.html", tag.slug, tag.name, tag.entries)
         pages += feed_pages(tag.entries[: config.feed_items], tag)

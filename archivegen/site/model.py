@@ -7,9 +7,10 @@ shows by article index, which is also what the incremental build records as its 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from functools import cached_property
+from typing import Literal, TypeVar
 
 from archivegen.config.schema import Pagination
 from archivegen.content.article import Article
@@ -43,6 +44,10 @@ class Tag:
     name: str
     entries: tuple[int, ...]  # indexes into Site.entries, newest first (those a partial model holds)
     count: int  # articles carrying the tag in the whole site
+    # (year, articles of the year carrying the tag), newest first: the shape of the tag over
+    # time that its page charts. Whole-site counts, like ``count``; a partial model
+    # (``build/patch.py``) fills them for the tags whose pages it renders.
+    years: tuple[tuple[int, int], ...] = ()
 
     @property
     def path(self) -> str:
@@ -120,9 +125,42 @@ class Site:
         index = entry.index + 1
         return self.entries[index] if index < len(self.entries) else None
 
+    def year_neighbours(self, year: int) -> tuple[int | None, int | None]:
+        """(older, newer): the nearest years before and after ``year`` that have articles."""
+        return _neighbours(self._year_order, year)
+
+    def month_neighbours(self, month: tuple[int, int]
+                         ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """(older, newer): the nearest (year, month) before and after ``month`` that have
+        articles, across years (December 2019 follows nothing in 2020 but January)."""
+        return _neighbours(self._month_order, month)
+
+    @cached_property
+    def _year_order(self) -> tuple[list[int], dict[int, int]]:
+        return _ordered(list(self.archives))
+
+    @cached_property
+    def _month_order(self) -> tuple[list[tuple[int, int]], dict[tuple[int, int], int]]:
+        return _ordered(list(self.months))
+
     def next_entry(self, entry: Entry) -> Entry | None:
         """The next newer article."""
         if self.neighbours is not None:
             newer = self.neighbours[entry.index][1]
             return None if newer is None else self.entries[newer]
         return self.entries[entry.index - 1] if entry.index > 0 else None
+
+
+_K = TypeVar("_K", bound=Hashable)
+
+
+def _ordered(keys: list[_K]) -> tuple[list[_K], dict[_K, int]]:
+    """Keys newest first, and each key's position among them (for neighbour look-ups)."""
+    return keys, {key: at for at, key in enumerate(keys)}
+
+
+def _neighbours(order: tuple[list[_K], dict[_K, int]], key: _K) -> tuple[_K | None, _K | None]:
+    """(older, newer) of ``key`` in a newest-first order."""
+    keys, positions = order
+    at = positions[key]
+    return (keys[at + 1] if at + 1 < len(keys) else None, keys[at - 1] if at > 0 else None)

@@ -23,7 +23,12 @@ _MICROSECOND = timedelta(microseconds=1)
 
 def order_of(article: Article) -> int:
     """Newest first: minus the microseconds since 1970 (exact, unlike a float timestamp)."""
-    return -((article.date - _EPOCH) // _MICROSECOND)
+    return order_at(article.date)
+
+
+def order_at(moment: datetime) -> int:
+    """The order of an article dated ``moment`` (aware)."""
+    return -((moment - _EPOCH) // _MICROSECOND)
 
 
 def tag_listing(slug: str) -> str:
