@@ -5,7 +5,7 @@ built with ``per_page: 3`` (15 pages of latest articles), served under its base 
 clicked through as a reader would: a page number of the pager, a letter of the A-Z tag index,
 the previous and next year and month, the article's breadcrumb and dateline. Every page family
 fits a 390 px wide phone without horizontal scrolling, and has no axe violations (axe-core from
-the Lighthouse install of benchmarks/lighthouse_search.py, when it is there).
+the Lighthouse install of benchmarks/lighthouse.py, when it is there).
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def test_no_page_scrolls_sideways_on_a_phone(base_url: str, page, site_dir: Path
     assert not wide
 
 
-@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (benchmarks/lighthouse_search.py)")
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (benchmarks/lighthouse.py)")
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_axe_finds_no_violation_on_any_page_family(base_url: str, page, site_dir: Path,
                                                    viewport: dict[str, int]) -> None:
