@@ -1,10 +1,13 @@
-"""Shared pytest options and helpers."""
+"""Shared pytest options, helpers and the browser tests' fixtures."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.browser_support import Watched, chromium, serve, watched_page
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -36,3 +39,26 @@ def pages_bytes(root: Path) -> dict[str, bytes]:
     builds of one project reuse the kept bundle and stay byte-identical, bundles included.
     """
     return {name: data for name, data in tree_bytes(root).items() if not name.startswith(SEARCH_BUNDLES)}
+
+
+# --- browser tests (tests/test_browser_*.py) -------------------------------------------------
+# A module that defines ``site_dir`` (its built site) gets ``base_url`` (that site served on
+# 127.0.0.1) and ``watched`` (a fresh page that must end clean); every module shares how
+# Chromium is launched. A module's own fixture of the same name takes precedence.
+
+@pytest.fixture(scope="module")
+def base_url(site_dir: Path) -> Iterator[str]:
+    with serve(site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def watched(browser, base_url: str) -> Iterator[Watched]:
+    with watched_page(browser, base_url) as w:
+        yield w

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import build_copy, chromium, serve
+from tests.browser_support import build_copy
 
 pytestmark = pytest.mark.browser
 
@@ -40,18 +40,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO / "content", project / "content")
     shutil.copytree(REPO / "templates", project / "templates")
     return build_copy(project, tmp_path_factory.mktemp("built"))
-
-
-@pytest.fixture(scope="module")
-def base_url(site_dir: Path) -> Iterator[str]:
-    with serve(site_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

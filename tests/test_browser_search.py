@@ -24,11 +24,9 @@ from tests.browser_support import (
     Watched,
     archivegen_script,
     build_copy,
-    chromium,
     open_search,
     serve,
     wait_for_results,
-    watched_page,
 )
 from tests.search_support import manifest
 
@@ -70,24 +68,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for shard in shards:
         assert (out / "pagefind" / shard["path"] / "pagefind.js").exists(), shard
     return out
-
-
-@pytest.fixture(scope="module")
-def base_url(site_dir: Path) -> Iterator[str]:
-    with serve(site_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def watched(browser, base_url: str) -> Iterator[Watched]:
-    with watched_page(browser, base_url) as w:
-        yield w
 
 
 def _type(w: Watched, text: str) -> None:

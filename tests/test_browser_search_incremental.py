@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from archivegen.build import BuildReport
-from tests.browser_support import PREFIX, Watched, chromium, count_text, open_search, result_titles, serve
+from tests.browser_support import PREFIX, Watched, count_text, open_search, result_titles, serve
 from tests.projects import Archive, article, make_archive
 from tests.search_support import manifest, searchable
 
@@ -105,12 +105,6 @@ class Step:
     index: dict
     clean_url: str
     clean_site: Path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

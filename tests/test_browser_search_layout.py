@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import Watched, build_copy, chromium, serve
+from tests.browser_support import Watched, build_copy, serve
 
 pytestmark = pytest.mark.browser
 
@@ -54,12 +54,6 @@ LUMINANCE = """selector => {
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serve(build_copy(FIXTURE, tmp_path_factory.mktemp("layout"))) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 @contextmanager

@@ -20,12 +20,10 @@ from tests.browser_support import (
     PREFIX,
     RESULT_LINKS,
     Watched,
-    chromium,
     open_search,
     result_titles,
     serve,
     wait_for_results,
-    watched_page,
 )
 from tests.shard_site import (
     ShardedSite,
@@ -98,18 +96,6 @@ def sharded(tmp_path_factory: pytest.TempPathFactory) -> ShardedSite:
 def base_url(sharded: ShardedSite) -> Iterator[str]:
     with serve(sharded.root) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def watched(browser, base_url: str) -> Iterator[Watched]:
-    with watched_page(browser, base_url) as w:
-        yield w
 
 
 def _bundles_requested(w: Watched) -> set[str]:

@@ -10,7 +10,6 @@ on more than a page of articles for browsing by filter alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,9 @@ from tests.browser_support import (
     RESULT_LINKS,
     Watched,
     build_copy,
-    chromium,
     count_text,
     open_search,
     result_titles,
-    serve,
-    watched_page,
 )
 from tests.search_support import manifest
 
@@ -94,24 +90,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert len(shards) == 6, shards
     assert {lang for shard in shards for lang in shard["languages"]} == {"en", "ru", "de", "ar", "ja"}
     return out
-
-
-@pytest.fixture(scope="module")
-def base_url(site_dir: Path) -> Iterator[str]:
-    with serve(site_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def watched(browser, base_url: str) -> Iterator[Watched]:
-    with watched_page(browser, base_url) as w:
-        yield w
 
 
 def _search(w: Watched, base_url: str, query: str) -> list[str]:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import chromium
 from tests.test_serve import (
     THEME_TEMPLATES,
     Session,
@@ -32,12 +31,6 @@ TIMEOUT_MS = 60_000
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 FERRY_URL = "2020/03/ferry/"
 FERRY = ("content", "2020", "ferry.md")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.browser_support import PREFIX, build_copy, chromium, serve
+from tests.browser_support import PREFIX, build_copy
 
 pytestmark = pytest.mark.browser
 
@@ -101,18 +101,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # A copy, so the build's state directory (.archivegen/) lands in tmp, not in tests/fixtures.
     out = build_copy(FIXTURE, tmp_path_factory.mktemp("xss"))
     return out
-
-
-@pytest.fixture(scope="module")
-def base_url(site_dir: Path) -> Iterator[str]:
-    with serve(site_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 @dataclass
