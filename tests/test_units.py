@@ -201,7 +201,7 @@ def test_model_indexes_tags_by_slug_and_paginates(tmp_path: Path) -> None:
     articles["x.md"] = article("X", "2019-05-05", "tags: [syria]\n")
     _, site = model_of(tmp_path, articles, "per_page: 2\n")
     assert list(site.tags) == ["syria"] and len(site.tags["syria"].entries) == 6
-    tag_pages = [p.path for p in site.pages if p.kind == "tag"]
+    tag_pages = [p.path for p in site.pages if p.kind == "term" and p.taxonomy == "tags"]
     assert tag_pages == ["/tags/syria/", "/tags/syria/page/2/", "/tags/syria/page/3/"]
     assert [p.path for p in site.pages if p.kind == "year"] == ["/2020/", "/2020/page/2/",
                                                                  "/2020/page/3/", "/2019/"]
