@@ -263,6 +263,7 @@ def describe_generated(page: Page) -> str:
             "term_feed": f"the feed of {kind} '{page.title}'",
             "term_json_feed": f"the JSON feed of {kind} '{page.title}'",
             "year": f"the {page.title} archive", "month": f"the {page.title} archive",
+            "archives": "the archive index", "search": "the search page",
             }.get(page.kind, f"the generated page {page.path}")
 
 
@@ -317,11 +318,22 @@ def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: lis
             problems.append(claimed(mine, f"{claim(mine)} is also the path of "
                                           f"{describe_generated(generated)}"))
         else:
-            problems.append(Problem(config.config_path.name,
-                                    f"{describe_generated(page)} and {describe_generated(other)}"
-                                    f" both want {page.path}", 1))
+            problems.append(_generated_collision(config, page, other))
     if problems:
         raise SiteError(problems)
+
+
+def _generated_collision(config: SiteConfig, page: Page, other: Page) -> Problem:
+    """Two generated pages on one path: a declared taxonomy's path (``taxonomies:``) is the
+    only way, so the problem is at its declaration when one of them is a taxonomy's."""
+    message = f"{describe_generated(page)} and {describe_generated(other)} both want {page.path}"
+    declared = {taxonomy.name: taxonomy for taxonomy in config.taxonomies}
+    for mine in (page, other):
+        taxonomy = declared.get(mine.taxonomy)
+        if taxonomy is not None and taxonomy.line > 1:
+            return Problem(config.config_path.name, f"taxonomies.{taxonomy.name}.path: {message}"
+                                                    " (give the taxonomy another path)", taxonomy.line)
+    return Problem(config.config_path.name, message, 1)
 
 
 def content_prefix(config: SiteConfig) -> str:
