@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archivegen.errors import SiteError
+from archivegen.errors import ContentError, SiteError
 from tests.projects import CONFIG, Archive, article, make_archive
 
 TAXONOMIES = CONFIG + ("per_page: 2\ntaxonomies:\n  authors: {nav: true}\n"
@@ -83,3 +83,21 @@ def test_an_author_change_rebuilds_the_pages_it_touches(tmp_path: Path) -> None:
     assert "Story 5" not in read(archive, "authors/john-doe/index.html")
     assert "Story 5" not in read(archive, "authors/jane-roe/index.html")
     assert "Ann Lee" in read(archive, "authors/index.html")
+
+
+def test_any_front_matter_list_field_is_a_taxonomy_once_declared(tmp_path: Path) -> None:
+    files = {"content/a.md": article("Budget vote", "2020-01-05T10:00:00Z", section=["Local politics"]),
+             "content/b.md": article("Ferry", "2020-02-05T10:00:00Z", section="Transport")}
+    archive = make_archive(tmp_path, files)
+    with pytest.raises(ContentError, match='unknown field "section"'):
+        archive.build()
+    archive.write("site_config.yaml", CONFIG + "taxonomies:\n  sections: {field: section, path: rubrik}\n")
+    archive.build()
+    assert "Budget vote" in read(archive, "rubrik/local-politics/index.html")
+    assert "Ferry" in read(archive, "rubrik/transport/index.html")
+    assert "Local politics" in read(archive, "rubrik/index.html")
+    # the field changed in place: the article leaves one section's pages for the other's
+    archive.write("content/a.md", article("Budget vote", "2020-01-05T10:00:00Z", section=["Transport"]))
+    archive.build()
+    assert "Budget vote" in read(archive, "rubrik/transport/index.html")
+    assert not (archive.site / "rubrik/local-politics/index.html").exists()

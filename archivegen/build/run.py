@@ -161,7 +161,8 @@ class _Build:
         try:
             return incremental.check(fresh.scan, self.config.tzinfo, self.config.project_dir, records,
                                      self.workers, body_cache,
-                                     self.steps.counter(len(fresh.scan.to_check), "files"))
+                                     self.steps.counter(len(fresh.scan.to_check), "files"),
+                                     list_fields=self.config.list_fields)
         finally:
             body_cache.close()
 

@@ -164,6 +164,11 @@ class SiteConfig:
     search: SearchConfig = field(default_factory=SearchConfig)
 
     @property
+    def list_fields(self) -> tuple[str, ...]:
+        """Front-matter list fields the taxonomies declare besides the known ones (``section``)."""
+        return tuple(t.field for t in self.taxonomies if t.field not in ("tags", "authors", "source"))
+
+    @property
     def tzinfo(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

@@ -34,7 +34,7 @@ def term_names(article: Article, taxonomy: Taxonomy) -> tuple[str, ...]:
         return article.authors
     if taxonomy.from_host:
         return (source_host(article.source),) if article.source else ()
-    return ()  # other front-matter fields: read by the content reader (not yet; TAXONOMY_STATUS.md)
+    return dict(article.fields).get(taxonomy.field, ())  # a declared field (content/reader.py)
 
 
 def source_host(url: str) -> str:
