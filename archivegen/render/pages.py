@@ -76,6 +76,7 @@ class PageRenderer:
         self._views: dict[int, ArticleView] = {}
         self._publisher = publisher(config, self.links)
         self._taxonomies = {taxonomy.name: taxonomy for taxonomy in config.taxonomies}
+        self._authors = next((t.name for t in config.taxonomies if t.field == "authors"), "")
         self._term_links = {name: {slug: TagLink(term.name, slug, self.links.url(term.path), term.count, name)
                                    for slug, term in terms.items()}
                             for name, terms in site.terms.items()}
@@ -197,6 +198,7 @@ class PageRenderer:
             authors=a.authors, tags=terms.get("tags", ()),
             source=a.source, language=a.language or self.config.language,
             feed_id=f"urn:uuid:{uuid.uuid5(FEED_ID_NAMESPACE, entry.path)}", terms=terms,
+            author_links=terms.get(self._authors, ()),
         )
         self._views[entry.index] = view
         return view

@@ -96,6 +96,9 @@ class ArticleView:
     feed_id: str
     # taxonomy name -> the article's term links (``tags`` is the tags taxonomy's)
     terms: Mapping[str, tuple[TagLink, ...]] = field(default_factory=dict)
+    # links to the authors' pages, when a taxonomy reads the ``authors`` field (else empty:
+    # the byline is ``authors`` as text)
+    author_links: tuple[TagLink, ...] = ()
 
     @property
     def lastmod(self) -> datetime:
