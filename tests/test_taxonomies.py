@@ -101,3 +101,18 @@ def test_any_front_matter_list_field_is_a_taxonomy_once_declared(tmp_path: Path)
     archive.build()
     assert "Budget vote" in read(archive, "rubrik/transport/index.html")
     assert not (archive.site / "rubrik/local-politics/index.html").exists()
+
+
+def test_author_and_source_names_stay_text_in_pages_and_feeds(tmp_path: Path) -> None:
+    evil = '"><img src=x onerror=alert(1)></script><script>alert(1)</script>'
+    files = {"content/a.md": article("A", "2020-01-05T10:00:00Z", authors=[evil],
+                                     source="https://evil.example/x?<script>")}
+    archive = make_archive(tmp_path, files, config=TAXONOMIES)
+    archive.build()
+    written = [p for p in archive.site.rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".json")]
+    assert any("authors/" in p.as_posix() for p in written)
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert "<img src=x" not in text and "<script>alert" not in text, path
+    [feed_path] = [p for p in written if p.name == "feed.json" and "authors" in p.parts]
+    assert json.loads(feed_path.read_text(encoding="utf-8"))["title"] == f"Test archive: {evil}"
