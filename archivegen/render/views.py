@@ -265,7 +265,7 @@ def bars(items: Iterable[tuple[str, str, int, str]]) -> tuple[Bar, ...]:
 
 class Chart:
     """A chart's bars, recorded as a dependency when a template reads them (``recorded_as``:
-    ``recorder.ARCHIVE_COUNTS`` for a year's months, ``recorder.TAG_YEARS`` + slug for a tag's
+    ``recorder.ARCHIVE_COUNTS`` for a year's months, ``recorder.TERM_YEARS`` + a term's name for a term's
     years), so a page that does not draw the chart does not change with the counts. The bars
     are made on first read (``make``): most pages of a listing do not draw them."""
 
