@@ -116,3 +116,17 @@ def test_author_and_source_names_stay_text_in_pages_and_feeds(tmp_path: Path) ->
         assert "<img src=x" not in text and "<script>alert" not in text, path
     [feed_path] = [p for p in written if p.name == "feed.json" and "authors" in p.parts]
     assert json.loads(feed_path.read_text(encoding="utf-8"))["title"] == f"Test archive: {evil}"
+
+
+@pytest.mark.parametrize("change", ["declare", "rename the path"])
+def test_a_taxonomy_change_reaches_every_page_that_shows_it(tmp_path: Path, change: str) -> None:
+    """The navigation and the bylines' links are on pages of every family: declaring a
+    taxonomy with ``nav: true``, or moving one, re-renders them (found by the property test)."""
+    archive = archive_of(tmp_path, CONFIG if change == "declare" else TAXONOMIES)
+    archive.build()
+    moved = TAXONOMIES.replace("authors: {nav: true}", "authors: {nav: true, path: people}")
+    archive.write("site_config.yaml", TAXONOMIES if change == "declare" else moved)
+    archive.build()
+    prefix = "/archive/authors/" if change == "declare" else "/archive/people/"
+    for page in ("index.html", "2020/01/a1/index.html", "tags/harbour/index.html", "404.html"):
+        assert f'href="{prefix}' in read(archive, page), page

@@ -69,7 +69,9 @@ def config_digest(config: SiteConfig) -> str:
     """The settings every page depends on (the ones templates see, and how dates are shown)."""
     return _digest([__version__, MARKDOWN_SETTINGS_ID, config.title, config.description,
                     config.language, config.author, config.base_url, config.timezone,
-                    repr(config.publisher)])
+                    repr(config.publisher),
+                    # the navigation's taxonomies (``site.nav_taxonomies``, on every page)
+                    repr([(t.name, t.path, t.title) for t in config.taxonomies if t.nav])])
 
 
 class PageKeys:
@@ -78,9 +80,12 @@ class PageKeys:
     def __init__(self, config: SiteConfig, site: Site, templates: TemplateDigests) -> None:
         self.site, self.templates = site, templates
         self.common = config_digest(config)
+        # what a taxonomy's pages show of it besides their terms (``PageRenderer._taxonomy_view``,
+        # its feeds being on or off): in the keys of its term pages, index and feeds
+        self.taxonomies = {t.name: repr((t.title, t.singular, t.path, t.feed)) for t in config.taxonomies}
         self.entries = [
             _digest([e.article.content_hash, e.path, e.summary,
-                     *(f"{name}/{slug}:{site.terms[name][slug].name}"
+                     *(f"{name}:{site.terms[name][slug].path}:{site.terms[name][slug].name}"
                        for name, slugs in e.terms.items() for slug in slugs)])
             for e in site.entries
         ]
@@ -104,7 +109,7 @@ class PageKeys:
         parts = [self.common, page.kind, page.path, page.output, page.template, page.title, page.key,
                  f"{pager.numbering}/{pager.number}/{pager.landing}/{pager.base}/{pager.newer}/"
                  f"{pager.older}/{pager.oldest}" if pager else "",
-                 self.templates.of(templates)]
+                 self.templates.of(templates), self.taxonomies.get(page.taxonomy, "")]
         if counts:
             parts += (self._count(page, name) for name in counts.split("\n"))
         parts += self._shown(page)
