@@ -1,13 +1,13 @@
 """Articles + config -> the Site model, with every output path checked before rendering.
 
 This is Pelican's "read everything into the context first" phase and Zola's ``Site::load``:
-sort, index by tag and date, paginate, and compute the full list of pages. Path collisions
-(two articles on one URL, an article on a generated page's path) are errors naming both sides.
+sort, index by taxonomy term (tags, authors...) and date, paginate, and compute the full list
+of pages. Path collisions (two articles on one URL, an article on a generated page's path) are
+errors naming both sides.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -68,11 +68,12 @@ def build_site(config: SiteConfig, articles: list[Article], include_drafts: bool
 
 
 def _paginate(kind: str, base: str, template: str, items: tuple[int, ...], per_page: int,
-              key: str = "", title: str = "", numbering: Pagination = "newest-first") -> list[Page]:
+              key: str = "", title: str = "", numbering: Pagination = "newest-first", taxonomy: str = ""
+              ) -> list[Page]:
     """The pages of one listing (``items`` newest first), numbered as ``pagination:`` says."""
     pagers = (_stable_pagers if numbering == "stable" else _newest_first_pagers)(base, items, per_page)
     return [Page(kind=kind, path=pager.path, output=output_file(pager.path),  # type: ignore[arg-type]
-                 template=template, entries=pager.items, key=key, pager=pager, title=title)
+                 template=template, entries=pager.items, key=key, pager=pager, title=title, taxonomy=taxonomy)
             for pager in pagers]
 
 
@@ -172,9 +173,8 @@ def term_index_page(taxonomy: Taxonomy, term_count: int) -> Page:
 def term_pages(config: SiteConfig, taxonomy: Taxonomy, term: Term, items: tuple[int, ...]) -> list[Page]:
     """The pages of a term's listing (``items``: its articles, or ranks in a patched model)."""
     per_page = taxonomy.per_page or config.per_page
-    return [dataclasses.replace(page, taxonomy=taxonomy.name)
-            for page in _paginate("term", term.path, templates(taxonomy)[1], items, per_page, key=term.slug,
-                                  title=term.name, numbering=config.pagination)]
+    return _paginate("term", term.path, templates(taxonomy)[1], items, per_page, key=term.slug,
+                     title=term.name, numbering=config.pagination, taxonomy=taxonomy.name)
 
 
 def feed_pages(entries: tuple[int, ...], term: Term | None = None, taxonomy: Taxonomy | None = None
