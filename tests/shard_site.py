@@ -32,7 +32,7 @@ from archivegen.render.views import Links
 from archivegen.search.manifest import MANIFEST_FORMAT
 from archivegen.search.pagefind import bundle_languages
 from archivegen.search.records import search_record
-from archivegen.site.model import Entry, Site, Tag
+from archivegen.site.model import Entry, Site, Term
 from archivegen.site.paths import output_file
 
 FRAGMENT_MAGIC = b"pagefind_dcd"
@@ -57,10 +57,10 @@ def record(article: Mapping) -> bytes:
     """The article's search record, exactly as the build writes it (``search/records.py``)."""
     date = article_date(article)
     tags = tuple(article.get("tags", ()))
-    site = Site(entries=(), tags={name: Tag(name, name, (), 0) for name in tags}, archives={}, months={},
-                pages=())
+    site = Site(entries=(), terms={"tags": {name: Term(name, name, (), 0) for name in tags}}, archives={},
+                months={}, pages=())
     entry = Entry(0, Article(key=article["path"], title=article["title"], date=date, slug="x",
-                             body="", body_line=1, tags=tags), article["path"], tags,
+                             body="", body_line=1, tags=tags), article["path"], {"tags": tags},
                   summary=article.get("summary", ""))
     return search_record(site, entry, LANGUAGE, article["body"])
 

@@ -1016,7 +1016,7 @@ def test_B3_write_fails_mid_build(project: Project, where: str) -> None:
 
 KNOWN_SETTINGS = ("title, base_url, description, language, timezone, author, publisher, content_dir, "
                   "templates_dir, static_dir, output_dir, per_page, pagination, feed_items, permalinks, "
-                  "tags, deploy, import")
+                  "tags, taxonomies, deploy, import")
 
 
 def test_B7_every_config_problem_in_one_run(project: Project, tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 # The page families of the archive, by path under the base URL.
 FAMILIES = {"home": "", "page 2": "page/2/", "article": "2020/03/",  # the month's first article
             "tag index": "tags/", "tag": "tags/syria/", "year": "2020/", "month": "2020/03/",
-            "archives": "archives/"}
+            "archives": "archives/", "author index": "authors/", "author": "authors/example-desk/"}
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,25 @@ def test_a_letter_of_the_tag_index_jumps_to_its_tags(base_url: str, page) -> Non
     with page.expect_navigation():
         page.locator("section.letter").filter(has=section).get_by_role("link", name="Ukraine").click()
     assert page.url == base_url + "tags/ukraine/"
+
+
+def test_the_navigation_leads_to_the_authors_and_a_byline_to_an_author(base_url: str, page) -> None:
+    """The authors taxonomy the example declares with ``nav: true``: its index is in the site's
+    navigation (marked current there), and an article's byline links to its author's page."""
+    page.goto(base_url)
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Site").get_by_role("link", name="Authors").click()
+    assert page.url == base_url + "authors/"
+    current = page.get_by_role("navigation", name="Site").locator('[aria-current="page"]')
+    assert current.text_content() == "Authors"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sample Correspondent").click()
+    assert page.url == base_url + "authors/sample-correspondent/"
+    with page.expect_navigation():
+        page.locator("ol.article-list h2 a").first.click()
+    with page.expect_navigation():
+        page.locator("span.authors").get_by_role("link", name="Sample Correspondent").click()
+    assert page.url == base_url + "authors/sample-correspondent/"
 
 
 def test_years_and_months_lead_to_their_neighbours(base_url: str, page) -> None:

@@ -45,6 +45,9 @@ THEME_TEMPLATES = Path(archivegen.__file__).resolve().parent / "theme" / "templa
 
 WORDS = ["harbour", "council", "ferry", "budget", "storm", "school", "bridge", "market", "river"]
 TAGS = ["Rail", "rail", "Harbour", "Council", "Økonomi"]  # "Rail" and "rail" are one tag
+AUTHORS = ["Ann Lee", "ann lee", "Bo Ek"]  # one author spelt two ways, as the tags above
+# a declared taxonomy besides the tags, with its own page size and a nav entry
+AUTHORS_TAXONOMY = "{authors: {nav: true, per_page: 1}}"
 FOLDERS = ["", "2020/", "misc/deep/"]
 MAX_ARTICLES = 10
 START = datetime(2019, 1, 1, tzinfo=UTC)
@@ -65,6 +68,7 @@ bodies = st.lists(st.lists(st.sampled_from(WORDS), min_size=3, max_size=12).map(
 dates = st.one_of(st.integers(0, 3 * 365 * 24 - 1).map(lambda hours: START + timedelta(hours=hours)),
                   st.sampled_from(EDGE_DATES))
 tag_lists = st.lists(st.sampled_from(TAGS), max_size=3, unique=True)
+author_lists = st.lists(st.sampled_from(AUTHORS), max_size=2, unique=True)
 summaries = st.none() | words
 
 
@@ -76,6 +80,7 @@ class Spec:
     summary: str | None
     body: str
     aliases: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # terms of the authors taxonomy the machine declares
 
     def text(self) -> str:
         lines = ["---", f"title: {self.title}", f"date: {self.date:%Y-%m-%dT%H:%M:%SZ}",
@@ -84,6 +89,8 @@ class Spec:
             lines.append(f"summary: {self.summary}")
         if self.aliases:
             lines.append(f"aliases: [{', '.join(self.aliases)}]")
+        if self.authors:
+            lines.append(f"authors: [{', '.join(self.authors)}]")
         return "\n".join([*lines, "---", "", self.body, ""])
 
 
@@ -232,7 +239,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
             "title": "T", "base_url": "https://example.org/archive/", "timezone": "UTC",
             "per_page": 2, "feed_items": 3, "description": "", "pagination": self.PAGINATION,
             # tiny shards and delta, so that steps cut shards, fill the delta and compact it
-            "search": "{shard_articles: 3, delta_articles: 2}"}
+            "search": "{shard_articles: 3, delta_articles: 2}", "taxonomies": AUTHORS_TAXONOMY}
         self.serial = 0
 
     def teardown(self) -> None:
@@ -349,6 +356,21 @@ class IncrementalBuilds(RuleBasedStateMachine):
     def retag(self, data: st.DataObject, tags: list[str]) -> None:
         name = self.pick(data)
         self.write_article(name, replace(self.articles[name], tags=tuple(tags)))
+        self.build_and_compare()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), authors=author_lists)
+    def reauthor(self, data: st.DataObject, authors: list[str]) -> None:
+        """A change of an article's terms in a taxonomy other than the tags."""
+        name = self.pick(data)
+        self.write_article(name, replace(self.articles[name], authors=tuple(authors)))
+        self.build_and_compare()
+
+    @rule()
+    def toggle_authors_taxonomy(self) -> None:
+        """Declaring the authors taxonomy, or no longer: its pages appear or go."""
+        self.config["taxonomies"] = "" if self.config["taxonomies"] else AUTHORS_TAXONOMY
+        self.write_config()
         self.build_and_compare()
 
     @precondition(lambda self: self.articles)

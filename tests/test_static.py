@@ -112,13 +112,13 @@ def test_incremental_static_changes_match_a_clean_build(archive: Archive, tmp_pa
 
 @pytest.mark.parametrize(("static", "message"), [
     ("index.html", "would replace the home page (/)"),
-    ("tags/index.html", "would replace the generated page /tags/"),
+    ("tags/index.html", "would replace the index of tags (/tags/)"),
     ("tags/port/feed.json", "would replace the JSON feed of tag 'Port' (/tags/port/feed.json)"),
     ("sitemap.xml", "would replace the generated page /sitemap.xml"),
-    ("search/index.html", "would replace the generated page /search/"),
+    ("search/index.html", "would replace the search page (/search/)"),
     ("2021/01/ferry/index.html", "would replace the page of content/2021/ferry.md (/2021/01/ferry/)"),
     ("Robots.TXT", "would replace the generated page /robots.txt"),
-    ("tags", "is a file where the build needs a folder, for the generated page /tags/"),
+    ("tags", "is a file where the build needs a folder, for the index of tags (/tags/)"),
     ("404.html/x", "needs a folder where the build writes the generated page /404.html"),
     ("pagefind/extra.js", "is in pagefind/, the search index's folder, which the build writes"),
 ])

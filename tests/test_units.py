@@ -55,10 +55,57 @@ def test_config_reports_every_problem_with_lines(tmp_path: Path) -> None:
         "site_config.yaml:3: per_page: must be between 1 and 1000000, got 0",
         "site_config.yaml:4: colour: unknown setting (known: title, base_url, description, language, "
         "timezone, author, publisher, content_dir, templates_dir, static_dir, output_dir, per_page, "
-        "pagination, feed_items, permalinks, tags, deploy, import, search)",
+        "pagination, feed_items, permalinks, tags, taxonomies, deploy, import, search)",
         "site_config.yaml:5: permalinks: must end with '/' (pretty URLs) or '.html'",
         "site_config.yaml:8: tags.Syria.patterns.0: bad regular expression '(': missing ), "
         "unterminated subpattern at position 0",
+    ]
+
+
+def test_config_taxonomies_default_to_tags(tmp_path: Path) -> None:
+    config = load_config(write_project(tmp_path))
+    assert [(t.name, t.field, t.path, t.nav) for t in config.taxonomies] == [("tags", "tags", "tags", True)]
+
+
+def test_config_declares_taxonomies(tmp_path: Path) -> None:
+    path = write_project(tmp_path, "taxonomies:\n  authors: {nav: true}\n  sources:\n"
+                                   "  sections: {field: section, path: rubrik, per_page: 5}\n"
+                                   "  tags: {title: Topics, singular: Topic}\n")
+    declared = {t.name: t for t in load_config(path).taxonomies}
+    assert list(declared) == ["tags", "authors", "sources", "sections"]
+    tags, authors, sources, sections = declared.values()
+    assert (tags.title, tags.singular, tags.path) == ("Topics", "Topic", "tags")
+    assert (authors.field, authors.singular, authors.nav, authors.feed) == ("authors", "Author", True, True)
+    assert (sources.field, sources.from_host, sources.nav) == ("source", True, False)
+    assert (sections.field, sections.path, sections.per_page) == ("section", "rubrik", 5)
+    assert not sections.from_host and sources.title == "Sources"
+    lines = path.read_text().splitlines()
+    assert lines[authors.line - 1].strip().startswith("authors:")
+
+
+def test_config_taxonomy_problems_with_lines(tmp_path: Path) -> None:
+    path = write_project(tmp_path, "taxonomies:\n  Authors: {}\n"
+                                   "  authors: {field: title, path: Page, feed: 3, colour: red}\n"
+                                   "  writers: {field: authors}\n  x: {path: tags}\n"
+                                   "  tags: {field: keywords}\n  y: [1]\n  z: {path: '2020'}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    first = 1 + path.read_text().splitlines().index("taxonomies:")
+
+    def at(offset: int) -> str:
+        return f"site_config.yaml:{first + offset}: taxonomies."
+
+    assert caught.value.lines() == [
+        f"{at(1)}Authors: taxonomy names are lowercase letters, digits, '-' and '_', starting with a letter",
+        f'{at(2)}authors.field: "title" is a single value, not a list of names',
+        f"{at(2)}authors.path: must be one URL segment of lowercase letters, digits, '-' and '_', got Page",
+        f"{at(2)}authors.feed: expected true or false, got a number (3)",
+        f"{at(2)}authors.colour: unknown setting (known: field, path, title, singular, feed, nav, per_page)",
+        f"{at(3)}writers.field: authors is also the field of taxonomy authors",
+        f"{at(4)}x.path: tags is also the path of taxonomy tags",
+        f"{at(5)}tags.field: only the tags taxonomy reads the tags field",
+        f"{at(6)}y: expected a mapping of taxonomy settings, got a list",
+        f"{at(7)}z.path: must not be a number (2020 would be taken for a year's archive)",
     ]
 
 
@@ -154,7 +201,7 @@ def test_model_indexes_tags_by_slug_and_paginates(tmp_path: Path) -> None:
     articles["x.md"] = article("X", "2019-05-05", "tags: [syria]\n")
     _, site = model_of(tmp_path, articles, "per_page: 2\n")
     assert list(site.tags) == ["syria"] and len(site.tags["syria"].entries) == 6
-    tag_pages = [p.path for p in site.pages if p.kind == "tag"]
+    tag_pages = [p.path for p in site.pages if p.kind == "term" and p.taxonomy == "tags"]
     assert tag_pages == ["/tags/syria/", "/tags/syria/page/2/", "/tags/syria/page/3/"]
     assert [p.path for p in site.pages if p.kind == "year"] == ["/2020/", "/2020/page/2/",
                                                                  "/2020/page/3/", "/2019/"]

@@ -100,10 +100,12 @@ def reader_digest(config: SiteConfig) -> str:
     """What parsed articles depend on besides their files (dates are read in the site's zone).
 
     The Python version counts because records are ``marshal``-ed, whose format may change; the
-    record format because a record of another layout cannot be decoded.
+    record format because a record of another layout cannot be decoded; the front-matter fields
+    the taxonomies declare because they are read (or refused as unknown) only when declared.
     """
     return hashlib.sha256(f"{STATE_FORMAT}\0{RECORD_FORMAT}\0{__version__}\0{sys.version_info[:2]}\0"
-                          f"{config.timezone}\0{config.content_dir}".encode()).hexdigest()
+                          f"{config.timezone}\0{config.content_dir}\0{config.list_fields}".encode()
+                          ).hexdigest()
 
 
 def input_files(config: SiteConfig) -> Iterator[Path]:

@@ -1,7 +1,8 @@
 """Patching the stored site model for edits that leave every article in its place.
 
 Most edits to an archive change an article's words (its body, title, summary, language) and
-nothing that decides where it stands: its date, URL, tags, aliases and draft flag stay. Such an
+nothing that decides where it stands: its date, URL, terms (tags, authors... every declared
+taxonomy's), aliases and draft flag stay. Such an
 edit cannot move any article, change any listing's size or any tag's count, so the pages it can
 change are few and known in advance: the article's page (and its aliases' redirects), its two
 neighbours' pages, the one page of each listing (home, tags, year, month) that shows it, and
@@ -22,18 +23,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from archivegen.config.schema import SiteConfig
+from archivegen.config.schema import SiteConfig, Taxonomy
 from archivegen.content.article import Article
 from archivegen.content.incremental import Checked, SourceRecord
-from archivegen.content.slugs import make_slug
 from archivegen.errors import Problem
 from archivegen.search.layout import IndexEntry
 from archivegen.search.manifest import ManifestCounts
 from archivegen.search.records import search_record
-from archivegen.site.builder import article_page, feed_pages, listing_pages, redirect_pages
-from archivegen.site.model import Archive, Entry, Page, Site, Tag
+from archivegen.site.builder import article_page, feed_pages, listing_pages, redirect_pages, term_pages
+from archivegen.site.model import Archive, Entry, Page, Site, Term
 from archivegen.site.paths import article_path
-from archivegen.site.stored import HOME, listings_of, order_at, order_of, tag_listing
+from archivegen.site.stored import HOME, listing_term, listings_of, order_at, order_of
+from archivegen.site.taxonomy import TermSlugs, article_terms, index_path, term_names
 from archivegen.state.store import BuildState
 
 SEARCH_ENTRIES = "search_entries"  # snapshots (state/store.py): the index entries of every article
@@ -51,8 +52,9 @@ class Edit:
     old_warnings: tuple[Problem, ...]
 
 
-def in_place_edits(checked: Checked, zone: tzinfo) -> list[Edit] | None:
-    """The edits of this build, when every one of them leaves its article in place; else None."""
+def in_place_edits(checked: Checked, zone: tzinfo, taxonomies: tuple[Taxonomy, ...]) -> list[Edit] | None:
+    """The edits of this build, when every one of them leaves its article in place (and in
+    the same terms of every taxonomy); else None."""
     if checked.scan.removed or checked.problems or not checked.parsed:
         return None
     edits = []
@@ -61,14 +63,15 @@ def in_place_edits(checked: Checked, zone: tzinfo) -> list[Edit] | None:
         if recorded is None:
             return None  # a new file
         before = SourceRecord.decode(recorded[1], zone)
-        if not _same_place(before.article, article):
+        if not _same_place(before.article, article, taxonomies):
             return None
         edits.append(Edit(before.article, article, summary, before.warnings))
     return edits
 
 
-def _same_place(old: Article, new: Article) -> bool:
-    return (old.date == new.date and old.slug == new.slug and old.url == new.url and old.tags == new.tags
+def _same_place(old: Article, new: Article, taxonomies: tuple[Taxonomy, ...]) -> bool:
+    return (old.date == new.date and old.slug == new.slug and old.url == new.url
+            and all(term_names(old, taxonomy) == term_names(new, taxonomy) for taxonomy in taxonomies)
             and old.aliases == new.aliases and old.draft == new.draft and old.updated == new.updated)
 
 
@@ -78,8 +81,9 @@ class PartialModel:
     def __init__(self, config: SiteConfig, state: BuildState, include_drafts: bool) -> None:
         self.config, self.state, self.include_drafts = config, state, include_drafts
         self.counts = state.model_counts()
-        self.tag_names = state.model_tags()
-        self._slugs: dict[str, str] = {}
+        self.term_names = state.model_terms()  # by listing
+        self.taxonomies = {taxonomy.name: taxonomy for taxonomy in config.taxonomies}
+        self._slugs = TermSlugs()
         self._articles: dict[str, tuple[Article, str]] = {}  # key -> (article, summary)
         self._needed: dict[str, None] = {}  # keys of the entries the pages show, in order met
         # The pages to make once the entries are read: article pages (by key), listing pages
@@ -88,11 +92,8 @@ class PartialModel:
         self._listing_pages: list[tuple[Page, tuple[str, ...]]] = []
         self._feeds: list[tuple[str, tuple[str, ...]]] = []
 
-    def slug(self, tag: str) -> str:
-        found = self._slugs.get(tag)
-        if found is None:
-            found = self._slugs[tag] = make_slug(tag)
-        return found
+    def terms(self, article: Article) -> dict[str, tuple[str, ...]]:
+        return article_terms(article, self.config.taxonomies, self._slugs)
 
     def site(self, edits: Iterable[Edit]) -> Site:
         """The partial site: the pages the edits can change and the entries they show."""
@@ -123,8 +124,7 @@ class PartialModel:
                 position = self.state.model_order(neighbour)
                 if position is not None:
                     self._need(*self.state.model_around(HOME, position, neighbour))
-        slugs = tuple(dict.fromkeys(self.slug(t) for t in article.tags))
-        for listing in listings_of(article.date, slugs):
+        for listing in listings_of(article.date, self.terms(article)):
             size = self.counts.get(listing, 0)
             rank = self.state.model_rank(listing, order, key)
             for page in self._listing(listing, size):
@@ -150,8 +150,7 @@ class PartialModel:
         if key not in self._articles:
             self._load([key])
         article, summary = self._articles[key]
-        return Entry(index=-1, article=article, path=path,
-                     tag_slugs=tuple(dict.fromkeys(self.slug(t) for t in article.tags)), summary=summary)
+        return Entry(index=-1, article=article, path=path, terms=self.terms(article), summary=summary)
 
     def _entries(self) -> dict[str, Entry]:
         ordered = sorted(self._needed, key=lambda k: self._articles[k][0].sort_key)
@@ -160,12 +159,11 @@ class PartialModel:
             article, summary = self._articles[key]
             entries[key] = Entry(index=index, article=article,
                                  path=article_path(article, self.config.permalinks),
-                                 tag_slugs=tuple(dict.fromkeys(self.slug(t) for t in article.tags)),
-                                 summary=summary)
+                                 terms=self.terms(article), summary=summary)
         return entries
 
     def _assemble(self, entries: dict[str, Entry]) -> Site:
-        tags = self._tags()
+        terms = self._terms()
         pages: list[Page] = []
         neighbours: dict[int, tuple[int | None, int | None]] = {}
         for key in self._article_pages:
@@ -180,40 +178,61 @@ class PartialModel:
         for page, members in self._listing_pages:
             pages.append(_with_entries(page, tuple(entries[k].index for k in members)))
         for listing, members in self._feeds:
-            pages += self._feed_pages(listing, tuple(entries[k].index for k in members), tags)
+            pages += self._feed_pages(listing, tuple(entries[k].index for k in members), terms)
         unique: dict[str, Page] = {}
         for page in pages:  # a page two edits share is made once
             unique.setdefault(page.output, page)
         archives, months = self._archives()
-        return Site(entries=tuple(sorted(entries.values(), key=lambda e: e.index)), tags=tags,
+        return Site(entries=tuple(sorted(entries.values(), key=lambda e: e.index)), terms=terms,
                     archives=archives, months=months, pages=tuple(unique.values()),
                     drafts_included=self.include_drafts, neighbours=neighbours)
 
     def _listing(self, listing: str, size: int) -> list[Page]:
         """The pages of a listing of ``size`` articles, with ranks for entries."""
-        return listing_pages(self.config, *_listing_family(listing, self.tag_names), tuple(range(size)))
+        ranks = tuple(range(size))
+        found = listing_term(listing)
+        if found is not None:
+            taxonomy, slug = found
+            term = Term(slug=slug, name=self.term_names[listing], entries=(), count=size,
+                        base=index_path(self.taxonomies[taxonomy]))
+            return term_pages(self.config, self.taxonomies[taxonomy], term, ranks)
+        return listing_pages(self.config, *_listing_family(listing), ranks)
 
-    def _feed_pages(self, listing: str, members: tuple[int, ...], tags: dict[str, Tag]) -> list[Page]:
+    def _feed_pages(self, listing: str, members: tuple[int, ...], terms: dict[str, dict[str, Term]]
+                    ) -> list[Page]:
         if listing == HOME:
             return feed_pages(members)
-        if listing.startswith("t/"):
-            return feed_pages(members, tags[listing[2:]])
+        found = listing_term(listing)
+        if found is not None:
+            taxonomy, slug = found
+            return feed_pages(members, terms[taxonomy][slug], self.taxonomies[taxonomy])
         return []
 
-    def _tags(self) -> dict[str, Tag]:
-        names = self.tag_names
-        charted = {page.key for page, _ in self._listing_pages if page.kind == "tag"}
-        return {slug: Tag(slug=slug, name=names[slug], entries=(), count=self.counts.get(f"t/{slug}", 0),
-                          years=self._tag_years(slug) if slug in charted else ())
-                for slug in sorted(names, key=lambda s: (names[s].casefold(), s))}
+    def _terms(self) -> dict[str, dict[str, Term]]:
+        """Every term of every taxonomy, with the whole site's counts (and, for the terms whose
+        pages are made, their counts per year)."""
+        charted = {(page.taxonomy, page.key) for page, _ in self._listing_pages if page.kind == "term"}
+        found: dict[str, dict[str, tuple[str, str]]] = {name: {} for name in self.taxonomies}
+        for listing, name in self.term_names.items():
+            term = listing_term(listing)
+            if term is not None and term[0] in found:
+                found[term[0]][term[1]] = (listing, name)
+        def by_name(item: tuple[str, tuple[str, str]]) -> tuple[str, str]:
+            return item[1][1].casefold(), item[0]
 
-    def _tag_years(self, slug: str) -> tuple[tuple[int, int], ...]:
-        """The tag's (year, count) newest first, as the builder counts them (its page's chart),
-        by counting the tag's articles dated from each year's start on (indexed look-ups)."""
-        zone, listing = self.config.tzinfo, tag_listing(slug)
+        return {taxonomy: {slug: Term(slug=slug, name=name, entries=(), count=self.counts.get(listing, 0),
+                                      years=self._term_years(listing) if (taxonomy, slug) in charted else (),
+                                      base=index_path(self.taxonomies[taxonomy]))
+                           for slug, (listing, name) in sorted(names.items(), key=by_name)}
+                for taxonomy, names in found.items()}
+
+    def _term_years(self, listing: str) -> tuple[tuple[int, int], ...]:
+        """The term's (year, count) newest first, as the builder counts them (its page's chart),
+        by counting the term's articles dated from each year's start on (indexed look-ups)."""
+        zone = self.config.tzinfo
         years = sorted((int(name[2:]) for name in self.counts if name.startswith("y/")), reverse=True)
 
-        def since(year: int) -> int:  # articles of the tag dated from 1 January of ``year`` on
+        def since(year: int) -> int:  # articles of the term dated from 1 January of ``year`` on
             return self.state.model_rank(listing, order_at(datetime(year, 1, 1, tzinfo=zone)), _LAST_KEY)
 
         found = []
@@ -238,13 +257,10 @@ class PartialModel:
         return archives, {key: () for key in ordered}
 
 
-def _listing_family(listing: str, tag_names: dict[str, str]) -> tuple[str, str, str, str, str]:
-    """(kind, base path, template, key, title) of a listing, as the builder makes its pages."""
+def _listing_family(listing: str) -> tuple[str, str, str, str, str]:
+    """(kind, base path, template, key, title) of a date listing, as the builder makes its pages."""
     if listing == HOME:
         return "home", "/", "index.html", "", ""
-    if listing.startswith("t/"):
-        slug = listing[2:]
-        return "tag", f"/tags/{slug}/", "tag.html", slug, tag_names[slug]
     if listing.startswith("y/"):
         year = listing[2:]
         return "year", f"/{year}/", "year.html", year, year

@@ -143,11 +143,11 @@ class _Build:
             state.drop_sources(read.removed)
             state.put_sources(read.rows)
             changed = read.parsed | set(read.removed)
-            members, counts, tags = model_rows(site)
+            members, counts, terms = model_rows(site)
             if state.meta("model") == fresh.reader and len(changed) < len(site.entries) // 4:
-                state.patch_model(changed, (row for row in members if row[2] in changed), counts, tags)
+                state.patch_model(changed, (row for row in members if row[2] in changed), counts, terms)
             else:
-                state.replace_model(members, counts, tags)
+                state.replace_model(members, counts, terms)
             state.set_meta("model", fresh.reader)
             state.set_meta("counts", f"{report.articles} {report.tags} {report.pages}")
 
@@ -161,7 +161,8 @@ class _Build:
         try:
             return incremental.check(fresh.scan, self.config.tzinfo, self.config.project_dir, records,
                                      self.workers, body_cache,
-                                     self.steps.counter(len(fresh.scan.to_check), "files"))
+                                     self.steps.counter(len(fresh.scan.to_check), "files"),
+                                     list_fields=self.config.list_fields)
         finally:
             body_cache.close()
 
@@ -173,7 +174,7 @@ class _Build:
             return None
         from archivegen.build import patch
 
-        edits = patch.in_place_edits(checked, self.config.tzinfo)
+        edits = patch.in_place_edits(checked, self.config.tzinfo, self.config.taxonomies)
         if edits is None or not self.state.has_snapshot(patch.SEARCH_ENTRIES) \
                 or not self.state.has_snapshot(patch.SEARCH_COUNTS):
             return None

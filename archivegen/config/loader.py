@@ -17,7 +17,16 @@ from typing import Any
 
 from archivegen import yamlread
 from archivegen.config import values
-from archivegen.config.schema import DeployConfig, ImportConfig, Publisher, SearchConfig, SiteConfig, TagRule
+from archivegen.config.schema import (
+    TAGS,
+    DeployConfig,
+    ImportConfig,
+    Publisher,
+    SearchConfig,
+    SiteConfig,
+    TagRule,
+    Taxonomy,
+)
 from archivegen.config.values import Invalid, describe
 from archivegen.errors import ConfigError, Problem, suggestion
 
@@ -51,6 +60,8 @@ OPTIONS: dict[str, Option] = {
     "feed_items": Option(values.positive_int, 50, "Entries per feed."),
     "permalinks": Option(values.permalink, "/{year}/{month:02}/{slug}/", "Article URL pattern."),
     "tags": Option(lambda value: value, {}, "Tag rules used by import (see TagRule)."),
+    "taxonomies": Option(lambda value: value, {},
+                         "Ways to group articles besides tags: authors, sources... (see TAXONOMY_OPTIONS)."),
     "deploy": Option(lambda value: value, {}, "Defaults for 'archivegen deploy' (see DEPLOY_OPTIONS)."),
     "import": Option(lambda value: value, {}, "Settings of 'archivegen import' (see IMPORT_OPTIONS)."),
     "search": Option(lambda value: value, {}, "Search index settings (see SEARCH_OPTIONS)."),
@@ -83,6 +94,19 @@ PUBLISHER_OPTIONS: dict[str, Option] = {
     "url": Option(values.web_url, "", "The publisher's home page."),
     "logo": Option(values.web_url_or_site_path, "", "Logo image: an absolute URL or a site path."),
 }
+
+TAXONOMY_OPTIONS: dict[str, Option] = {
+    "field": Option(values.field_name, None,
+                    "Front-matter list field of its terms (default: the name; 'source': the URL's host)."),
+    "path": Option(values.path_segment, None, "URL segment of its pages (default: the name)."),
+    "title": Option(values.nonempty_text, None, "Its name on pages (default: the name, capitalized)."),
+    "singular": Option(values.nonempty_text, None, "One term's kind, as in 'Author: Jane Roe'."),
+    "feed": Option(values.boolean, True, "Atom and JSON feeds for every term."),
+    "nav": Option(values.boolean, False, "A link to its index in the site's navigation."),
+    "per_page": Option(values.positive_int, None, "Articles per term page (default: per_page)."),
+}
+_TAXONOMY_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+_DEFAULT_FIELDS = {"sources": "source"}  # the publisher: the host of the article's source URL
 
 TAG_RULE_KEYS = {"keywords", "patterns", "min_mentions", "title_weight"}
 
@@ -150,6 +174,8 @@ def load_config(path: Path) -> SiteConfig:
     search = _section("search", SEARCH_OPTIONS, None if ("search",) in rejected_keys
                       else data.get("search"), report)
     publisher = _publisher(None if ("publisher",) in rejected_keys else data.get("publisher"), report)
+    taxonomies = _taxonomies(None if ("taxonomies",) in rejected_keys else data.get("taxonomies"),
+                             report, located.line_of)
     if problems:
         problems.sort(key=lambda p: p.line or 0)  # stable: same-line problems keep option order
         raise ConfigError(problems)
@@ -162,6 +188,7 @@ def load_config(path: Path) -> SiteConfig:
     target = deploy.pop("target")
     values["deploy"] = DeployConfig(target=(project_dir / target).resolve() if target else None, **deploy)
     values["publisher"] = publisher
+    values["taxonomies"] = taxonomies
     values["importing"] = ImportConfig(**importing)
     del values["import"]
     values["search"] = SearchConfig(shard_articles=search["shard_articles"],
@@ -221,6 +248,57 @@ def _tag_rules(
     return tuple(rules)
 
 
+def _taxonomies(
+    raw: Any, report: Callable[[tuple[str | int, ...], str], None],
+    line_of: Callable[[tuple[str | int, ...]], int],
+) -> tuple[Taxonomy, ...]:
+    """``taxonomies:``: name -> settings (or nothing, for the defaults). Tags are always
+    declared (first); listing them changes their settings, not their URLs' default."""
+    if raw is None:
+        return (TAGS,)
+    if not isinstance(raw, dict):
+        report(("taxonomies",), f"expected a mapping of taxonomy name to settings, got {describe(raw)}")
+        return (TAGS,)
+    found: dict[str, Taxonomy] = {}
+    owners: dict[tuple[str, str], str] = {("field", "tags"): "tags", ("path", "tags"): "tags"}
+    for name, spec in raw.items():
+        where: tuple[str | int, ...] = ("taxonomies", str(name))
+        if not isinstance(name, str) or not _TAXONOMY_NAME.fullmatch(name):
+            report(where, "taxonomy names are lowercase letters, digits, '-' and '_', "
+                          "starting with a letter")
+            continue
+        if spec is not None and not isinstance(spec, dict):
+            report(where, f"expected a mapping of taxonomy settings, got {describe(spec)}")
+            continue
+        settings = _section("taxonomy", TAXONOMY_OPTIONS, spec or {}, report, where)
+        default = TAGS if name == "tags" else None
+        field_ = settings["field"] or (default.field if default else _DEFAULT_FIELDS.get(name, name))
+        if name != "tags" and field_ == "tags" or name == "tags" and field_ != "tags":
+            report((*where, "field"), "only the tags taxonomy reads the tags field")
+            continue
+        title = settings["title"] or name.replace("_", " ").replace("-", " ").capitalize()
+        taxonomy = Taxonomy(
+            name=name, field=field_, path=settings["path"] or name, title=title,
+            singular=settings["singular"] or (default.singular if default else _singular(title)),
+            feed=settings["feed"], nav=settings["nav"] if spec and "nav" in spec else name == "tags",
+            per_page=settings["per_page"], line=line_of(where))
+        clashes = False
+        for what, value in (("field", taxonomy.field), ("path", taxonomy.path)):
+            other = owners.setdefault((what, value), name)
+            if other != name:
+                report((*where, what), f"{value} is also the {what} of taxonomy {other}")
+                clashes = True
+        if not clashes:
+            found[name] = taxonomy
+    tags = found.pop("tags", TAGS)
+    return (tags, *found.values())
+
+
+def _singular(title: str) -> str:
+    """'Authors' -> 'Author': a default a config can override with ``singular:``."""
+    return title[:-1] if title.endswith("s") and len(title) > 1 else title
+
+
 def _publisher(raw: Any, report: Callable[[tuple[str | int, ...], str], None]) -> Publisher | None:
     """``publisher:``: a name, or a mapping of name, url and logo; absent: None (the site)."""
     if raw is None:
@@ -242,23 +320,25 @@ def _publisher(raw: Any, report: Callable[[tuple[str | int, ...], str], None]) -
 
 def _section(
     name: str, options: dict[str, Option], raw: Any,
-    report: Callable[[tuple[str | int, ...], str], None],
+    report: Callable[[tuple[str | int, ...], str], None], at: tuple[str | int, ...] = (),
 ) -> dict[str, Any]:
-    """A nested section (``deploy:``, ``import:``) as dataclass arguments (defaults where bad)."""
+    """A nested section (``deploy:``, ``import:``; ``at`` its key path when deeper) as dataclass
+    arguments (defaults where bad)."""
+    where = at or (name,)
     values = {key: option.default for key, option in options.items()}
     if raw is None:
         return values
     if not isinstance(raw, dict):
-        report((name,), f"expected a mapping of {name} settings, got {describe(raw)}")
+        report(where, f"expected a mapping of {name} settings, got {describe(raw)}")
         return values
     for key, value in raw.items():
         if key not in options:
-            report((name, str(key)), unknown_setting(key, options))
+            report((*where, str(key)), unknown_setting(key, options))
         elif value is not None:  # null (or a refused !!tag, already reported): the default
             try:
                 values[key] = options[key].validate(value)
             except Invalid as exc:
-                report((name, key), str(exc))
+                report((*where, key), str(exc))
     return values
 
 

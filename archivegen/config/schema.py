@@ -64,6 +64,43 @@ class Publisher:
     logo: str = ""
 
 
+# Front-matter fields that are no list of names, so no taxonomy can be made of them ("source"
+# is one value too, but a taxonomy of it groups articles by the source URL's host).
+SINGLE_VALUE_FIELDS = ("title", "date", "updated", "summary", "slug", "url", "draft", "language",
+                       "source_file", "content_hash", "aliases", "body")
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A declared way to group articles (the ``taxonomies:`` section): tags, authors, sources.
+
+    ``name`` names it in the build state and in templates; its terms are the values of the
+    front-matter list ``field`` (``tags``, ``authors`` or a field the site declares), or, for
+    ``field: source``, the host of the article's source URL (its publisher). Its index is at
+    ``/<path>/`` and a term's pages at ``/<path>/<term slug>/``. ``line`` is the line of its
+    declaration in the config, so problems found when the pages are planned (a path another
+    page family owns) point at it.
+    """
+
+    name: str
+    field: str
+    path: str
+    title: str
+    singular: str
+    feed: bool = True
+    nav: bool = False
+    per_page: int | None = None  # None: the site's per_page
+    line: int = 1
+
+    @property
+    def from_host(self) -> bool:
+        """Terms are the hosts of the articles' ``source`` URLs."""
+        return self.field == "source"
+
+
+TAGS = Taxonomy(name="tags", field="tags", path="tags", title="Tags", singular="Tag", nav=True)
+
+
 IMPORT_FIELDS = ("title", "body", "body_html", "date", "updated", "summary", "url", "authors", "tags",
                  "language", "id")
 
@@ -119,9 +156,17 @@ class SiteConfig:
     feed_items: int = 50
     permalinks: str = "/{year}/{month:02}/{slug}/"
     tags: tuple[TagRule, ...] = field(default_factory=tuple)
+    # Declared taxonomies, tags first (always declared: the search's tag filter and the
+    # articles' tag links read it); the others in their config order.
+    taxonomies: tuple[Taxonomy, ...] = (TAGS,)
     deploy: DeployConfig = field(default_factory=DeployConfig)
     importing: ImportConfig = field(default_factory=ImportConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+
+    @property
+    def list_fields(self) -> tuple[str, ...]:
+        """Front-matter list fields the taxonomies declare besides the known ones (``section``)."""
+        return tuple(t.field for t in self.taxonomies if t.field not in ("tags", "authors", "source"))
 
     @property
     def tzinfo(self) -> ZoneInfo:

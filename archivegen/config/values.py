@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from archivegen.config.schema import IMPORT_FIELDS, PAGINATIONS
+from archivegen.config.schema import IMPORT_FIELDS, PAGINATIONS, SINGLE_VALUE_FIELDS
 from archivegen.errors import suggestion
 from archivegen.textclean import strip_controls
 
@@ -50,6 +50,39 @@ def positive_int(value: Any) -> int:
     if value < 1 or value > 1_000_000:
         raise Invalid(f"must be between 1 and 1000000, got {value}")
     return value
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"expected true or false, got {describe(value)}")
+    return value
+
+
+_SEGMENT = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
+
+
+def path_segment(value: Any) -> str:
+    """One URL segment a taxonomy's pages live under ('authors' -> /authors/...)."""
+    segment = nonempty_string(value)
+    if not _SEGMENT.fullmatch(segment):
+        raise Invalid("must be one URL segment of lowercase letters, digits, '-' and '_', "
+                      f"got {segment[:40]}")
+    if segment.isdigit():
+        raise Invalid(f"must not be a number ({segment} would be taken for a year's archive)")
+    if segment == "page":
+        raise Invalid("must not be 'page' (the home page's numbered pages live there)")
+    return segment
+
+
+def field_name(value: Any) -> str:
+    """A front-matter field a taxonomy reads: a lowercase name that is a list of names."""
+    name = nonempty_string(value)
+    if not _FIELD_NAME.fullmatch(name):
+        raise Invalid(f"must be a front-matter field name (lowercase letters, digits, '_'), got {name[:40]}")
+    if name in SINGLE_VALUE_FIELDS:
+        raise Invalid(f'"{name}" is a single value, not a list of names')
+    return name
 
 
 def pagination(value: Any) -> str:

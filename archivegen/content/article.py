@@ -32,6 +32,8 @@ class Article:
     url_line: int = 1  # line of the field the URL comes from (url, slug or title): for collisions
     aliases: tuple[str, ...] = ()  # old site paths that redirect to this article
     aliases_line: int = 1  # file line of the "aliases" key, for collision errors
+    # front-matter list fields the config's taxonomies declare (``section: [...]``), by name
+    fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
     content_hash: str = ""  # sha256 of the file's bytes
     body_hash: str = ""  # sha256 of the Markdown body: the rendered-HTML cache key
 

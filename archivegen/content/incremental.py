@@ -38,7 +38,7 @@ from archivegen.parallel import Progress, fork_map, inherited
 from archivegen.state.store import SourceRow, SourceStat
 
 RACY_NS = 2_000_000_000  # files changed this close to their hashing are hashed again
-RECORD_FORMAT = 2
+RECORD_FORMAT = 3  # 3: the declared list fields (Article.fields)
 DECODED_CACHE_LIMIT = 300_000  # records kept decoded in a long-running process (serve)
 
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -63,7 +63,8 @@ class SourceRecord:
             RECORD_FORMAT, a.key, a.title, a.date.isoformat(), a.slug, a.body_line, a.tags, a.summary,
             a.source, a.authors, a.language, a.draft, a.updated.isoformat() if a.updated else None,
             a.url, a.url_line, a.aliases, a.aliases_line, a.content_hash, a.body_hash,
-            tuple((w.path, w.message, w.line, w.column) for w in self.warnings), self.derived_summary))
+            tuple((w.path, w.message, w.line, w.column) for w in self.warnings), self.derived_summary,
+            a.fields))
 
     @staticmethod
     def decode(data: bytes, zone: tzinfo) -> SourceRecord:
@@ -81,7 +82,7 @@ class SourceRecord:
     def _decode(data: bytes, zone: tzinfo) -> SourceRecord:
         (version, key, title, date, slug, body_line, tags, summary, source, authors, language, draft,
          updated, url, url_line, aliases, aliases_line, content_hash, body_hash, warnings,
-         derived) = marshal.loads(data)
+         derived, fields) = marshal.loads(data)
         if version != RECORD_FORMAT:
             raise ValueError("record format")
         article = Article(
@@ -90,7 +91,7 @@ class SourceRecord:
             language=language, draft=draft,
             updated=datetime.fromisoformat(updated).astimezone(zone) if updated else None,
             url=url, url_line=url_line, aliases=aliases, aliases_line=aliases_line,
-            content_hash=content_hash, body_hash=body_hash)
+            content_hash=content_hash, body_hash=body_hash, fields=fields)
         return SourceRecord(article, tuple(Problem(*w) for w in warnings), derived)
 
 
@@ -215,18 +216,20 @@ class Checked:
 
 
 def check(scanned: Scan, zone: tzinfo, shown_root: Path, records: RecordLookup, workers: int = 1,
-          body_hook: BodyHook | None = None, on_done: Progress | None = None) -> Checked:
+          body_hook: BodyHook | None = None, on_done: Progress | None = None,
+          list_fields: tuple[str, ...] = ()) -> Checked:
     """Hash every file the scan could not vouch for; parse those whose bytes changed.
 
     ``records(keys)`` returns key -> (sha256, encoded SourceRecord) from the state;
     ``body_hook`` sees the bodies of parsed articles and derives their summaries;
-    ``on_done`` is told how many of the files to check are done, chunk by chunk.
+    ``on_done`` is told how many of the files to check are done, chunk by chunk;
+    ``list_fields`` are the front-matter fields the config's taxonomies declare.
     """
     known = records([*(key for _, key, _ in scanned.to_check), *scanned.removed])
     checked = Checked(scanned, known)
     items = [(path, key, signature, known[key][0] if key in known else "")
              for path, key, signature in scanned.to_check]
-    state = {"zone": zone, "shown_root": shown_root, "body_hook": body_hook}
+    state = {"zone": zone, "shown_root": shown_root, "body_hook": body_hook, "list_fields": list_fields}
     for chunk in fork_map(_check_chunk, items, workers, state, min_items=1000, chunk_size=500,
                           on_done=on_done):
         for key, row, article, problem, file_warnings, summary in chunk:
@@ -301,7 +304,7 @@ def _check_chunk(items: Sequence[tuple[Path, str, Signature, str]]) -> list[_Che
             if sha == recorded_sha:
                 results.append((key, row, None, None, warnings, ""))
                 continue
-            article = parse_article(raw, key, zone, shown, warnings)
+            article = parse_article(raw, key, zone, shown, warnings, inherited("list_fields"))
         except _ArticleProblem as problem:
             results.append((key, SourceRow(key, 0, 0, 0, 0, 0, "", b""), None,
                             problem.problems(shown), [], ""))

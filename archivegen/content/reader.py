@@ -118,7 +118,8 @@ def _readable_link(entry: os.DirEntry[str], root: Path, warnings: list[Problem],
     return True
 
 
-def read_articles(content_dir: Path, zone: tzinfo, shown_root: Path, workers: int = 1) -> ReadResult:
+def read_articles(content_dir: Path, zone: tzinfo, shown_root: Path, workers: int = 1,
+                  list_fields: tuple[str, ...] = ()) -> ReadResult:
     """Read and validate all articles, on ``workers`` processes; problems are collected.
 
     Results come back in file order whatever the number of workers, so the build (and its
@@ -126,7 +127,8 @@ def read_articles(content_dir: Path, zone: tzinfo, shown_root: Path, workers: in
     """
     result = ReadResult()
     paths = find_content_files(content_dir, result.warnings, shown_root)
-    state = {"root": content_dir.resolve(), "zone": zone, "shown_root": shown_root}
+    state = {"root": content_dir.resolve(), "zone": zone, "shown_root": shown_root,
+             "list_fields": list_fields}
     for chunk in fork_map(_read_chunk, paths, workers, state, min_items=1000, chunk_size=500):
         result.articles.extend(chunk.articles)
         result.problems.extend(chunk.problems)
@@ -143,7 +145,8 @@ def _read_chunk(paths: Sequence[Path]) -> ReadResult:
         shown = _shown(path, shown_root)
         try:
             raw = _read_bytes(path)
-            result.articles.append(parse_article(raw, key, zone, shown, result.warnings))
+            result.articles.append(parse_article(raw, key, zone, shown, result.warnings,
+                                                 inherited("list_fields")))
         except _ArticleProblem as problem:
             result.problems.extend(problem.problems(shown))
     return result
@@ -226,14 +229,17 @@ def _looks_like_utf16(raw: bytes) -> bool:
 
 def parse_article(
     raw: bytes, key: str, zone: tzinfo, shown: str, warnings: list[Problem],
+    list_fields: tuple[str, ...] = (),
 ) -> Article:
+    """The article in ``raw``; ``list_fields``: front-matter list fields the config's taxonomies
+    declare besides the known ones (``section``), kept in ``Article.fields``."""
     text = decode_text(raw)
     try:
         doc = split_front_matter(text)
     except FrontMatterError as exc:
         raise _ArticleProblem(exc.message, exc.line or 1, exc.column) from None
     fields = _Fields(doc, zone, shown, warnings)
-    return fields.article(key, hashlib.sha256(raw).hexdigest())
+    return fields.article(key, hashlib.sha256(raw).hexdigest(), list_fields)
 
 
 def check_markup(body: str, body_line: int) -> tuple[str, int] | None:
@@ -274,12 +280,13 @@ class _Fields:
     def fail(self, key: str, message: str) -> None:
         self.found.append((message, self.doc.line_of(key), None))
 
-    def article(self, key: str, content_hash: str) -> Article:
+    def article(self, key: str, content_hash: str, list_fields: tuple[str, ...] = ()) -> Article:
+        known = (*KNOWN_FIELDS, *list_fields)
         for name in self.meta:
-            if name not in KNOWN_FIELDS:
-                hint = suggestion(str(name), KNOWN_FIELDS)
+            if name not in known:
+                hint = suggestion(str(name), known)
                 self.fail(str(name), f'unknown field "{name}" ' + (
-                    f'(did you mean "{hint}"?)' if hint else f'(known: {", ".join(KNOWN_FIELDS)})'))
+                    f'(did you mean "{hint}"?)' if hint else f'(known: {", ".join(known)})'))
         title = self.text("title", required=True)
         date = self.date("date", required=True)
         slug = self.slug(title, key)
@@ -291,6 +298,7 @@ class _Fields:
             draft=self.flag("draft"), updated=self.date("updated"), url=self.url(),
             url_line=self.url_line(key),
             aliases=self.aliases(), aliases_line=self.doc.line_of("aliases"),
+            fields=tuple((name, found) for name in list_fields if (found := self.string_list(name))),
             content_hash=content_hash,
             body_hash=hashlib.sha256(self.doc.body.encode("utf-8", "surrogatepass")).hexdigest(),
         )

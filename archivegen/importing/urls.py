@@ -38,7 +38,8 @@ class UrlsInUse:
     def url_of(self, text: str, path: Path) -> str:
         """The site path the build will give the file ``path`` holding ``text``."""
         key = self._key(path)
-        article = parse_article(text.encode("utf-8"), key, self.config.tzinfo, key, [])
+        article = parse_article(text.encode("utf-8"), key, self.config.tzinfo, key, [],
+                                self.config.list_fields)
         return article_path(article, self.config.permalinks)
 
     def claimant(self, url: str, path: Path) -> str | None:
@@ -69,7 +70,8 @@ class UrlsInUse:
     def _index(self) -> dict[str, str]:
         if self._owners is None:
             config = self.config
-            read = read_articles(config.content_dir, config.tzinfo, config.project_dir, self.workers)
+            read = read_articles(config.content_dir, config.tzinfo, config.project_dir, self.workers,
+                                 config.list_fields)
             self._owners = {}
             for article in read.articles:  # drafts too: publishing one must not break the build
                 for url in (article_path(article, config.permalinks), *article.aliases):

@@ -9,18 +9,18 @@ pager's number and neighbours), and what it shows:
 
 * an article page: its article and both neighbours (the previous/next links);
 * a listing or feed: each article it lists;
-* the tag index: the tags on it, with their counts;
+* a taxonomy's index (the tags'): the terms on it, with their counts;
 * the archive index and search page: every year and month with its count; a year page: its
   year's months (their counts only when read) and the years before and after it; a month
   page: the months before and after it;
-* a tag page: its tag's counts per year, when its template read them (its chart);
+* a term page: its term's counts per year, when its template read them (its chart);
 * a sitemap: each listed page's path and last modification;
 * a redirect page (an alias) or the ``_redirects`` file: each article it points to (the file's
   bytes, hence its aliases, are in the article's digest).
 
-An article is represented by a digest of its file's bytes, its URL, its summary and its tags'
-display names: everything a template can learn about it. A body edit that keeps the summary
-therefore re-renders the listings that show the article, whose bytes come out unchanged and
+An article is represented by a digest of its file's bytes, its URL, its summary and its terms'
+display names (in every taxonomy): everything a template can learn about it. A body edit that
+keeps the summary therefore re-renders the listings that show the article, whose bytes come out unchanged and
 are not written; exactness is kept by comparing bytes, speed by the keys.
 """
 
@@ -34,9 +34,9 @@ from archivegen import __version__
 from archivegen.config.schema import SiteConfig
 from archivegen.output.digests import file_digest
 from archivegen.render.markdown import MARKDOWN_SETTINGS_ID
-from archivegen.render.recorder import ARCHIVE_COUNTS, PAGER_COUNT, PAGER_TOTAL, TAG_YEARS
+from archivegen.render.recorder import ARCHIVE_COUNTS, PAGER_COUNT, PAGER_TOTAL, TERM_YEARS
 from archivegen.render.theme import template_dirs
-from archivegen.site.model import Page, Site
+from archivegen.site.model import Page, Site, Term
 
 _SEP = "\x1f"
 
@@ -69,7 +69,9 @@ def config_digest(config: SiteConfig) -> str:
     """The settings every page depends on (the ones templates see, and how dates are shown)."""
     return _digest([__version__, MARKDOWN_SETTINGS_ID, config.title, config.description,
                     config.language, config.author, config.base_url, config.timezone,
-                    repr(config.publisher)])
+                    repr(config.publisher),
+                    # the navigation's taxonomies (``site.nav_taxonomies``, on every page)
+                    repr([(t.name, t.path, t.title) for t in config.taxonomies if t.nav])])
 
 
 class PageKeys:
@@ -78,15 +80,19 @@ class PageKeys:
     def __init__(self, config: SiteConfig, site: Site, templates: TemplateDigests) -> None:
         self.site, self.templates = site, templates
         self.common = config_digest(config)
+        # what a taxonomy's pages show of it besides their terms (``PageRenderer._taxonomy_view``,
+        # its feeds being on or off): in the keys of its term pages, index and feeds
+        self.taxonomies = {t.name: repr((t.title, t.singular, t.path, t.feed)) for t in config.taxonomies}
         self.entries = [
             _digest([e.article.content_hash, e.path, e.summary,
-                     *(f"{slug}:{site.tags[slug].name}" for slug in e.tag_slugs)])
+                     *(f"{name}:{site.terms[name][slug].path}:{site.terms[name][slug].name}"
+                       for name, slugs in e.terms.items() for slug in slugs)])
             for e in site.entries
         ]
         lastmods = [e.article.updated or e.article.date for e in site.entries]
         self.lastmod_times = [moment.timestamp() for moment in lastmods]
         self.lastmods = [moment.isoformat() for moment in lastmods]
-        self.tag_list = list(site.tags.values())
+        self.term_lists = {name: list(terms.values()) for name, terms in site.terms.items()}
         self.years = {year: _digest([str(year), str(archive.count),
                                      *(f"{m}:{n}" for m, n in archive.months)])
                       for year, archive in site.archives.items()}
@@ -103,7 +109,7 @@ class PageKeys:
         parts = [self.common, page.kind, page.path, page.output, page.template, page.title, page.key,
                  f"{pager.numbering}/{pager.number}/{pager.landing}/{pager.base}/{pager.newer}/"
                  f"{pager.older}/{pager.oldest}" if pager else "",
-                 self.templates.of(templates)]
+                 self.templates.of(templates), self.taxonomies.get(page.taxonomy, "")]
         if counts:
             parts += (self._count(page, name) for name in counts.split("\n"))
         parts += self._shown(page)
@@ -117,11 +123,16 @@ class PageKeys:
             return f"{name}={pager.total_items if pager else -1}"
         if name == ARCHIVE_COUNTS:  # on a year page its year's; the archive index has all anyway
             return f"{name}={self.years[int(page.key)] if page.kind == 'year' else ''}"
-        if name.startswith(TAG_YEARS):
-            found = self.site.tags.get(name[len(TAG_YEARS):])
+        if name.startswith(TERM_YEARS):
+            found = self._term(name[len(TERM_YEARS):])
             return f"{name}={found.years if found else ''}"
-        tag = self.site.tags.get(name)
-        return f"{name}#{tag.count if tag else -1}"
+        term = self._term(name)
+        return f"{name}#{term.count if term else -1}"
+
+    def _term(self, name: str) -> Term | None:
+        """The term a count was recorded for ('<taxonomy>/<slug>'), if the site has it."""
+        taxonomy, _, slug = name.partition("/")
+        return self.site.terms.get(taxonomy, {}).get(slug)
 
     def _shown(self, page: Page) -> list[str]:
         """Digests of what the page shows, by page family."""
@@ -131,10 +142,10 @@ class PageKeys:
             previous, following = self.site.previous_entry(entry), self.site.next_entry(entry)
             return [entries[entry.index], entries[previous.index] if previous else "",
                     entries[following.index] if following else ""]
-        if kind == "tag_index":
-            total = str(len(self.tag_list))
-            return [total, *(f"{t.slug}:{t.name}:{t.count}"
-                             for t in (self.tag_list[i] for i in page.entries))]
+        if kind == "term_index":
+            listed = self.term_lists[page.taxonomy]
+            return [str(len(listed)),
+                    *(f"{t.slug}:{t.name}:{t.count}" for t in (listed[i] for i in page.entries))]
         if kind in ("archives", "search"):
             return [self.all_years]
         if kind == "sitemap":
@@ -151,7 +162,7 @@ class PageKeys:
         return shown
 
     def _listed(self, listed: Page) -> str:
-        if listed.entries and listed.kind != "tag_index":
+        if listed.entries and listed.kind != "term_index":
             newest = max(listed.entries, key=self.lastmod_times.__getitem__)  # first of equals
             return f"{listed.path} {self.lastmods[newest]}"
         return listed.path

@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import urlencode, urljoin
 
 from archivegen import __version__
-from archivegen.config.schema import SiteConfig
+from archivegen.config.schema import SiteConfig, Taxonomy
 from archivegen.output.lock import STATE_DIR_NAME
 from archivegen.render.markdown_cache import HtmlSource
-from archivegen.render.recorder import ARCHIVE_COUNTS, TAG_YEARS, recording
+from archivegen.render.recorder import ARCHIVE_COUNTS, TERM_YEARS, recording, term_count
 from archivegen.render.structured_data import news_article, publisher
 from archivegen.render.templates import (
     TemplateSnapshot,
@@ -42,7 +42,8 @@ from archivegen.render.views import (
     rfc3339,
 )
 from archivegen.site.builder import numbered_path, page_number
-from archivegen.site.model import Entry, Page, Site, Tag
+from archivegen.site.model import Entry, Page, Site, Term
+from archivegen.site.taxonomy import index_path
 
 MOST_USED_TAGS = 24  # listed before the A-Z on the tag index when there are more tags than this
 FEED_ID_NAMESPACE = uuid.UUID("5f0d3c8e-6d1b-4c59-9a53-0b7c2ad1c0de")
@@ -74,8 +75,11 @@ class PageRenderer:
         site, config = self.site, self.config
         self._views: dict[int, ArticleView] = {}
         self._publisher = publisher(config, self.links)
-        self._tag_links = {slug: TagLink(tag.name, slug, self.links.url(tag.path), tag.count)
-                           for slug, tag in site.tags.items()}
+        self._taxonomies = {taxonomy.name: taxonomy for taxonomy in config.taxonomies}
+        self._authors = next((t.name for t in config.taxonomies if t.field == "authors"), "")
+        self._term_links = {name: {slug: TagLink(term.name, slug, self.links.url(term.path), term.count, name)
+                                   for slug, term in terms.items()}
+                            for name, terms in site.terms.items()}
         self.env = make_environment(
             config.templates_dir,
             filters={"date": format_date, "rfc3339": rfc3339, "rfc822": rfc822, "html_text": html_text},
@@ -86,10 +90,10 @@ class PageRenderer:
                           else config.project_dir / STATE_DIR_NAME / "templates"),
         )
         self._families: dict[str, Callable[[Page], dict[str, Any]]] = {
-            "home": self._listing, "tag": self._tag, "tag_index": self._tag_index,
+            "home": self._listing, "term": self._term, "term_index": self._term_index,
             "year": self._year, "month": self._month, "archives": self._archives,
             "atom": self._feed, "rss": self._feed, "json_feed": self._feed,
-            "tag_feed": self._feed, "tag_json_feed": self._feed,
+            "term_feed": self._feed, "term_json_feed": self._feed,
             "sitemap": self._sitemap, "sitemap_index": self._sitemap_index,
             "robots": self._robots, "not_found": lambda page: {},
             "search": self._archives,  # the year list scopes the search
@@ -115,7 +119,7 @@ class PageRenderer:
     # -- entry points -------------------------------------------------------------------------
 
     def render(self, page: Page, body_html: str | None = None) -> RenderedPage:
-        """Render one page, recording the templates it loads and the tag counts it reads."""
+        """Render one page, recording the templates it loads and the term counts it reads."""
         with recording() as record:
             if page.kind == "article":
                 data = self._render(page, self._article(page, body_html))
@@ -148,7 +152,7 @@ class PageRenderer:
 
     def _render(self, page: Page, context: dict[str, Any]) -> bytes:
         context["page"] = {
-            "kind": page.kind, "path": page.path, "title": page.title,
+            "kind": page.kind, "path": page.path, "title": page.title, "taxonomy": page.taxonomy,
             "url": self.links.url(page.path), "abs_url": self.links.abs_url(page.path),
         }
         try:
@@ -175,20 +179,26 @@ class PageRenderer:
                 "author": c.author, "publisher": self._publisher, "base_url": c.base_url,
                 "home_url": self.links.url("/"),
                 "feed_url": self.links.url("/feed.xml"), "rss_url": self.links.url("/rss.xml"),
-                "json_feed_url": self.links.url("/feed.json")}
+                "json_feed_url": self.links.url("/feed.json"),
+                # (name, index URL, title) of the taxonomies the config shows in the navigation
+                "nav_taxonomies": [(t.name, self.links.url(index_path(t)), t.title)
+                                   for t in c.taxonomies if t.nav]}
 
     def _view(self, entry: Entry) -> ArticleView:
         cached = self._views.get(entry.index)
         if cached is not None:
             return cached
         a = entry.article
+        terms = {name: tuple(self._term_links[name][slug] for slug in slugs)
+                 for name, slugs in entry.terms.items()}
         view = ArticleView(
             title=a.title, path=entry.path, url=self.links.url(entry.path),
             abs_url=self.links.abs_url(entry.path), date=a.date, updated=a.updated,
             summary=entry.summary,
-            authors=a.authors, tags=tuple(self._tag_links[s] for s in entry.tag_slugs),
+            authors=a.authors, tags=terms.get("tags", ()),
             source=a.source, language=a.language or self.config.language,
-            feed_id=f"urn:uuid:{uuid.uuid5(FEED_ID_NAMESPACE, entry.path)}",
+            feed_id=f"urn:uuid:{uuid.uuid5(FEED_ID_NAMESPACE, entry.path)}", terms=terms,
+            author_links=terms.get(self._authors, ()),
         )
         self._views[entry.index] = view
         return view
@@ -215,38 +225,55 @@ class PageRenderer:
     def _listing(self, page: Page) -> dict[str, Any]:
         return {"articles": self._views_of(page.entries), "pager": self._pager(page)}
 
-    def _tag(self, page: Page) -> dict[str, Any]:
-        tag = self.site.tags[page.key]
+    def _term(self, page: Page) -> dict[str, Any]:
+        """A term's page: its articles, its link, its feeds and its chart. The tags' template
+        also finds them under their old names (``tag``, ``tag_feed_url``...), which projects'
+        ``tag.html`` overrides use."""
+        taxonomy = self._taxonomies[page.taxonomy]
+        term = self.site.terms[taxonomy.name][page.key]
         context = self._listing(page)
-        context["tag"] = self._tag_links[tag.slug]
-        context["tag_feed_url"] = self.links.url(f"{tag.path}feed.xml")
-        context["tag_json_feed_url"] = self.links.url(f"{tag.path}feed.json")
-        context["chart"] = self._tag_chart(tag)
+        link = self._term_links[taxonomy.name][term.slug]
+        feeds = ((self.links.url(f"{term.path}feed.xml"), self.links.url(f"{term.path}feed.json"))
+                 if taxonomy.feed else (None, None))
+        context.update(term=link, taxonomy=self._taxonomy_view(taxonomy), feed_url=feeds[0],
+                       json_feed_url=feeds[1], chart=self._term_chart(taxonomy.name, term))
+        if taxonomy.name == "tags":
+            context.update(tag=link, tag_feed_url=feeds[0], tag_json_feed_url=feeds[1])
         return context
 
-    def _tag_chart(self, tag: Tag) -> Chart:
-        """The tag's articles per year, from its first year to its last, each year linked to
+    def _taxonomy_view(self, taxonomy: Taxonomy) -> dict[str, Any]:
+        return {"name": taxonomy.name, "title": taxonomy.title, "singular": taxonomy.singular,
+                "url": self.links.url(index_path(taxonomy))}
+
+    def _term_chart(self, taxonomy: str, term: Term) -> Chart:
+        """The term's articles per year, from its first year to its last, each year linked to
         the search page filtered to the tag and the year (the tag's articles of that year,
-        newest first): what makes a tag of thousands of articles browsable by year."""
-        counts = dict(tag.years)
+        newest first): what makes a tag of thousands of articles browsable by year. Other
+        taxonomies' years link to their year's archive (the search filters tags only)."""
+        counts = dict(term.years)
         search = self.links.url("/search/")
 
         def of_year(year: int) -> str:
-            query = urlencode({"tag": tag.name, "from": year, "to": year, "sort": "newest"})
+            if taxonomy != "tags":
+                return self.links.url(f"/{year}/")
+            query = urlencode({"tag": term.name, "from": year, "to": year, "sort": "newest"})
             return f"{search}?{query}"
 
         years = range(min(counts), max(counts) + 1) if counts else range(0)
-        return Chart(f"Articles tagged {tag.name}, per year",
+        what = "tagged" if taxonomy == "tags" else f"of {self._taxonomies[taxonomy].singular.lower()}"
+        return Chart(f"Articles {what} {term.name}, per year",
                      lambda: bars((str(y), str(y), counts.get(y, 0), of_year(y)) for y in years),
-                     recorded_as=TAG_YEARS + tag.slug)
+                     recorded_as=TERM_YEARS + term_count(taxonomy, term.slug))
 
-    def _tag_index(self, page: Page) -> dict[str, Any]:
-        """The A-Z index, and the most used tags first (the page's key has every count)."""
-        links = list(self._tag_links.values())
+    def _term_index(self, page: Page) -> dict[str, Any]:
+        """The A-Z index, and the most used terms first (the page's key has every count)."""
+        taxonomy = self._taxonomies[page.taxonomy]
+        links = list(self._term_links[taxonomy.name].values())
         shown = [links[i] for i in page.entries]
-        tags = list(self.site.tags.values())
-        most_used = sorted(page.entries, key=lambda i: -tags[i].count)[:MOST_USED_TAGS]
-        return {"letters": letter_groups(shown), "tag_count": len(links),
+        terms = list(self.site.terms[taxonomy.name].values())
+        most_used = sorted(page.entries, key=lambda i: -terms[i].count)[:MOST_USED_TAGS]
+        return {"letters": letter_groups(shown), "tag_count": len(links), "term_count": len(links),
+                "taxonomy": self._taxonomy_view(taxonomy),
                 "most_used": [links[i] for i in most_used] if len(shown) > MOST_USED_TAGS else []}
 
     def _year_links(self) -> list[YearLink]:
@@ -300,10 +327,12 @@ class PageRenderer:
         """Atom, RSS and JSON Feed alike: the newest articles of the site or of a tag."""
         articles = self._views_of(page.entries)
         config = self.config
-        if page.kind in ("tag_feed", "tag_json_feed"):
-            tag = self.site.tags[page.key]
-            title, alternate = f"{config.title}: {tag.name}", tag.path
-            description = f"Articles tagged {tag.name} in {config.title}"
+        if page.kind in ("term_feed", "term_json_feed"):
+            taxonomy = self._taxonomies[page.taxonomy]
+            term = self.site.terms[taxonomy.name][page.key]
+            title, alternate = f"{config.title}: {term.name}", term.path
+            what = "tagged" if taxonomy.name == "tags" else f"of {taxonomy.singular.lower()}"
+            description = f"Articles {what} {term.name} in {config.title}"
         else:
             title, alternate = config.title, "/"
             description = config.description or config.title
@@ -327,7 +356,7 @@ class PageRenderer:
         for index in page.entries:
             listed = self.site.pages[index]
             lastmod = None
-            if listed.entries and listed.kind != "tag_index":
+            if listed.entries and listed.kind != "term_index":
                 lastmod = max(self._view(self.site.entries[i]).lastmod for i in listed.entries)
             urls.append({"loc": self.links.abs_url(listed.path), "lastmod": lastmod})
         return {"urls": urls}

@@ -26,18 +26,24 @@ class _Recording:
 
 _current: list[_Recording] = []
 
-# Recorded like tag slugs: a listing's page count and article count (``PagerView``), and the
-# article counts of years and months (``YearLink``, ``MonthLink``, a year's ``Chart``), and a
-# tag's counts per year (its ``Chart``). A tag slug is made of
-# [a-z0-9-] only (``content/slugs.py``), so these names can never be one.
+# Recorded like terms ('<taxonomy>/<slug>', see ``term_count``): a listing's page count and
+# article count (``PagerView``), the article counts of years and months (``YearLink``,
+# ``MonthLink``, a year's ``Chart``), and a term's counts per year (its ``Chart``). A taxonomy
+# name starts with a letter (``config/loader.py``), so these names can never be a term's.
 PAGER_COUNT = "#pager-count"
 PAGER_TOTAL = "#pager-total"
 ARCHIVE_COUNTS = "#archive-counts"
-TAG_YEARS = "#tag-years/"  # + a tag slug: that tag's article counts per year (its chart)
+TERM_YEARS = "#term-years/"  # + a term's name: its article counts per year (its chart)
+
+
+def term_count(taxonomy: str, slug: str) -> str:
+    """The name a term's article count is recorded under: '<taxonomy>/<slug>' (a slug is made
+    of [a-z0-9-] only, ``content/slugs.py``, so the first '/' splits it)."""
+    return f"{taxonomy}/{slug}"
 
 
 def count_read(name: str) -> None:
-    """A count was read: a tag's (by slug), or one of the reserved names above."""
+    """A count was read: a term's (``term_count``), or one of the reserved names above."""
     if _current:
         _current[-1].counts.add(name)
 

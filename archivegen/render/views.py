@@ -10,8 +10,8 @@ import calendar
 import html
 import math
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import quote
 
@@ -59,24 +59,25 @@ class _RecordedCount:
 
 
 class TagLink(_RecordedCount):
-    """A link to a tag page. Reading ``count`` is recorded (see ``render/recorder.py``).
+    """A link to a term's page (a tag's, an author's...). Reading ``count`` is recorded (see
+    ``render/recorder.py``).
 
-    A tag's article count changes whenever any article joins or leaves the tag, while its name
-    and URL almost never do. Pages that never print the count (the theme's article pages) must
-    not be re-rendered for it, and pages whose templates do print it must be: so the build
+    A term's article count changes whenever any article joins or leaves the term, while its
+    name and URL almost never do. Pages that never print the count (the theme's article pages)
+    must not be re-rendered for it, and pages whose templates do print it must be: so the build
     records, per page, whose counts the templates actually read.
     """
 
-    __slots__ = ("name", "slug", "url")
+    __slots__ = ("name", "slug", "url", "taxonomy")
 
-    def __init__(self, name: str, slug: str, url: str, count: int = 0) -> None:
-        self.name, self.slug, self.url, self._count = name, slug, url, count
+    def __init__(self, name: str, slug: str, url: str, count: int = 0, taxonomy: str = "tags") -> None:
+        self.name, self.slug, self.url, self._count, self.taxonomy = name, slug, url, count, taxonomy
 
     def _recorded_as(self) -> str:
-        return self.slug
+        return recorder.term_count(self.taxonomy, self.slug)
 
     def __repr__(self) -> str:
-        return f"TagLink({self.name!r}, {self.slug!r}, {self.url!r}, {self._count})"
+        return f"TagLink({self.name!r}, {self.slug!r}, {self.url!r}, {self._count}, {self.taxonomy!r})"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,11 @@ class ArticleView:
     source: str
     language: str
     feed_id: str
+    # taxonomy name -> the article's term links (``tags`` is the tags taxonomy's)
+    terms: Mapping[str, tuple[TagLink, ...]] = field(default_factory=dict)
+    # links to the authors' pages, when a taxonomy reads the ``authors`` field (else empty:
+    # the byline is ``authors`` as text)
+    author_links: tuple[TagLink, ...] = ()
 
     @property
     def lastmod(self) -> datetime:
@@ -102,6 +108,10 @@ class ArticleView:
         """The article's tags but one: a tag page does not repeat its own tag on every item.
         (A method rather than Jinja's ``rejectattr``, which costs more than the rest of an item.)"""
         return self.tags if not slug else tuple(tag for tag in self.tags if tag.slug != slug)
+
+    def terms_except(self, taxonomy: str, slug: str) -> tuple[TagLink, ...]:
+        """The article's terms of ``taxonomy`` but one (``tags_except`` for any taxonomy)."""
+        return tuple(term for term in self.terms.get(taxonomy, ()) if term.slug != slug)
 
 
 class MonthLink(_RecordedCount):
@@ -255,7 +265,7 @@ def bars(items: Iterable[tuple[str, str, int, str]]) -> tuple[Bar, ...]:
 
 class Chart:
     """A chart's bars, recorded as a dependency when a template reads them (``recorded_as``:
-    ``recorder.ARCHIVE_COUNTS`` for a year's months, ``recorder.TAG_YEARS`` + slug for a tag's
+    ``recorder.ARCHIVE_COUNTS`` for a year's months, ``recorder.TERM_YEARS`` + a term's name for a term's
     years), so a page that does not draw the chart does not change with the counts. The bars
     are made on first read (``make``): most pages of a listing do not draw them."""
 

@@ -1,23 +1,31 @@
 """Articles + config -> the Site model, with every output path checked before rendering.
 
 This is Pelican's "read everything into the context first" phase and Zola's ``Site::load``:
-sort, index by tag and date, paginate, and compute the full list of pages. Path collisions
-(two articles on one URL, an article on a generated page's path) are errors naming both sides.
+sort, index by taxonomy term (tags, authors...) and date, paginate, and compute the full list
+of pages. Path collisions (two articles on one URL, an article on a generated page's path) are
+errors naming both sides.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 
-from archivegen.config.schema import Pagination, SiteConfig
+from archivegen.config.schema import Pagination, SiteConfig, Taxonomy
 from archivegen.content.article import Article
-from archivegen.content.slugs import make_slug
 from archivegen.errors import Problem, SiteError
-from archivegen.site.model import Archive, Entry, Page, PageKind, Pager, Site, Tag
+from archivegen.site.model import Archive, Entry, Page, PageKind, Pager, Site, Term
 from archivegen.site.paths import article_path, collision_key, output_file, reserved_owner
+from archivegen.site.taxonomy import (
+    TermSlugs,
+    article_terms,
+    canonical_names,
+    index_path,
+    site_terms,
+    templates,
+)
 
 SITEMAP_MAX_URLS = 50_000
 
@@ -33,26 +41,18 @@ def build_site(config: SiteConfig, articles: list[Article], include_drafts: bool
     derived = derived_summaries or {}
     published = [a for a in articles if include_drafts or not a.draft]
     published.sort(key=lambda a: a.sort_key)
-    slug_of = _TagSlugs()
-    tag_names = _canonical_tag_names(published, slug_of)
+    slug_of = TermSlugs()
     entries = tuple(
         Entry(index=i, article=a, path=article_path(a, config.permalinks),
-              tag_slugs=tuple(dict.fromkeys(slug_of[t] for t in a.tags)),
-              summary=a.summary or derived.get(a.key, ""))
+              terms=article_terms(a, config.taxonomies, slug_of), summary=a.summary or derived.get(a.key, ""))
         for i, a in enumerate(published)
     )
+    terms = {taxonomy.name: site_terms(taxonomy, entries, canonical_names(published, taxonomy, slug_of))
+             for taxonomy in config.taxonomies}
 
-    tag_members: dict[str, list[int]] = defaultdict(list)
     month_members: dict[tuple[int, int], list[int]] = defaultdict(list)
     for entry in entries:
-        for slug in entry.tag_slugs:
-            tag_members[slug].append(entry.index)
         month_members[(entry.article.date.year, entry.article.date.month)].append(entry.index)
-    tags = {
-        slug: Tag(slug=slug, name=tag_names[slug], entries=tuple(tag_members[slug]),
-                  count=len(tag_members[slug]), years=_years_of(entries, tag_members[slug]))
-        for slug in sorted(tag_members, key=lambda s: (tag_names[s].casefold(), s))
-    }
     months = {key: tuple(month_members[key]) for key in sorted(month_members, reverse=True)}
     archives: dict[int, Archive] = {}
     for year in sorted({year for year, _ in months}, reverse=True):
@@ -61,42 +61,19 @@ def build_site(config: SiteConfig, articles: list[Article], include_drafts: bool
         archives[year] = Archive(year=year, months=tuple(year_months), entries=year_entries,
                                  count=len(year_entries))
 
-    pages = _plan_pages(config, entries, tags, archives, months, sitemap_max_urls)
+    pages = _plan_pages(config, entries, terms, archives, months, sitemap_max_urls)
     _check_collisions(config, entries, pages)
-    return Site(entries=entries, tags=tags, archives=archives, months=months, pages=tuple(pages),
+    return Site(entries=entries, terms=terms, archives=archives, months=months, pages=tuple(pages),
                 drafts_included=include_drafts)
 
 
-def _years_of(entries: tuple[Entry, ...], members: list[int]) -> tuple[tuple[int, int], ...]:
-    """(year, count) of a newest-first list of entries, newest first."""
-    years = Counter(entries[i].article.date.year for i in members)
-    return tuple(sorted(years.items(), reverse=True))
-
-
-class _TagSlugs(dict[str, str]):
-    """Tag name -> slug, computed once per distinct name (slugifying is slow; names repeat)."""
-
-    def __missing__(self, name: str) -> str:
-        slug = self[name] = make_slug(name)
-        return slug
-
-
-def _canonical_tag_names(articles: list[Article], slug_of: _TagSlugs) -> dict[str, str]:
-    """Display name per tag slug: the most used spelling, ties broken alphabetically."""
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for article in articles:
-        for tag in article.tags:
-            spellings[slug_of[tag]][tag] += 1
-    return {slug: min(counts, key=lambda name: (-counts[name], name))
-            for slug, counts in spellings.items()}
-
-
 def _paginate(kind: str, base: str, template: str, items: tuple[int, ...], per_page: int,
-              key: str = "", title: str = "", numbering: Pagination = "newest-first") -> list[Page]:
+              key: str = "", title: str = "", numbering: Pagination = "newest-first", taxonomy: str = ""
+              ) -> list[Page]:
     """The pages of one listing (``items`` newest first), numbered as ``pagination:`` says."""
     pagers = (_stable_pagers if numbering == "stable" else _newest_first_pagers)(base, items, per_page)
     return [Page(kind=kind, path=pager.path, output=output_file(pager.path),  # type: ignore[arg-type]
-                 template=template, entries=pager.items, key=key, pager=pager, title=title)
+                 template=template, entries=pager.items, key=key, pager=pager, title=title, taxonomy=taxonomy)
             for pager in pagers]
 
 
@@ -180,35 +157,48 @@ def listing_pages(config: SiteConfig, kind: str, base: str, template: str, key: 
                      numbering=config.pagination)
 
 
-def tag_index_page(tag_count: int) -> Page:
-    """The A-Z index of every tag, on one page.
+def term_index_page(taxonomy: Taxonomy, term_count: int) -> Page:
+    """The A-Z index of every term of a taxonomy (every tag), on one page.
 
-    One page with a letter bar (anchors), not one page per letter: a tag costs about 70 bytes
+    One page with a letter bar (anchors), not one page per letter: a term costs about 70 bytes
     there, so 10,000 tags make a 0.7 MB page (about 0.1 MB compressed) that a browser shows
     at once and finds in with Ctrl-F, and one page is one render per build. The page depends
-    on every tag's count (``render/inputs.py``), which one render covers at any size.
+    on every term's count (``render/inputs.py``), which one render covers at any size.
     """
-    return Page(kind="tag_index", path="/tags/", output="tags/index.html", template="tags.html",
-                entries=tuple(range(tag_count)), title="Tags")
+    path = index_path(taxonomy)
+    return Page(kind="term_index", path=path, output=output_file(path), template=templates(taxonomy)[0],
+                entries=tuple(range(term_count)), title=taxonomy.title, taxonomy=taxonomy.name)
 
 
-def feed_pages(entries: tuple[int, ...], tag: Tag | None = None) -> list[Page]:
+def term_pages(config: SiteConfig, taxonomy: Taxonomy, term: Term, items: tuple[int, ...]) -> list[Page]:
+    """The pages of a term's listing (``items``: its articles, or ranks in a patched model)."""
+    per_page = taxonomy.per_page or config.per_page
+    return _paginate("term", term.path, templates(taxonomy)[1], items, per_page, key=term.slug,
+                     title=term.name, numbering=config.pagination, taxonomy=taxonomy.name)
+
+
+def feed_pages(entries: tuple[int, ...], term: Term | None = None, taxonomy: Taxonomy | None = None
+               ) -> list[Page]:
     """The feeds of a listing (``entries``: its newest articles): the site's Atom, RSS and JSON
-    Feed, or a tag's Atom and JSON Feed. The one list of feed formats, for the whole model and
-    the patched one (``build/patch.py``) alike."""
-    if tag is not None:
-        return [_feed("tag_feed", f"{tag.path}feed.xml", "atom.xml", entries, tag),
-                _feed("tag_json_feed", f"{tag.path}feed.json", "feed.json", entries, tag)]
+    Feed, or a term's Atom and JSON Feed (none when its taxonomy says ``feed: false``). The one
+    list of feed formats, for the whole model and the patched one (``build/patch.py``) alike."""
+    if term is not None and taxonomy is not None:
+        if not taxonomy.feed:
+            return []
+        return [_feed("term_feed", f"{term.path}feed.xml", "atom.xml", entries, term, taxonomy),
+                _feed("term_json_feed", f"{term.path}feed.json", "feed.json", entries, term, taxonomy)]
     return [_feed("atom", "/feed.xml", "atom.xml", entries), _feed("rss", "/rss.xml", "rss.xml", entries),
             _feed("json_feed", "/feed.json", "feed.json", entries)]
 
 
-def _feed(kind: PageKind, path: str, template: str, entries: tuple[int, ...], tag: Tag | None = None) -> Page:
+def _feed(kind: PageKind, path: str, template: str, entries: tuple[int, ...], term: Term | None = None,
+          taxonomy: Taxonomy | None = None) -> Page:
     return Page(kind=kind, path=path, output=output_file(path), template=template, entries=entries,
-                key=tag.slug if tag else "", title=tag.name if tag else "")
+                key=term.slug if term else "", title=term.name if term else "",
+                taxonomy=taxonomy.name if taxonomy else "")
 
 
-def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, Tag],
+def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], terms: dict[str, dict[str, Term]],
                 archives: dict[int, Archive], months: dict[tuple[int, int], tuple[int, ...]],
                 sitemap_max_urls: int) -> list[Page]:
     """Every output file of the site, one page family after another."""
@@ -217,10 +207,12 @@ def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, 
         pages += redirect_pages(entry)
     all_ids = tuple(entry.index for entry in entries)
     pages += listing_pages(config, "home", "/", "index.html", "", "", all_ids)
-    pages.append(tag_index_page(len(tags)))
-    for tag in tags.values():
-        pages += listing_pages(config, "tag", tag.path, "tag.html", tag.slug, tag.name, tag.entries)
-        pages += feed_pages(tag.entries[: config.feed_items], tag)
+    for taxonomy in config.taxonomies:
+        of_taxonomy = terms[taxonomy.name]
+        pages.append(term_index_page(taxonomy, len(of_taxonomy)))
+        for term in of_taxonomy.values():
+            pages += term_pages(config, taxonomy, term, term.entries)
+            pages += feed_pages(term.entries[: config.feed_items], term, taxonomy)
     pages.append(Page(kind="archives", path="/archives/", output="archives/index.html",
                       template="archives.html", title="Archives"))
     for year, archive in archives.items():
@@ -245,7 +237,7 @@ def _plan_pages(config: SiteConfig, entries: tuple[Entry, ...], tags: dict[str, 
     return pages
 
 
-SITEMAP_KINDS = {"article", "home", "tag_index", "tag", "archives", "year", "month"}
+SITEMAP_KINDS = {"article", "home", "term_index", "term", "archives", "year", "month"}
 
 
 def _sitemaps(pages: list[Page], max_urls: int) -> list[Page]:
@@ -265,10 +257,13 @@ def _sitemaps(pages: list[Page], max_urls: int) -> list[Page]:
 
 def describe_generated(page: Page) -> str:
     """A generated page as messages name it: 'the tag page of 'Syria'', 'the home page'."""
-    return {"home": "the home page", "tag": f"the tag page of '{page.title}'",
-            "tag_feed": f"the feed of tag '{page.title}'",
-            "tag_json_feed": f"the JSON feed of tag '{page.title}'",
+    kind = page.taxonomy.removesuffix("s") if page.taxonomy else ""  # 'tag', 'author'
+    return {"home": "the home page", "term": f"the {kind} page of '{page.title}'",
+            "term_index": f"the index of {page.taxonomy}",
+            "term_feed": f"the feed of {kind} '{page.title}'",
+            "term_json_feed": f"the JSON feed of {kind} '{page.title}'",
             "year": f"the {page.title} archive", "month": f"the {page.title} archive",
+            "archives": "the archive index", "search": "the search page",
             }.get(page.kind, f"the generated page {page.path}")
 
 
@@ -323,11 +318,22 @@ def _check_collisions(config: SiteConfig, entries: tuple[Entry, ...], pages: lis
             problems.append(claimed(mine, f"{claim(mine)} is also the path of "
                                           f"{describe_generated(generated)}"))
         else:
-            problems.append(Problem(config.config_path.name,
-                                    f"{describe_generated(page)} and {describe_generated(other)}"
-                                    f" both want {page.path}", 1))
+            problems.append(_generated_collision(config, page, other))
     if problems:
         raise SiteError(problems)
+
+
+def _generated_collision(config: SiteConfig, page: Page, other: Page) -> Problem:
+    """Two generated pages on one path: a declared taxonomy's path (``taxonomies:``) is the
+    only way, so the problem is at its declaration when one of them is a taxonomy's."""
+    message = f"{describe_generated(page)} and {describe_generated(other)} both want {page.path}"
+    declared = {taxonomy.name: taxonomy for taxonomy in config.taxonomies}
+    for mine in (page, other):
+        taxonomy = declared.get(mine.taxonomy)
+        if taxonomy is not None and taxonomy.line > 1:
+            return Problem(config.config_path.name, f"taxonomies.{taxonomy.name}.path: {message}"
+                                                    " (give the taxonomy another path)", taxonomy.line)
+    return Problem(config.config_path.name, message, 1)
 
 
 def content_prefix(config: SiteConfig) -> str:

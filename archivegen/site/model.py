@@ -15,8 +15,9 @@ from typing import Literal, TypeVar
 from archivegen.config.schema import Pagination
 from archivegen.content.article import Article
 
+# A taxonomy's pages (tags', authors', ...) are of the term kinds, ``Page.taxonomy`` naming it.
 PageKind = Literal[
-    "article", "home", "tag_index", "tag", "tag_feed", "tag_json_feed", "archives", "year", "month",
+    "article", "home", "term_index", "term", "term_feed", "term_json_feed", "archives", "year", "month",
     "atom", "rss", "json_feed", "sitemap", "sitemap_index", "robots", "not_found", "search",
     "redirect", "redirects",
 ]
@@ -24,13 +25,17 @@ PageKind = Literal[
 
 @dataclass(frozen=True)
 class Entry:
-    """An article placed in the site: its URL and its canonical tags."""
+    """An article placed in the site: its URL and its terms in every declared taxonomy."""
 
     index: int  # position in Site.entries (newest first)
     article: Article
     path: str  # site path, e.g. '/2020/03/slug/'
-    tag_slugs: tuple[str, ...]
+    terms: Mapping[str, tuple[str, ...]]  # taxonomy name -> its term slugs, in the article's order
     summary: str = ""  # the article's own summary, or the one derived from its rendered body
+
+    @property
+    def tag_slugs(self) -> tuple[str, ...]:
+        return self.terms.get("tags", ())
 
     @property
     def body_key(self) -> str:
@@ -39,19 +44,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Tag:
+class Term:
+    """One term of a taxonomy (a tag, an author, a source) and the articles carrying it."""
+
     slug: str
     name: str
     entries: tuple[int, ...]  # indexes into Site.entries, newest first (those a partial model holds)
-    count: int  # articles carrying the tag in the whole site
-    # (year, articles of the year carrying the tag), newest first: the shape of the tag over
+    count: int  # articles carrying the term in the whole site
+    # (year, articles of the year carrying the term), newest first: the shape of the term over
     # time that its page charts. Whole-site counts, like ``count``; a partial model
-    # (``build/patch.py``) fills them for the tags whose pages it renders.
+    # (``build/patch.py``) fills them for the terms whose pages it renders.
     years: tuple[tuple[int, int], ...] = ()
+    base: str = "/tags/"  # its taxonomy's index path
 
     @property
     def path(self) -> str:
-        return f"/tags/{self.slug}/"
+        return f"{self.base}{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,7 @@ class Page:
     key: str = ""
     pager: Pager | None = None
     title: str = ""
+    taxonomy: str = ""  # the taxonomy of a term page, term feed or term index
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,8 @@ class Archive:
 @dataclass(frozen=True)
 class Site:
     entries: tuple[Entry, ...]
-    tags: dict[str, Tag]  # slug -> tag, in display order (by name)
+    # taxonomy name -> (slug -> term, in display order: by name), every declared taxonomy
+    terms: dict[str, dict[str, Term]]
     archives: dict[int, Archive]  # year -> archive, newest first
     months: dict[tuple[int, int], tuple[int, ...]]
     pages: tuple[Page, ...]
@@ -116,6 +126,11 @@ class Site:
     # A partial model (``build/patch.py``) holds only some entries, so an entry's neighbours in
     # the site need not be next to it: index -> (older, newer) for its article pages.
     neighbours: Mapping[int, tuple[int | None, int | None]] | None = None
+
+    @property
+    def tags(self) -> dict[str, Term]:
+        """The tags taxonomy's terms (always declared: the search filters by tag)."""
+        return self.terms.get("tags", {})
 
     def previous_entry(self, entry: Entry) -> Entry | None:
         """The next older article (entries are newest first)."""

@@ -10,7 +10,7 @@ Three kinds of memory live here, each a table:
   dependencies recorded while it was rendered, and the hash of the bytes written. A rebuild
   renders only outputs whose key changed and writes only those whose bytes changed.
 
-The site model is stored too (``model_members``, ``model_counts``, ``model_tags``, see
+The site model is stored too (``model_members``, ``model_counts``, ``model_terms``, see
 ``site/stored.py``): every listing's articles in order, so that a build patching the model for an
 edited article finds its rank, its page and its neighbours by indexed look-ups.
 
@@ -41,7 +41,7 @@ from typing import Any
 
 from archivegen.errors import Problem, StateError
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"  # 8: model_terms (every taxonomy's term names) replaced model_tags
 STATE_FILE = "state.sqlite"
 
 _SCHEMA = """
@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS model_members (
     PRIMARY KEY (listing, ts, key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS model_members_by_key ON model_members (key);
 CREATE TABLE IF NOT EXISTS model_counts (listing TEXT PRIMARY KEY, count INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS model_tags (slug TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS model_terms (listing TEXT PRIMARY KEY, name TEXT NOT NULL);
 """
 
 
@@ -282,21 +282,22 @@ class BuildState:
     # -- the stored site model ----------------------------------------------------------------
 
     def replace_model(self, members: Iterable[tuple[str, int, str]], counts: Iterable[tuple[str, int]],
-                      tags: Iterable[tuple[str, str]]) -> None:
-        """Store the whole model: (listing, order, content key) rows, listing sizes, tag names."""
-        for table in ("model_members", "model_counts", "model_tags"):
+                      terms: Iterable[tuple[str, str]]) -> None:
+        """Store the whole model: (listing, order, content key) rows, listing sizes, and the
+        terms' display names by their listing."""
+        for table in ("model_members", "model_counts", "model_terms"):
             self._db.execute(f"DELETE FROM {table}")
-        self.patch_model((), members, counts, tags)
+        self.patch_model((), members, counts, terms)
 
     def patch_model(self, keys: Iterable[str], members: Iterable[tuple[str, int, str]],
-                    counts: Iterable[tuple[str, int]], tags: Iterable[tuple[str, str]]) -> None:
-        """Replace the rows of the articles ``keys`` by ``members``; counts and tags whole."""
+                    counts: Iterable[tuple[str, int]], terms: Iterable[tuple[str, str]]) -> None:
+        """Replace the rows of the articles ``keys`` by ``members``; counts and terms whole."""
         self._db.executemany("DELETE FROM model_members WHERE key = ?", ((k,) for k in keys))
         self._db.executemany("INSERT OR REPLACE INTO model_members VALUES (?, ?, ?)", members)
         self._db.execute("DELETE FROM model_counts")
         self._db.executemany("INSERT INTO model_counts VALUES (?, ?)", counts)
-        self._db.execute("DELETE FROM model_tags")
-        self._db.executemany("INSERT INTO model_tags VALUES (?, ?)", tags)
+        self._db.execute("DELETE FROM model_terms")
+        self._db.executemany("INSERT INTO model_terms VALUES (?, ?)", terms)
 
     def model_rank(self, listing: str, order: int, key: str) -> int:
         """How many articles come before (order, key) in ``listing``."""
@@ -329,9 +330,10 @@ class BuildState:
     def model_counts(self) -> dict[str, int]:
         return dict(self._db.execute("SELECT listing, count FROM model_counts"))
 
-    def model_tags(self) -> dict[str, str]:
-        """Tag slug -> display name, in no particular order."""
-        return dict(self._db.execute("SELECT slug, name FROM model_tags"))
+    def model_terms(self) -> dict[str, str]:
+        """A term's listing ('t/<slug>', 'x/<taxonomy>/<slug>') -> its display name, in no
+        particular order."""
+        return dict(self._db.execute("SELECT listing, name FROM model_terms"))
 
     def source_at(self, path: str) -> str | None:
         """The content key of the article published at site path ``path``."""
