@@ -161,7 +161,8 @@ def write_search_page(root: Path, base_path: str, years: Sequence[int]) -> None:
     links = Links(base_path=base_path.rstrip("/"), base_url="https://example.org" + base_path.rstrip("/"))
     site = {"title": "Sharded archive", "description": "", "language": LANGUAGE, "author": "",
             "base_url": links.base_url, "home_url": links.url("/"), "feed_url": links.url("/feed.xml"),
-            "rss_url": links.url("/rss.xml"), "json_feed_url": links.url("/feed.json")}
+            "rss_url": links.url("/rss.xml"), "json_feed_url": links.url("/feed.json"),
+            "nav_taxonomies": [("tags", links.url("/tags/"), "Tags")]}
     env = make_environment(root / "no-project-templates", filters={},
                            globals_={"url": links.url, "abs_url": links.abs_url, "version": __version__,
                                      "site": site})
