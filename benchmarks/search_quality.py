@@ -330,8 +330,9 @@ class Truth:
     """Which articles truly contain a query word.
 
     An article contains a query word T when one of its words W (both normalised) starts with T,
-    or W has the same Snowball stem as T in the article's language; in a language written without
-    spaces, when T is a substring of its normalised text. A shorter prefix of T never counts:
+    or W has the same Snowball stem as T in the article's language (when the index stems that
+    language); in a language written without spaces, when T is a substring of its normalised
+    text. A shorter prefix of T never counts:
     that is the junk this benchmark exposes. A query of several words needs every word.
     """
 
