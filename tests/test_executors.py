@@ -231,9 +231,9 @@ def test_a_pickled_renderer_brings_the_project_templates_along(project: Path) ->
 
     from archivegen.config import load_config
     from archivegen.content.reader import read_articles
+    from archivegen.families import FAMILIES, build_site
     from archivegen.render.pages import PageRenderer
     from archivegen.render.theme import THEME_TEMPLATES
-    from archivegen.site import build_site
 
     templates = project.parent / "templates"
     templates.mkdir()
@@ -241,7 +241,7 @@ def test_a_pickled_renderer_brings_the_project_templates_along(project: Path) ->
         '<article class="article">', '<article class="article remote-override">'))
     config = load_config(project)
     site = build_site(config, read_articles(config.content_dir, config.tzinfo, config.project_dir).articles)
-    shipped = pickle.dumps(PageRenderer(config, site, [""] * len(site.entries)))
+    shipped = pickle.dumps(PageRenderer(config, site, FAMILIES, [""] * len(site.entries)))
     shutil.rmtree(templates)  # as on another machine
     renderer = pickle.loads(shipped)
     page = next(page for page in site.pages if page.kind == "article")

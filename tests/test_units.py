@@ -19,7 +19,7 @@ from archivegen.content.dates import parse_date
 from archivegen.content.reader import read_articles
 from archivegen.content.slugs import make_slug
 from archivegen.errors import ConfigError, SiteError
-from archivegen.site import build_site
+from archivegen.families import build_site
 from tests.projects import make_archive
 
 ZONE = ZoneInfo("Europe/Moscow")

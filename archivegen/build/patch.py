@@ -27,10 +27,15 @@ from archivegen.config.schema import SiteConfig, Taxonomy
 from archivegen.content.article import Article
 from archivegen.content.incremental import Checked, SourceRecord
 from archivegen.errors import Problem
+from archivegen.families.aliases import redirect_pages
+from archivegen.families.archive import month_pages, year_pages
+from archivegen.families.articles import article_page
+from archivegen.families.feeds import site_feed_pages
+from archivegen.families.home import home_pages
+from archivegen.families.taxonomy import term_feed_pages, term_pages
 from archivegen.search.layout import IndexEntry
 from archivegen.search.manifest import ManifestCounts
 from archivegen.search.records import search_record
-from archivegen.site.builder import article_page, feed_pages, listing_pages, redirect_pages, term_pages
 from archivegen.site.model import Archive, Entry, Page, Site, Term
 from archivegen.site.paths import article_path
 from archivegen.site.stored import HOME, listing_term, listings_of, order_at, order_of
@@ -196,16 +201,16 @@ class PartialModel:
             term = Term(slug=slug, name=self.term_names[listing], entries=(), count=size,
                         base=index_path(self.taxonomies[taxonomy]))
             return term_pages(self.config, self.taxonomies[taxonomy], term, ranks)
-        return listing_pages(self.config, *_listing_family(listing), ranks)
+        return _date_listing_pages(self.config, listing, ranks)
 
     def _feed_pages(self, listing: str, members: tuple[int, ...], terms: dict[str, dict[str, Term]]
                     ) -> list[Page]:
         if listing == HOME:
-            return feed_pages(members)
+            return site_feed_pages(members)
         found = listing_term(listing)
         if found is not None:
             taxonomy, slug = found
-            return feed_pages(members, terms[taxonomy][slug], self.taxonomies[taxonomy])
+            return term_feed_pages(self.taxonomies[taxonomy], terms[taxonomy][slug], members)
         return []
 
     def _terms(self) -> dict[str, dict[str, Term]]:
@@ -257,15 +262,15 @@ class PartialModel:
         return archives, {key: () for key in ordered}
 
 
-def _listing_family(listing: str) -> tuple[str, str, str, str, str]:
-    """(kind, base path, template, key, title) of a date listing, as the builder makes its pages."""
+def _date_listing_pages(config: SiteConfig, listing: str, ranks: tuple[int, ...]) -> list[Page]:
+    """The pages of the home, a year or a month listing (by its stored name), as their
+    families make them."""
     if listing == HOME:
-        return "home", "/", "index.html", "", ""
+        return home_pages(config, ranks)
     if listing.startswith("y/"):
-        year = listing[2:]
-        return "year", f"/{year}/", "year.html", year, year
+        return year_pages(config, int(listing[2:]), ranks)
     year, month = listing[2:].split("-")
-    return "month", f"/{year}/{month}/", "month.html", f"{year}-{month}", f"{year}-{month}"
+    return month_pages(config, int(year), int(month), ranks)
 
 
 def _with_entries(page: Page, entries: tuple[int, ...]) -> Page:

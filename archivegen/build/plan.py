@@ -20,13 +20,13 @@ from pathlib import Path
 
 from archivegen.config.schema import SiteConfig
 from archivegen.errors import Problem, SiteError
+from archivegen.families import FAMILIES
 from archivegen.output.digests import file_digest
 from archivegen.output.staging import static_files
 from archivegen.render.inputs import PageKeys
 from archivegen.render.theme import THEME_STATIC
-from archivegen.site.builder import content_prefix, describe_generated, shown_folder
 from archivegen.site.model import Page, Site
-from archivegen.site.paths import collision_key
+from archivegen.site.paths import collision_key, content_prefix, shown_folder
 from archivegen.state.store import OutputRow
 
 BUNDLE_PREFIX = "pagefind/"  # the search index's outputs: planned by ``searching.py``
@@ -121,5 +121,5 @@ def _describe(config: SiteConfig, page: Page) -> str:
         return f"the page of {content_prefix(config)}{page.key} ({page.path})"
     if page.kind == "redirect":
         return f"an alias of {content_prefix(config)}{page.key} ({page.path})"
-    described = describe_generated(page)
+    described = FAMILIES.describe(page)
     return described if page.path in described else f"{described} ({page.path})"

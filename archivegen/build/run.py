@@ -110,12 +110,12 @@ class _Build:
     def _whole_model(self, read: incremental.IncrementalRead, fresh: Freshness) -> _Model:
         """Build the whole site model from every article, and key every page."""
         from archivegen.build.plan import check_static_files, plan, static_sources
+        from archivegen.families import FAMILIES, build_site
         from archivegen.render.inputs import PageKeys, TemplateDigests
         from archivegen.search.indexer import IndexKeys, SiteRecords
         from archivegen.search.manifest import ManifestCounts
-        from archivegen.site import build_site
-        from archivegen.site.builder import content_prefix
         from archivegen.site.moves import find_moves, move_warnings, published_urls
+        from archivegen.site.paths import content_prefix
         from archivegen.site.stored import model_rows
 
         config, report = self.config, self.report
@@ -126,7 +126,7 @@ class _Build:
             before, published = self._published(), published_urls(site)
             self._moves = move_warnings(find_moves(before, published, site), content_prefix(config))
         with self.steps.step("plan"):
-            keys = PageKeys(config, site, TemplateDigests(config.templates_dir))
+            keys = PageKeys(config, site, FAMILIES, TemplateDigests(config.templates_dir))
             recorded = {} if fresh.full else self.state.outputs()
             statics = static_sources(config)
             check_static_files(config, site, statics)
@@ -185,6 +185,7 @@ class _Build:
         from archivegen.build import patch
         from archivegen.build.plan import BUNDLE_PREFIX, plan, static_sources
         from archivegen.build.searching import MANIFEST_OUTPUT
+        from archivegen.families import FAMILIES
         from archivegen.render.inputs import PageKeys, TemplateDigests
         from archivegen.search.indexer import IndexKeys
         from archivegen.site.moves import identity
@@ -201,7 +202,7 @@ class _Build:
             report.warnings[:] = [w for w in remembered_warnings(state) if w not in old_warnings]
             report.warnings += checked.warnings
         with self.steps.step("plan"):
-            keys = PageKeys(config, site, TemplateDigests(config.templates_dir))
+            keys = PageKeys(config, site, FAMILIES, TemplateDigests(config.templates_dir))
             # Static files are inputs: an edit with them unchanged is patched, so they were
             # checked against the generated pages (check_static_files) by an earlier build.
             statics = static_sources(config)
@@ -226,6 +227,7 @@ class _Build:
         from archivegen.build.patch import store_index_entries
         from archivegen.build.plan import BUNDLE_PREFIX
         from archivegen.build.searching import MANIFEST_OUTPUT, PlacedSearch, place_search, remote
+        from archivegen.families import FAMILIES
         from archivegen.render.markdown_cache import HtmlSource
         from archivegen.render.pages import PageRenderer
         from archivegen.render.stage import DaskCluster, render_pages
@@ -250,7 +252,7 @@ class _Build:
         bodies = HtmlSource(self.state_dir, config.content_dir)
         try:
             with steps.step("render pages"):
-                renderer = PageRenderer(config, site, bodies)
+                renderer = PageRenderer(config, site, FAMILIES, bodies)
                 results = render_pages(renderer, planned.jobs, commit.writer(), self.workers,
                                        cluster or self.options.executor,
                                        steps.counter(len(planned.jobs), "pages"))

@@ -14,7 +14,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-Pagination = Literal["newest-first", "stable"]  # how listing pages are numbered (site/builder.py)
+Pagination = Literal["newest-first", "stable"]  # how listing pages are numbered (site/pagination.py)
 PAGINATIONS: tuple[Pagination, ...] = ("newest-first", "stable")
 
 

@@ -86,7 +86,7 @@ def field_name(value: Any) -> str:
 
 
 def pagination(value: Any) -> str:
-    """How listing pages are numbered (``site/builder.py`` explains both)."""
+    """How listing pages are numbered (``site/pagination.py`` explains both)."""
     name = string_value(value)
     if name not in PAGINATIONS:
         hint = suggestion(name, PAGINATIONS)

@@ -1,7 +1,7 @@
 """The site URLs that content/ already uses, so that an import never lands on another's URL.
 
 A free file name is not enough: the build refuses two articles on one output path
-(``site/builder.py``), and an article's URL comes from its slug and date through the
+(``site/collisions.py``), and an article's URL comes from its slug and date through the
 ``permalinks`` pattern, not from its file name. Hand-written files, explicit ``slug:`` lines and
 patterns without the year (``/{slug}/``) all let two different files claim one URL.
 

@@ -3,25 +3,16 @@
 A rebuild renders a page only when its key differs from the one recorded when it was last
 written. The key covers, for every page: archivegen's version, the Markdown settings, the
 config values templates can see, the text of every template the page loaded last time, the
-counts its templates read last time (tags' article counts, the listing's page and article
-counts; both recorded while rendering, see ``recorder.py``), its place in the site (path, its
-pager's number and neighbours), and what it shows:
-
-* an article page: its article and both neighbours (the previous/next links);
-* a listing or feed: each article it lists;
-* a taxonomy's index (the tags'): the terms on it, with their counts;
-* the archive index and search page: every year and month with its count; a year page: its
-  year's months (their counts only when read) and the years before and after it; a month
-  page: the months before and after it;
-* a term page: its term's counts per year, when its template read them (its chart);
-* a sitemap: each listed page's path and last modification;
-* a redirect page (an alias) or the ``_redirects`` file: each article it points to (the file's
-  bytes, hence its aliases, are in the article's digest).
+counts its templates read last time (terms' article counts, the listing's page and article
+counts, a chart's counts; recorded while rendering, see ``recorder.py``), its place in the
+site (path, its pager's number and neighbours), and what it shows, which its page family says
+(``shown`` in ``archivegen/families/``: an article page its article and both neighbours, a
+listing or feed each article it lists, a taxonomy's index its terms with their counts...).
 
 An article is represented by a digest of its file's bytes, its URL, its summary and its terms'
 display names (in every taxonomy): everything a template can learn about it. A body edit that
-keeps the summary therefore re-renders the listings that show the article, whose bytes come out unchanged and
-are not written; exactness is kept by comparing bytes, speed by the keys.
+keeps the summary therefore re-renders the listings that show the article, whose bytes come
+out unchanged and are not written; exactness is kept by comparing bytes, speed by the keys.
 """
 
 from __future__ import annotations
@@ -29,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 from archivegen import __version__
 from archivegen.config.schema import SiteConfig
@@ -74,13 +66,24 @@ def config_digest(config: SiteConfig) -> str:
                     repr([(t.name, t.path, t.title) for t in config.taxonomies if t.nav])])
 
 
-class PageKeys:
-    """Computes page keys for one site model (one instance per build)."""
+class PageShows(Protocol):
+    """Where the keys get what each kind of page shows: the page families' registry
+    (``archivegen/families/``), handed in by the build."""
 
-    def __init__(self, config: SiteConfig, site: Site, templates: TemplateDigests) -> None:
-        self.site, self.templates = site, templates
+    def shown(self, keys: PageKeys, page: Page) -> list[str]: ...
+
+    def lists_articles(self, kind: str) -> bool: ...
+
+
+class PageKeys:
+    """Computes page keys for one site model (one instance per build); the digests here
+    (``entries``, ``years``...) are what the families' ``shown`` is made of."""
+
+    def __init__(self, config: SiteConfig, site: Site, families: PageShows,
+                 templates: TemplateDigests) -> None:
+        self.site, self.families, self.templates = site, families, templates
         self.common = config_digest(config)
-        # what a taxonomy's pages show of it besides their terms (``PageRenderer._taxonomy_view``,
+        # what a taxonomy's pages show of it besides their terms (``PageRenderer.taxonomy_view``,
         # its feeds being on or off): in the keys of its term pages, index and feeds
         self.taxonomies = {t.name: repr((t.title, t.singular, t.path, t.feed)) for t in config.taxonomies}
         self.entries = [
@@ -112,7 +115,7 @@ class PageKeys:
                  self.templates.of(templates), self.taxonomies.get(page.taxonomy, "")]
         if counts:
             parts += (self._count(page, name) for name in counts.split("\n"))
-        parts += self._shown(page)
+        parts += self.families.shown(self, page)
         return _digest(parts)
 
     def _count(self, page: Page, name: str) -> str:
@@ -134,35 +137,10 @@ class PageKeys:
         taxonomy, _, slug = name.partition("/")
         return self.site.terms.get(taxonomy, {}).get(slug)
 
-    def _shown(self, page: Page) -> list[str]:
-        """Digests of what the page shows, by page family."""
-        kind, entries = page.kind, self.entries
-        if kind == "article":
-            entry = self.site.entries[page.entries[0]]
-            previous, following = self.site.previous_entry(entry), self.site.next_entry(entry)
-            return [entries[entry.index], entries[previous.index] if previous else "",
-                    entries[following.index] if following else ""]
-        if kind == "term_index":
-            listed = self.term_lists[page.taxonomy]
-            return [str(len(listed)),
-                    *(f"{t.slug}:{t.name}:{t.count}" for t in (listed[i] for i in page.entries))]
-        if kind in ("archives", "search"):
-            return [self.all_years]
-        if kind == "sitemap":
-            return [self._listed(self.site.pages[i]) for i in page.entries]
-        if kind == "sitemap_index":
-            return [str(n) for n in page.entries]
-        shown = [entries[i] for i in page.entries]
-        if kind == "year":  # its months, and the years before and after it (its year links)
-            year = int(page.key)
-            shown += [self.year_months[year], str(self.site.year_neighbours(year))]
-        elif kind == "month":  # the months before and after it (its month links)
-            year, month = (int(part) for part in page.key.split("-"))
-            shown.append(str(self.site.month_neighbours((year, month))))
-        return shown
-
-    def _listed(self, listed: Page) -> str:
-        if listed.entries and listed.kind != "term_index":
+    def listed(self, listed: Page) -> str:
+        """A sitemap's entry for a page: its path, and its newest article's date when its
+        entries are articles."""
+        if listed.entries and self.families.lists_articles(listed.kind):
             newest = max(listed.entries, key=self.lastmod_times.__getitem__)  # first of equals
             return f"{listed.path} {self.lastmods[newest]}"
         return listed.path

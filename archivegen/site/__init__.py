@@ -1,6 +1,6 @@
-"""The site model: articles, taxonomies, archives and every output page, computed before rendering."""
+"""The site model: articles, taxonomies, archives and every output page, computed before
+rendering (the pages by the page families, ``archivegen/families/``)."""
 
-from archivegen.site.builder import build_site
 from archivegen.site.model import Entry, Page, Site, Term
 
-__all__ = ["Entry", "Page", "Site", "Term", "build_site"]
+__all__ = ["Entry", "Page", "Site", "Term"]

@@ -10,17 +10,16 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from archivegen.config.schema import Pagination
 from archivegen.content.article import Article
 
-# A taxonomy's pages (tags', authors', ...) are of the term kinds, ``Page.taxonomy`` naming it.
-PageKind = Literal[
-    "article", "home", "term_index", "term", "term_feed", "term_json_feed", "archives", "year", "month",
-    "atom", "rss", "json_feed", "sitemap", "sitemap_index", "robots", "not_found", "search",
-    "redirect", "redirects",
-]
+# What kind of page a Page is ('article', 'home', 'term', 'atom'...): the page families'
+# registry (``archivegen/families/``) is the list of kinds, each family declaring its own, so a
+# new kind of page is added there alone. A taxonomy's pages (tags', authors'...) are of the
+# term kinds, ``Page.taxonomy`` naming it.
+PageKind = str
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
-"""Site paths: permalinks, output file names, and the paths archivegen keeps for itself."""
+"""Site paths: permalinks, output file names, the paths archivegen keeps for itself, and how
+messages name the project's folders."""
 
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
+from archivegen.config.schema import SiteConfig
 from archivegen.content.article import Article
 
 # Top-level names the generated pages live under. An article may not claim them.
@@ -44,3 +47,16 @@ def reserved_owner(site_path: str) -> str | None:
     if first == "" or stem.startswith("sitemap"):
         return RESERVED_TOP_LEVEL.get(stem or "index", "the sitemap")
     return RESERVED_TOP_LEVEL.get(stem)
+
+
+def content_prefix(config: SiteConfig) -> str:
+    """How messages name files in the content folder: 'content/' (project-relative)."""
+    return shown_folder(config, config.content_dir)
+
+
+def shown_folder(config: SiteConfig, folder: Path) -> str:
+    """A project folder as messages name it: 'content/', 'static/' (project-relative)."""
+    try:
+        return folder.relative_to(config.project_dir).as_posix() + "/"
+    except ValueError:
+        return folder.as_posix() + "/"
