@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Lighthouse on the example archive's pages: speed, layout shift, accessibility, best practices, SEO.
+"""Lighthouse on an archive's pages: speed, layout shift, accessibility, best practices, SEO.
 
 Why: the search page shows its results only once Pagefind has loaded in the browser, and every
 page's layout, contrast and markup are properties of the built page in a real browser, not of
 the Python code. This builds the repository's example archive (site_config.yaml + content/, as
-README.md does) with the real CLI into a temporary folder, serves it on 127.0.0.1 under
+README.md does), another project (``--project``) or a synthetic archive of ``--synthetic N``
+articles (``build_bench.py``'s generator, with its authors declared as a taxonomy) with the real
+CLI into a temporary folder, serves it on 127.0.0.1 under
 base_url's path (tests/browser_support.py's server) and runs Lighthouse 12.2.3 (the last release
 for Node 20) with Debian's Chromium on each page of ``--pages`` (default: the search page for
-``--query``; ``--families`` names one page of every page family), ``--runs`` times for the
+``--query``; ``--families`` measures one page of every page family the built site has, found in
+it: the first article, the most used tag and author, the newest year and month...), ``--runs``
+times for the
 mobile (default) and the desktop (``--preset=desktop``) configuration; it prints the median of
 each metric. Lighthouse is installed with npm into ``--cache`` on first use; no browser is ever
 downloaded.
@@ -21,6 +25,8 @@ Usage (see benchmarks/README.md)::
     python benchmarks/lighthouse.py --query Turkey --runs 5 --json lighthouse.json
     python benchmarks/lighthouse.py --schemes light dark      # the dark theme too
     python benchmarks/lighthouse.py --families --runs 1 --min-score 98
+    python benchmarks/lighthouse.py --families --runs 1 --min-score 98 --synthetic 10000
+    python benchmarks/lighthouse.py --families --project tests/fixtures/golden-archive   # sources too
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -67,12 +74,10 @@ COLUMNS = [
 ]
 TARGETS = {"performance": (">=", 95), "CLS": ("<", 0.05), "accessibility": (">=", 100)}
 SCORES = ["performance", "accessibility", "best practices", "SEO"]
-# One page of every page family of the example archive (paths below base_url), for --families.
-FAMILIES = {
-    "home": "", "page N": "page/2/", "article": "2020/03/ceasefire-in-idlib-holds-through-first-weekend/",
-    "tag index": "tags/", "tag": "tags/syria/", "year": "2020/", "month": "2020/03/",
-    "archives": "archives/", "search": "search/?q=Idlib", "404": "404.html",
-}
+# The page families --families measures (one page each, found in the built site).
+FAMILIES = ["home", "page N", "article", "tag index", "tag", "year", "month", "archives", "search",
+            "404", "author index", "author", "source index", "source"]
+SYNTHETIC_CACHE = Path(tempfile.gettempdir()) / "archivegen-lighthouse"
 
 
 def install_lighthouse(cache: Path) -> Path:
@@ -88,21 +93,28 @@ def install_lighthouse(cache: Path) -> Path:
     return cli
 
 
-def build_example(work: Path) -> Path:
-    """Build a copy of the repository's example archive into ``work``; return the site folder.
+def build_project(source: Path, work: Path, extra_config: str = "") -> Path:
+    """Build a copy of the project at ``source`` (site_config.yaml, content/, templates/) into
+    ``work``; return the site folder.
 
-    A copy, so that the build state lands in ``work`` and the checkout stays as it was. The CLI
-    imports this checkout's package (PYTHONPATH), so the theme measured is the one beside this
-    script.
+    A copy, so that the build state lands in ``work`` and the project stays as it was; its
+    base_url's path becomes the one the test server serves, and ``extra_config`` is appended to
+    its config. The CLI imports this checkout's package (PYTHONPATH), so the theme measured is
+    the one beside this script.
     """
-    config = yaml.safe_load((ROOT / "site_config.yaml").read_text(encoding="utf-8"))
-    path = urlsplit(str(config.get("base_url", ""))).path or "/"
-    if path.rstrip("/") + "/" != PREFIX:
-        sys.exit(f"site_config.yaml's base_url path is {path!r}; the test server serves {PREFIX}")
-    project = work / "example"
+    config = yaml.safe_load((source / "site_config.yaml").read_text(encoding="utf-8"))
+    parts = urlsplit(str(config.get("base_url") or "https://example.org/"))
+    project = work / "project"
     project.mkdir()
-    shutil.copy2(ROOT / "site_config.yaml", project / "site_config.yaml")
-    shutil.copytree(ROOT / "content", project / "content")
+    text = (source / "site_config.yaml").read_text(encoding="utf-8")
+    served = f"base_url: {parts.scheme}://{parts.netloc}{PREFIX}"
+    text, replaced = re.subn(r"^base_url:.*$", served, text, count=1, flags=re.M)
+    text = text if replaced else f"{text}\n{served}\n"
+    text += f"\n{extra_config}"
+    (project / "site_config.yaml").write_text(text, encoding="utf-8")
+    for folder in ("content", "templates", "static"):
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, project / folder)
     site = work / "site"
     paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
@@ -112,6 +124,54 @@ def build_example(work: Path) -> Path:
     if result.returncode != 0:
         sys.exit(f"archivegen build failed:\n{result.stderr}")
     return site
+
+
+def synthetic_project(articles: int) -> Path:
+    """A build_bench.py archive of ``articles`` articles (made once, kept in a temp folder),
+    whose articles' authors are declared as a taxonomy here, as a newsroom would."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from build_bench import prepare_archive
+
+    project = SYNTHETIC_CACHE / f"synthetic-{articles}"
+    seconds, reused = prepare_archive(project, articles, seed=1)
+    print(f"synthetic archive of {articles} articles: {'reused' if reused else f'made in {seconds:.0f} s'}",
+          file=sys.stderr)
+    return project
+
+
+def family_pages(site: Path, query: str) -> dict[str, str]:
+    """One page of every page family the built site has (paths below base_url): the first
+    article of the sitemap, the most used term of each taxonomy (its page has the most pages),
+    the newest year and month."""
+    prefix = urlsplit(PREFIX).path
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    if "<sitemapindex" in sitemap:
+        sitemap = (site / "sitemap-1.xml").read_text(encoding="utf-8")
+    paths = [urlsplit(loc).path.removeprefix(prefix)
+             for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
+    article = next(p for p in paths if re.fullmatch(r"\d{4}/\d{2}/[^/]+/", p))
+    year = next(p for p in paths if re.fullmatch(r"\d{4}/", p))
+    month = next(p for p in paths if re.fullmatch(r"\d{4}/\d{2}/", p))
+
+    def biggest_term(index: str) -> str | None:
+        terms = [folder for folder in (site / index).iterdir() if (folder / "index.html").is_file()]
+        if not terms:
+            return None
+        return f"{index}/{max(terms, key=lambda f: (_pages_of(f), f.name)).name}/"
+
+    found = {"home": "", "page N": "page/2/", "article": article, "tag index": "tags/",
+             "tag": biggest_term("tags"), "year": year, "month": month, "archives": "archives/",
+             "search": "search/?" + urlencode({"q": query}), "404": "404.html"}
+    for taxonomy, index in (("author", "authors"), ("source", "sources")):
+        if (site / index / "index.html").is_file():
+            found[f"{taxonomy} index"], found[taxonomy] = f"{index}/", biggest_term(index)
+    return {name: path for name, path in found.items()
+            if path is not None and (not path or (site / urlsplit(path).path).exists())}
+
+
+def _pages_of(term: Path) -> int:
+    numbered = term / "page"
+    return len(list(numbered.iterdir())) if numbered.is_dir() else 0
 
 
 def run_lighthouse(cli: Path, url: str, preset: str, scheme: str, report: Path) -> dict:
@@ -199,7 +259,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pages", nargs="+", metavar="PATH",
                         help="site paths below base_url to measure (default: search/?q=QUERY)")
     parser.add_argument("--families", action="store_true",
-                        help="measure one page of every page family: " + ", ".join(FAMILIES))
+                        help="measure one page of every page family the site has: " + ", ".join(FAMILIES))
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--project", type=Path, metavar="DIR",
+                        help="measure this project (a folder with site_config.yaml) instead of the example")
+    source.add_argument("--synthetic", type=int, metavar="N",
+                        help="measure a synthetic archive of N articles (build_bench.py's) instead")
     parser.add_argument("--min-score", type=int, metavar="N",
                         help="ask every category score for at least N (default: the search targets)")
     parser.add_argument("--runs", type=int, default=3,
@@ -225,8 +290,12 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         work = Path(tmp)
-        site = build_example(work)
-        pages = (FAMILIES if args.families else
+        if args.synthetic:
+            site = build_project(synthetic_project(args.synthetic), work,
+                                 "taxonomies:\n  authors: {nav: true}\n")
+        else:
+            site = build_project(args.project or ROOT, work)
+        pages = (family_pages(site, args.query) if args.families else
                  {path: path for path in args.pages} if args.pages else
                  {"search": "search/?" + urlencode({"q": args.query})})
         with serve(site) as base:
@@ -234,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{args.runs} run(s) per preset", file=sys.stderr)
             for page, path in pages.items():
                 if not (site / urlsplit(path).path.rstrip("/")).exists() and path:
-                    sys.exit(f"no such page in the example site: {path}")
+                    sys.exit(f"no such page in the site: {path}")
                 for scheme in args.schemes:
                     for preset in args.presets:
                         name = " ".join(part for part in (page, preset, "" if scheme == "light" else scheme)
