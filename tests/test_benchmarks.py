@@ -168,3 +168,15 @@ def test_search_quality_runs_and_reports(tmp_path: Path) -> None:
         # a query drawn from an article expects at least that article
         assert (query["kind"] == "absent") == (not query["expected"])
         assert query["kind"] == "absent" or query["origin"] in query["expected"]
+
+
+@pytest.mark.benchmark
+def test_render_cost_runs_and_reports() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "render_cost.py"), "--synthetic", "80", "--repeat", "1"],
+        capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    rows = {line.split("|")[1].strip(): line
+            for line in completed.stdout.splitlines() if line.startswith("| ")}
+    assert {"article", "home", "term", "term_index", "year", "month", "sitemap"} <= set(rows)
+    assert rows["article"].split("|")[2].strip() == "80"
