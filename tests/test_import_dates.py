@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -44,7 +44,8 @@ def warnings_of(stderr: str) -> list[re.Match[str]]:
 
 def test_a_dateline_without_offset_and_no_source_zone_warns_with_file_line_and_zone(tmp_path: Path) -> None:
     archive = Archive(tmp_path / "archive", NO_SOURCE_ZONE)
-    source = archive.write("seed.txt", text_dump("Putin meets Erdogan in Moscow", dateline="5 Mar, 2020 11:15"))
+    dump = text_dump("Putin meets Erdogan in Moscow", dateline="5 Mar, 2020 11:15")  # as in the seed
+    source = archive.write("seed.txt", dump)
     result = archive.run(source)
     assert result.returncode == 0, result.stderr
     found = warnings_of(result.stderr)
@@ -66,10 +67,11 @@ def test_the_warning_names_the_site_zone_it_assumed(tmp_path: Path) -> None:
 
 def test_a_set_source_zone_silences_the_warning_and_dates_the_article_in_it(tmp_path: Path) -> None:
     archive = Archive(tmp_path / "archive", NO_SOURCE_ZONE + "import:\n  source_timezone: Europe/Moscow\n")
-    result = archive.run(archive.write("seed.txt", text_dump("Putin meets Erdogan", dateline="5 Mar, 2020 11:15")))
+    dump = text_dump("Putin meets Erdogan in Moscow", dateline="5 Mar, 2020 11:15")
+    result = archive.run(archive.write("seed.txt", dump))
     assert result.returncode == 0 and warnings_of(result.stderr) == [], result.stderr
     (article,) = archive.articles().values()
-    assert article.date.astimezone(timezone.utc).isoformat() == "2020-03-05T08:15:00+00:00"
+    assert article.date.astimezone(UTC).isoformat() == "2020-03-05T08:15:00+00:00"
 
 
 def test_json_records_warn_at_their_line_only_for_a_time_without_offset(tmp_path: Path) -> None:
