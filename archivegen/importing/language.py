@@ -49,9 +49,8 @@ def declared_language(value: str | None) -> str:
     ``value`` is not one: empty, malformed, or a charset name ("utf-8", "windows-1251") put where
     a language belongs. Of a list ("en, fr") the first."""
     value = (value or "").strip().split(",")[0].strip()
-    if _is_charset(value):
-        return ""
-    return language_tag(value)
+    code = language_tag(value)
+    return "" if not code or _is_charset(value) else code
 
 
 def article_language(declared: str | None, text: str) -> str:
