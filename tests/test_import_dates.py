@@ -177,3 +177,7 @@ def test_config_content_and_import_share_one_language_tag_check(value: str) -> N
     assert config_ok == is_language_tag(value)
     hyphenated = value.replace("_", "-")
     assert bool(declared_language(value)) == (is_language_tag(hyphenated) and value != "utf-8")
+
+
+def test_a_declared_language_with_a_nul_is_no_language() -> None:
+    assert declared_language("e\x00n") == ""  # codecs.lookup, asked about charsets, raises on NUL
