@@ -273,9 +273,9 @@ def import_command(inputs: tuple[Path, ...], config_path: Path, dry_run: bool, u
     article with the same headline or source gets a new, deterministic file name, as does one
     whose URL another article uses. Nothing is ever overwritten.
     """
-    from archivegen.importing.dates import parse_loose_date
     from archivegen.importing.progress import ImportReporter
     from archivegen.importing.run import ImportOptions, run_import
+    from archivegen.text.dates import parse_loose_date
 
     fallback = None
     if default_date is not None:

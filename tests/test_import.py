@@ -24,11 +24,11 @@ import yaml
 from archivegen.config.loader import load_config
 from archivegen.content.reader import read_articles
 from archivegen.content.slugs import make_slug
-from archivegen.importing.dates import parse_loose_date
 from archivegen.importing.document import yaml_string
 from archivegen.importing.jsondump import Record, read_jsonl
 from archivegen.importing.sources import InputFile, read_piece, split_dumps
 from archivegen.importing.tagging import merge_tags, rule_tags
+from archivegen.text.dates import parse_loose_date
 from tests.conftest import SHARED, tree_bytes
 
 _SCRIPTS_DIR = Path(sys.executable).parent

@@ -18,9 +18,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from archivegen.importing.extracted import NoArticle
-from archivegen.importing.htmlpage import decode_html, extract_html, extract_metadata, strip_site_name
+from archivegen.importing.htmlpage import extract_html, extract_metadata, strip_site_name
 from archivegen.importing.markdown_text import escape_text
 from archivegen.render.markdown import MarkdownRenderer
+from archivegen.text.decoding import decode_scraped
 from tests.conftest import SHARED
 
 RENDERER = MarkdownRenderer()
@@ -245,7 +246,7 @@ def test_bom_and_control_characters() -> None:
     assert "Кремле" in found.body_text
     for output in (found.title, found.body_text, found.body_markdown):
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", output)
-    assert "\ufeff" not in decode_html(with_bom)
+    assert "\ufeff" not in decode_scraped(with_bom)
 
 
 def test_crlf_and_lone_surrogates_never_reach_the_output() -> None:
@@ -263,7 +264,7 @@ def test_crlf_and_lone_surrogates_never_reach_the_output() -> None:
 def test_latin1_declaration_is_read_as_windows_1252() -> None:
     raw = page(head="<title>x</title>").replace(b"utf-8", b"iso-8859-1").replace(
         b"<body>", "<body><p>“Gänsefüßchen” – ça va</p>".encode("cp1252"))
-    assert "“Gänsefüßchen” – ça va" in decode_html(raw)
+    assert "“Gänsefüßchen” – ça va" in decode_scraped(raw)
 
 
 # -- no article --------------------------------------------------------------------------------

@@ -15,11 +15,11 @@ from archivegen import __version__
 from archivegen.build import BuildOptions, build
 from archivegen.cli import main
 from archivegen.config import load_config
-from archivegen.content.dates import parse_date
 from archivegen.content.reader import read_articles
 from archivegen.content.slugs import make_slug
 from archivegen.errors import ConfigError, SiteError
 from archivegen.families import build_site
+from archivegen.text.dates import parse_date
 from tests.projects import make_archive
 
 ZONE = ZoneInfo("Europe/Moscow")

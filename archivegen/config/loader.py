@@ -29,6 +29,7 @@ from archivegen.config.schema import (
 )
 from archivegen.config.values import Invalid, describe
 from archivegen.errors import ConfigError, Problem, suggestion
+from archivegen.text.decoding import TextProblem, decode_file
 
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -124,10 +125,9 @@ def load_config(path: Path) -> SiteConfig:
     if len(raw) > MAX_CONFIG_BYTES:
         raise ConfigError([Problem(shown, "file is larger than 1 MB", 1)])
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError([Problem(shown, f"not valid UTF-8 (byte offset {exc.start})",
-                                   raw.count(b"\n", 0, exc.start) + 1)]) from None
+        text = decode_file(raw, "a YAML configuration file")
+    except TextProblem as exc:
+        raise ConfigError([Problem(shown, exc.message, exc.line)]) from None
     try:
         located = yamlread.load(text, keep_going=True)
     except yamlread.YamlProblem as exc:

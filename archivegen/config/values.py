@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from archivegen.config.schema import IMPORT_FIELDS, PAGINATIONS, SINGLE_VALUE_FIELDS
 from archivegen.errors import suggestion
+from archivegen.text.language import is_language_tag
 from archivegen.textclean import strip_controls
 
 
@@ -146,7 +147,7 @@ def timezone(value: Any) -> str:
 
 def language(value: Any) -> str:
     code = nonempty_string(value)
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
+    if not is_language_tag(code):
         raise Invalid(f"expected a language code such as en or pt-BR, got {code}")
     return code
 

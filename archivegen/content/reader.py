@@ -6,7 +6,6 @@ the build gives up, so a user fixing a broken import sees the whole list in one 
 
 from __future__ import annotations
 
-import codecs
 import errno
 import hashlib
 import os
@@ -20,11 +19,13 @@ from urllib.parse import urlsplit
 
 from archivegen import interrupt
 from archivegen.content.article import Article
-from archivegen.content.dates import DateOutOfRange, parse_date
 from archivegen.content.frontmatter import FrontMatterError, SplitDocument, split_front_matter
 from archivegen.content.slugs import file_slug, is_valid_slug, make_slug
 from archivegen.errors import Problem, suggestion
 from archivegen.parallel import fork_map, inherited
+from archivegen.text.dates import DateOutOfRange, parse_date
+from archivegen.text.decoding import TextProblem, decode_file
+from archivegen.text.language import is_language_tag
 from archivegen.textclean import strip_controls
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -37,7 +38,6 @@ KNOWN_FIELDS = (
     "language", "source_file", "content_hash", "aliases",
 )
 _SAFE_URL_PATH = re.compile(r"/(?:[a-z0-9._~-]+/)*(?:[a-z0-9._~-]+\.html)?")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 @dataclass
@@ -183,48 +183,12 @@ def _read_bytes(path: Path) -> bytes:
         raise _ArticleProblem("cannot read: symlink loop") from None
 
 
-_UTF16_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
 def decode_text(raw: bytes) -> str:
-    """UTF-8 (BOM tolerated), or UTF-16/32 with a BOM (Windows editors save that); LF newlines.
-
-    NUL bytes without such a BOM mean a binary file, or UTF-16 saved without its BOM: both are
-    refused, the second with a hint, rather than guessed at.
-    """
-    encoding = next((name for bom, name in _UTF16_BOMS if raw.startswith(bom)), None)
-    if encoding is not None:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            raise _ArticleProblem(f"not valid {encoding.upper()} (byte offset {exc.start})") from None
-        text = text.lstrip("\ufeff")
-    else:
-        nul = raw.find(b"\x00")
-        if nul >= 0:
-            if _looks_like_utf16(raw):
-                raise _ArticleProblem("UTF-16 text without a byte-order mark: save it as UTF-8")
-            raise _ArticleProblem("binary file (contains NUL bytes), not a Markdown article",
-                                  raw.count(b"\n", 0, nul) + 1)
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise _ArticleProblem(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line) from None
-    # Control characters are invalid in XML and YAML and invisible in HTML: drop them here, once.
-    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _looks_like_utf16(raw: bytes) -> bool:
-    """Mostly-ASCII UTF-16: every other byte of the start is NUL, the others are not."""
-    sample = raw[:4096]
-    if len(sample) < 4 or len(sample) % 2:
-        return False
-    for zeros, chars in ((sample[1::2], sample[0::2]), (sample[0::2], sample[1::2])):
-        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) == 0:
-            return True
-    return False
+    """An article file's text (``archivegen.text.decoding.decode_file``), problems located."""
+    try:
+        return decode_file(raw, "a Markdown article")
+    except TextProblem as exc:
+        raise _ArticleProblem(exc.message, exc.line) from None
 
 
 def parse_article(
@@ -442,7 +406,7 @@ class _Fields:
 
     def language(self) -> str:
         value = self.text("language")
-        if value and not _LANGUAGE.fullmatch(value):
+        if value and not is_language_tag(value):
             self.fail("language", f'"language" must be a code such as en or pt-BR, '
                                   f'got "{value[:20]}"')
             return ""

@@ -3,7 +3,6 @@
 The pipeline, one module a step:
 
     sources.py     find the inputs (files, walked folders) and say what kind each is
-    decoding.py    bytes to clean text: charset detection, BOM, CRLF, control characters
     textdump/      plain-text page dumps: drop navigation, share prompts, repeated titles
     htmlpage/      saved HTML pages: trafilatura body + metadata, kept as Markdown structure
     jsondump.py    JSON / JSONL records with the usual field names or a configured field map
@@ -13,4 +12,7 @@ The pipeline, one module a step:
     writer.py      where the file goes, "same article or a different one?", atomic writes
     run.py         the whole import: parallel extraction, progress bar, summary
     evaluation.py  the extractors as the shared scorers call them
+
+Decoding bytes, reading dates and checking language codes are shared with the build and live
+in ``archivegen.text``.
 """

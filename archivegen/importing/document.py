@@ -14,7 +14,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, time
 from urllib.parse import urlsplit
 
 from archivegen.config.schema import SiteConfig
@@ -22,6 +22,7 @@ from archivegen.importing.extracted import Extracted, NoArticle
 from archivegen.importing.language import article_language
 from archivegen.importing.tagging import merge_tags, rule_tags
 from archivegen.render.markdown import MarkdownRenderer, summarize
+from archivegen.text.dates import assume_zone, has_offset
 from archivegen.textclean import strip_controls
 
 MAX_TITLE_CHARS = 500
@@ -51,6 +52,7 @@ class Document:
     language: str
     source_file: str
     content_hash: str
+    warnings: tuple[str, ...] = ()  # for the user, not written: e.g. the zone a date was assumed in
 
     def text(self, slug: str) -> str:
         lines = [
@@ -98,7 +100,8 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
     date = found.date or default_date
     if date is None:
         raise NoArticle("no publication date found (pass --default-date to set one)")
-    date = with_zone(date, config.source_tzinfo)
+    warning = assumed_zone_warning(found.date, config) if found.date else ""
+    date = assume_zone(date.replace(microsecond=0), config.source_tzinfo)  # written with an offset
     summary = one_line(found.summary) or lede(_render(body))
     if len(summary) > MAX_SUMMARY_CHARS:
         summary = summary[:MAX_SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:.-–—") + "…"
@@ -109,6 +112,7 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
         language=article_language(found.language, title + plain),
         source_file=one_line(source_file),
         content_hash=body_hash(plain),
+        warnings=(warning,) if warning else (),
     )
 
 
@@ -159,12 +163,19 @@ def plain_text(markdown: str) -> str:
     return html.unescape(_TAG.sub(" ", _render(markdown)))
 
 
-def with_zone(date: datetime, zone: tzinfo) -> datetime:
-    """Offset-less dates are in the source's zone; the written date always carries an offset."""
-    date = date.replace(microsecond=0)
-    if date.tzinfo is None:
-        return date.replace(tzinfo=zone)
-    return date
+def assumed_zone_warning(date: datetime, config: SiteConfig) -> str:
+    """What to tell the user when a source's date and time came without an offset and no
+    ``import.source_timezone`` says where it was written, else "".
+
+    The date is then read in the site's ``timezone``, hours off when the source is elsewhere (a
+    Moscow dateline imported under UTC). A date without a time of day is not worth a warning:
+    it is placed at midnight of the site's zone and shows as the same day in it.
+    """
+    if has_offset(date) or config.importing.source_timezone or date.time() == time(0, 0):
+        return ""
+    return (f"the date {date:%Y-%m-%d %H:%M} has no time zone offset and was read as "
+            f"{config.timezone}, the site's timezone (set import.source_timezone to the zone "
+            "the source writes dates in)")
 
 
 def yaml_string(value: str, always_quote: bool = False) -> str:

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from archivegen.importing.dates import parse_loose_date
-from archivegen.importing.decoding import Undecodable, clean_text, decode_bytes
 from archivegen.importing.extracted import Extracted, NoArticle
 from archivegen.importing.htmlfragment import fragment_to_markdown
 from archivegen.importing.markdown_text import escape_text
+from archivegen.text.dates import parse_loose_date
+from archivegen.text.decoding import Undecodable, clean_text, decode_scraped
 
 USUAL_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "heading", "name"),
@@ -79,7 +79,7 @@ def read_jsonl(raw: bytes, first_line: int = 1) -> Iterator[Record | RecordProbl
             text = line.decode("utf-8")
         except UnicodeDecodeError:
             try:
-                text = decode_bytes(line)
+                text = decode_scraped(line)
             except Undecodable as exc:
                 yield RecordProblem(f":{number}", str(exc), number)
                 continue
@@ -98,7 +98,7 @@ def read_json(raw: bytes) -> Iterator[Record | RecordProblem]:
         yield RecordProblem("", f"larger than {MAX_JSON_BYTES // 1_048_576} MB; use JSONL for big dumps")
         return
     try:
-        text = decode_bytes(raw)
+        text = decode_scraped(raw)
     except Undecodable as exc:
         yield RecordProblem("", str(exc))
         return

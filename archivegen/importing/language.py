@@ -15,10 +15,9 @@ the declaration stands, or the article takes the site's language.
 from __future__ import annotations
 
 import codecs
-import re
 from collections import Counter
 
-_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+from archivegen.text.language import language_tag
 
 # Code point ranges of scripts one language writes (or, for Han, the one a page without kana is
 # most likely in), and the language. Kana decides Japanese over Han (Japanese mixes both).
@@ -50,12 +49,8 @@ def declared_language(value: str | None) -> str:
     ``value`` is not one: empty, malformed, or a charset name ("utf-8", "windows-1251") put where
     a language belongs. Of a list ("en, fr") the first."""
     value = (value or "").strip().split(",")[0].strip()
-    if not _TAG.fullmatch(value) or _is_charset(value):
-        return ""
-    primary, *subtags = re.split(r"[-_]", value)
-    cased = [s.upper() if len(s) == 2 else s.title() if len(s) == 4 and s.isalpha() else s.lower()
-             for s in subtags]
-    return "-".join([primary.lower(), *cased])
+    code = language_tag(value)
+    return "" if not code or _is_charset(value) else code
 
 
 def article_language(declared: str | None, text: str) -> str:

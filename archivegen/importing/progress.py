@@ -15,8 +15,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from archivegen.importing import writer
-from archivegen.importing.run import Event, ImportSummary
+from archivegen.importing.run import WARNING, Event, ImportSummary
 
+MAX_WARNINGS = 20  # shown without --verbose: one source without offsets can warn for every file
 _ORDER = (writer.IMPORTED, writer.UPDATED, writer.RENAMED, writer.UNCHANGED, writer.SKIPPED,
           writer.FAILED)
 
@@ -32,6 +33,7 @@ class ImportReporter:
         self.console = Console(stderr=True)
         self._progress: Progress | None = None
         self._task: TaskID | None = None
+        self._warnings = 0
 
     def __enter__(self) -> ImportReporter:
         if self.console.is_terminal:
@@ -59,6 +61,10 @@ class ImportReporter:
             self._say(f"{event.location}: {event.note}", err=True)
         elif event.status == writer.SKIPPED:
             self._say(f"{event.location}: skipped: {event.note}", err=True)
+        elif event.status == WARNING:
+            self._warnings += 1
+            if self.verbose or self._warnings <= MAX_WARNINGS:
+                self._say(f"{event.location}: warning: {event.note}", err=True)
         elif event.status == writer.RENAMED:
             self._say(f"{event.origin}: {self._verb()} {shown} ({event.note})")
         elif self.verbose or (self.dry_run and event.status != writer.UNCHANGED):
@@ -67,6 +73,9 @@ class ImportReporter:
             self._say(f"{event.origin}: {verb} {shown}{note}")
 
     def finish(self, summary: ImportSummary) -> None:
+        if not self.verbose and self._warnings > MAX_WARNINGS:
+            more = self._warnings - MAX_WARNINGS
+            click.echo(f"warning: ... and {more} more (--verbose shows all)", err=True)
         counts = summary.counts
         shown = _DRY_RUN_WORDS if self.dry_run else {}
         parts = [f"{counts[status]} {shown.get(status, status)}" for status in _ORDER if counts[status]]

@@ -19,7 +19,6 @@ from pathlib import Path
 from archivegen.config.loader import load_config
 from archivegen.config.schema import SiteConfig
 from archivegen.importing import writer
-from archivegen.importing.decoding import Undecodable, decode_bytes
 from archivegen.importing.document import Document, make_document
 from archivegen.importing.extracted import Extracted, NoArticle
 from archivegen.importing.htmlpage import extract_html
@@ -39,8 +38,10 @@ from archivegen.importing.sources import (
 from archivegen.importing.textdump import parse_text_dump
 from archivegen.importing.urls import UrlsInUse
 from archivegen.parallel import cpu_count, fork_imap, inherited
+from archivegen.text.decoding import Undecodable, decode_scraped
 
 FILES_PER_TASK = 8
+WARNING = "warning"  # an Event that reports a doubt about an article, not its fate
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class ImportOptions:
 
 @dataclass(frozen=True)
 class Event:
-    """What happened to one input article: a writer status, or "failed" with the reason."""
+    """What happened to one input article: a writer status, "failed" with the reason, or a
+    ``WARNING`` about it (a date read in an assumed zone)."""
 
     status: str
     origin: str  # the input as the user knows it: "dump.jsonl:37", "pages/a.html"
@@ -94,6 +96,7 @@ class _Found:
     document: Document | None = None
     problem: str = ""
     line: int | None = None
+    date_line: int | None = None  # the input's line its date was read from, when known
 
 
 def run_import(options: ImportOptions, on_event: Callable[[Event], None] | None = None,
@@ -127,6 +130,8 @@ def run_import(options: ImportOptions, on_event: Callable[[Event], None] | None 
                     continue
                 placement = content.place(found.document)
                 emit(Event(placement.status, found.origin, placement.path, placement.note, found.line))
+                for warning in found.document.warnings:
+                    emit(Event(WARNING, found.origin, placement.path, warning, found.date_line or found.line))
             done += 1
         if on_progress:
             on_progress(done, len(files))
@@ -159,9 +164,12 @@ def extract_file(file: InputFile, config: SiteConfig, default_date: datetime | N
                 title=page.title, body=page.body_markdown, date=page.date, summary=page.description,
                 authors=page.authors, tags=page.keywords, source=page.canonical_url, language=page.language)
         else:
-            dump = parse_text_dump(decode_bytes(raw))
+            text = decode_scraped(raw)
+            dump = parse_text_dump(text)
             found = Extracted(title=dump.title, date=dump.date,
                               body="\n\n".join(escape_text(paragraph) for paragraph in dump.paragraphs))
+            document = make_document(found, config, file.path.name, default_date)
+            return [_Found(file.shown, document, line=1, date_line=_line_of(text, dump.dateline))]
         return [_Found(file.shown, make_document(found, config, file.path.name, default_date), line=1)]
     except (NoArticle, SourceError, Undecodable) as exc:
         return [_Found(file.shown, problem=str(exc), line=1)]
@@ -191,3 +199,12 @@ def _records(file: InputFile, raw: bytes, kind: str, config: SiteConfig,
         except RecursionError:
             results.append(_Found(origin, problem="nested too deeply to be an article", line=item.line))
     return results
+
+
+def _line_of(text: str, line: str) -> int | None:
+    """The 1-based number of the first line of ``text`` that reads ``line`` (whitespace aside)."""
+    if line:
+        for number, candidate in enumerate(text.split("\n"), 1):
+            if " ".join(candidate.split()) == line:
+                return number
+    return None

@@ -11,9 +11,9 @@ lead paragraph left in the page header comes back (``body._lead``), link-only te
 (``body._tidy``), and a page whose text is only its link labels is no article
 (``body.navigation_only``).
 
-The bytes are decoded here, once, by a procedure that survives pages whose ``<meta charset>``
-lies (``decode_html``), and parsed once: metadata, trafilatura and htmldate all read the same
-lxml tree (trafilatura and htmldate copy it before changing it).
+The bytes are decoded once, by the decoder every import shares (``archivegen.text.decoding``,
+which survives pages whose ``<meta charset>`` lies), and parsed once: metadata, trafilatura and
+htmldate all read the same lxml tree (trafilatura and htmldate copy it before changing it).
 
 Metadata comes from what the page declares, in the order that is most often right: the
 JSON-LD article (headline, datePublished with its time and offset, author, keywords), then
@@ -24,7 +24,7 @@ the domain, never by a list of known sites.
 
 The steps, one module each:
 
-    charset.py    bytes -> text (lying charsets survive) -> one lxml tree
+    tree.py       bytes -> text -> one lxml tree
     metadata.py   <meta> tags, canonical URL, keywords, language; assembles ``PageMetadata``
     jsonld.py     the page's JSON-LD objects and its own article among them
     titles.py     site names cut from titles, the headline chosen among candidates
@@ -43,13 +43,12 @@ from dataclasses import dataclass
 
 from archivegen.importing.extracted import NoArticle
 from archivegen.importing.htmlpage.body import body_from_tree, navigation_only
-from archivegen.importing.htmlpage.charset import decode_html, is_binary, parse_html
-from archivegen.importing.htmlpage.dates import parse_date
 from archivegen.importing.htmlpage.metadata import PageMetadata, page_facts
 from archivegen.importing.htmlpage.titles import strip_site_name
+from archivegen.importing.htmlpage.tree import parse_html
 
-__all__ = ["HtmlPage", "PageMetadata", "body_from_tree", "decode_html", "extract_html", "extract_metadata",
-           "is_binary", "parse_date", "parse_html", "strip_site_name"]
+__all__ = ["HtmlPage", "PageMetadata", "body_from_tree", "extract_html", "extract_metadata",
+           "parse_html", "strip_site_name"]
 
 
 @dataclass(frozen=True)

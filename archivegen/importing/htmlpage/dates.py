@@ -1,34 +1,22 @@
-"""The publication date: the timestamp the page declares, else htmldate's reading of the page."""
+"""The publication date: the timestamp the page declares, else htmldate's reading of the page.
+
+Declared timestamps are read by the importers' one loose date reader (``archivegen.text.dates``).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from htmldate import find_date
 from lxml.html import HtmlElement
 
+from archivegen.text.dates import parse_loose_date
+
 _PUBLISHED_META = ("article:published_time", "og:published_time", "og:article:published_time",
                    "datepublished", "publishdate", "publish-date", "pubdate", "publication_date",
                    "sailthru.date", "parsely-pub-date", "dc.date.issued", "dcterms.issued", "dc.date",
                    "dcterms.date", "dcterms.created", "article.published", "published_time")
-
-
-def parse_date(value: str) -> datetime | None:
-    """An ISO 8601 or RFC 822 timestamp as the page wrote it (offset kept, never converted)."""
-    value = value.strip()
-    if not value or len(value) > 64:
-        return None
-    for candidate in (value, value.replace(" ", "T", 1).replace("/", "-")):
-        try:
-            return datetime.fromisoformat(candidate)
-        except ValueError:
-            pass
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def _structured_dates(tree: HtmlElement, metas: dict[str, list[str]], articles: list[dict[str, Any]]
@@ -46,7 +34,7 @@ def _structured_dates(tree: HtmlElement, metas: dict[str, list[str]], articles: 
         raw.append(element.get("datetime") or element.get("content") or "")
     dates = []
     for value in raw:
-        parsed = parse_date(value)
+        parsed = parse_loose_date(value)
         if parsed is not None and 1990 <= parsed.year <= datetime.now().year + 1:
             dates.append(parsed)
     return dates

@@ -28,7 +28,7 @@ The method's parts, one module each, in the order the parse uses them:
 
     words.py       cutting lines into words; telling scripts apart
     stopwords.py   the function-word lists and the dump's language
-    datelines.py   datelines: what date a line gives, which one dates the article
+    datelines.py   which dateline dates the article (a line's date: archivegen.text.dates)
     junk.py        page furniture recognised by what it says
     lines.py       splitting and unwrapping; measuring and classing lines; lists and teaser lists
     headline.py    headline candidates, and the fallback above the body
@@ -42,7 +42,7 @@ from datetime import datetime
 
 from archivegen.importing.extracted import NoArticle
 from archivegen.importing.textdump.body import body_run, kept
-from archivegen.importing.textdump.datelines import find_date
+from archivegen.importing.textdump.datelines import find_dateline
 from archivegen.importing.textdump.headline import nearest_headline
 from archivegen.importing.textdump.lines import GOOD, classify, drop_teasers, mark_lists, measure, split_lines
 from archivegen.importing.textdump.stopwords import pick_stopwords
@@ -56,13 +56,15 @@ class TextDump:
     """What a text dump held: the headline, the publication date and the article paragraphs.
 
     ``title`` is "" when no headline could be told apart; ``date`` is naive (dumps rarely carry a
-    time zone, and the importer applies the configured source zone); ``paragraphs`` never hold
-    the headline.
+    time zone, and the importer applies the configured source zone) and ``dateline`` the line
+    it was read from, as the parse saw it (whitespace collapsed); ``paragraphs`` never hold the
+    headline.
     """
 
     title: str
     date: datetime | None
     paragraphs: tuple[str, ...]
+    dateline: str = ""
 
 
 def parse_text_dump(text: str) -> TextDump:
@@ -96,4 +98,7 @@ def parse_text_dump(text: str) -> TextDump:
             continue
         seen.add(line.key)
         paragraphs.append(line.text)
-    return TextDump(title, find_date(lines, start, head), tuple(paragraphs))
+    dateline = find_dateline(lines, start, head)
+    if dateline is None:
+        return TextDump(title, None, tuple(paragraphs))
+    return TextDump(title, dateline.date, tuple(paragraphs), dateline.text)

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from archivegen.importing.textdump.datelines import dateline
 from archivegen.importing.textdump.junk import is_junk
 from archivegen.importing.textdump.words import CASED, CASELESS, CJK, WORD
+from archivegen.text.dates import dateline
 
 # --------------------------------------------------------------------------- splitting
 
