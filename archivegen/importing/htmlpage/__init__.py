@@ -80,7 +80,8 @@ def extract_html(raw: bytes, url: str | None = None) -> HtmlPage:
     meta = facts.metadata
     # relative links belong to the address the page was saved from; the canonical URL (which
     # may be another site, for syndicated copies) only stands in when that is unknown
-    markdown, text = body_from_tree(tree, url or meta.canonical_url, facts.titles, facts.descriptions)
+    markdown, text = body_from_tree(tree, url or meta.canonical_url, facts.titles, facts.descriptions,
+                                    meta.authors)
     if not text.strip():
         raise NoArticle("no article text found in the page (no text at all)")
     if navigation_only(tree, text):

@@ -1,0 +1,205 @@
+"""Page furniture that the extractor left inside the article: blocks of the page, not of the story.
+
+Extraction keeps whatever sits in the article's container, and news sites put their furniture
+there: a "Comments" or "Most read" widget whose links went but whose heading stayed, a newsletter
+box, a paywall promotion, a "copy link" button, the byline and the dateline above the text.
+Each rule reads structure first (where the block stands, how long it is, how much of it is link
+text) and a phrase only as a whole block: a heading that IS "Kommentare", not a heading that
+mentions comments, so an article about comment sections or subscriptions keeps its text.
+
+* **Furniture headings** (comments, related and most-read lists, newsletters, follow-us boxes):
+  the heading goes, and so does what stands under it while it is widget-like (headlines that are
+  links, link-dense lines, lists of short items); for a comment or newsletter heading also short
+  lines up to the next heading or the end, when nothing longer stands among them.
+* **Share lines**: a paragraph or list item that is only a share, copy-link or follow label.
+* **Related labels**: a short paragraph that is only "Read more", "関連記事", "Czytaj więcej".
+* **Paywall promotions**: a short paragraph in a subscriber/member-only phrasing; when one stands
+  in the last part of the body and only short blocks follow it, those go too (the offer's list).
+* **Header lines**: among the first blocks, a byline that names the page's authors and a
+  dateline-only line or small heading (``###### Ankara``, ``NEW DELHI:``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from archivegen.importing.htmlpage.blocks import Block, List, Paragraph
+from archivegen.importing.htmlpage.furniture_phrases import (
+    COMMENT_HEADINGS,
+    NEWSLETTER,
+    PAYWALL,
+    RELATED_HEADINGS,
+    RELATED_PREFIX,
+    SHARE_LABELS,
+)
+from archivegen.importing.htmlpage.normalize import name_key
+
+_NEWSLETTER_MAX_WORDS = 12  # a newsletter box's heading is short; a headline about newsletters may not be
+_PAYWALL_MAX_WORDS = 30  # promotions are short; a sentence of a story about paywalls is longer
+_PAYWALL_TAIL_SHARE = 0.3  # a paywall promo in the last 30% of the blocks may cut what follows
+_SHORT_WORDS = 40  # a "short" block: a promo line, a newsletter blurb, not a paragraph of the story
+_WIDGET_LINK_SHARE = 0.5  # of a short line's letters inside links: a teaser or a policy link
+_WIDGET_ITEM_WORDS = 30  # list items of a related list are headlines
+_HEADER_BLOCKS = 5  # bylines and datelines stand among the first blocks
+_BYLINE = re.compile(r"^(by|von|par|por|di|door|av|af|przez|от|tekst|text)\s+", re.I)
+_BYLINE_SUFFIX = re.compile(r"\s*(기자|記者|特派員|reporter|correspondent)?(\s*외\s*\d+\s*명)?$")
+_NAME_JOIN = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\bve\b|\bи\b|/)\s*")
+_DATELINE = re.compile(r"(?:[A-ZÀ-ÞĀ-ŽА-ЯΑ-Ω][\w'’.-]*\s?){1,3}[:\-–—,]?")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def phrase_key(text: str) -> str:
+    """A block's text as phrase lists spell it: NFKC, case folded, no edge punctuation or counts."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    text = " ".join(text.split())
+    return text.strip(" \t.,:;!?|•·-–—»«\"'()[]0123456789")
+
+
+def _words(text: str) -> int:
+    """Words of a block, counting two CJK characters as one (those scripts need no spaces)."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+def _link_share(block: Paragraph) -> float:
+    """Share of a paragraph's letters that are link text."""
+    letters = len("".join(block.text.split()))
+    return block.link_chars / letters if letters else 0.0
+
+
+def _heading_kind(block: Block) -> str:
+    """"comments", "related" or "newsletter" for a furniture heading, else ""."""
+    if not isinstance(block, Paragraph) or not block.heading:
+        return ""
+    key = phrase_key(block.text)
+    if key in COMMENT_HEADINGS:
+        return "comments"
+    if key in RELATED_HEADINGS or RELATED_PREFIX.match(key):
+        return "related"
+    if _words(block.text) <= _NEWSLETTER_MAX_WORDS and NEWSLETTER.search(block.text):
+        return "newsletter"
+    return ""
+
+
+def _widget_like(block: Block) -> bool:
+    """What a widget leaves under its heading: linked headlines, link-dense lines, lists of headlines."""
+    if isinstance(block, Paragraph):
+        if block.heading:
+            return _link_share(block) >= 0.9 or bool(_heading_kind(block))
+        return _words(block.text) <= _WIDGET_ITEM_WORDS and _link_share(block) >= _WIDGET_LINK_SHARE
+    if isinstance(block, List):
+        return all(len(item) == 1 and isinstance(item[0], Paragraph)
+                   and _words(item[0].text) <= _WIDGET_ITEM_WORDS for item in block.items)
+    return False
+
+
+def _short(block: Block) -> bool:
+    """A non-heading block of few words (a blurb, a prompt, a list of short items)."""
+    if isinstance(block, Paragraph):
+        return not block.heading and _words(block.text) <= _SHORT_WORDS
+    return _widget_like(block)
+
+
+def _is_heading(block: Block) -> bool:
+    """Whether a block is a heading."""
+    return isinstance(block, Paragraph) and block.heading > 0
+
+
+def _drop_sections(blocks: list[Block]) -> list[Block]:
+    """Furniture headings and their widget content (see the module docstring)."""
+    kept: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        kind = _heading_kind(blocks[i])
+        if not kind:
+            kept.append(blocks[i])
+            i += 1
+            continue
+        end = i + 1
+        if kind in ("comments", "newsletter"):
+            # the box's own lines: short blocks up to the next heading or the end of the body
+            stop = end
+            while stop < len(blocks) and _short(blocks[stop]):
+                stop += 1
+            if stop == len(blocks) or _is_heading(blocks[stop]):
+                end = stop
+        while end < len(blocks) and _widget_like(blocks[end]):
+            end += 1
+        i = end
+    return kept
+
+
+def _is_share(block: Block) -> bool:
+    """A paragraph or list whose text is only share/copy-link/follow labels."""
+    if isinstance(block, Paragraph):
+        return not block.heading and phrase_key(block.text) in SHARE_LABELS
+    if isinstance(block, List):
+        return all(len(item) == 1 and _is_share(item[0]) for item in block.items)
+    return False
+
+
+def _is_paywall(block: Block) -> bool:
+    """A short paragraph offering a subscription or announcing member-only text."""
+    return isinstance(block, Paragraph) and _words(block.text) <= _PAYWALL_MAX_WORDS \
+        and PAYWALL.search(block.text) is not None
+
+
+def _is_related_label(block: Block) -> bool:
+    """A paragraph that is only a "read more" label (its teaser, a link, is gone or follows)."""
+    return isinstance(block, Paragraph) and not block.heading and phrase_key(block.text) in RELATED_HEADINGS
+
+
+def _drop_lines(blocks: list[Block]) -> list[Block]:
+    """Share lines, related labels and paywall promos; list items that are share labels."""
+    kept: list[Block] = []
+    tail_from = len(blocks) - int(len(blocks) * _PAYWALL_TAIL_SHARE)
+    for index, block in enumerate(blocks):
+        if _is_paywall(block):
+            if index >= tail_from and all(_short(rest) for rest in blocks[index + 1:]):
+                break  # the promotion's own offer list and notes
+            continue
+        if _is_share(block) or _is_related_label(block):
+            continue
+        if isinstance(block, List):
+            items = [item for item in block.items if not (len(item) == 1 and _is_share(item[0]))]
+            if not items:
+                continue
+            block = List(block.ordered, items)
+        kept.append(block)
+    return kept
+
+
+def _is_byline(text: str, author_keys: list[str]) -> bool:
+    """Whether a line only names the page's authors ("By A and B", "A 기자 외 1명")."""
+    if not author_keys or _words(text) > 12:
+        return False
+    text = _BYLINE_SUFFIX.sub("", _BYLINE.sub("", text.strip()))
+    parts = [name_key(part) for part in _NAME_JOIN.split(text) if part.strip()]
+    return bool(parts) and (all(part in author_keys for part in parts)
+                            or name_key(text) == "".join(author_keys))
+
+
+def _is_dateline(block: Block) -> bool:
+    """A place name standing alone: one to three capitalised words, perhaps with a colon or dash."""
+    if not isinstance(block, Paragraph) or (block.heading and block.heading < 4):
+        return False
+    text = block.text.strip()
+    return len(text) <= 40 and not any(c.isdigit() for c in text) and _DATELINE.fullmatch(text) is not None
+
+
+def _drop_header(blocks: list[Block], authors: Iterable[str]) -> list[Block]:
+    """Bylines naming the authors and dateline-only lines among the first blocks."""
+    author_keys = [name_key(a) for a in authors if name_key(a)]
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, Paragraph) and index < _HEADER_BLOCKS and index + 1 < len(blocks) \
+                and (_is_byline(block.text, author_keys) or _is_dateline(block)):
+            continue
+        kept.append(block)
+    return kept
+
+
+def drop_furniture(blocks: list[Block], authors: Iterable[str] = ()) -> list[Block]:
+    """The article's blocks without the page furniture described in the module docstring."""
+    return _drop_header(_drop_lines(_drop_sections(blocks)), authors)
