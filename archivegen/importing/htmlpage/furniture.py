@@ -43,9 +43,9 @@ _SHORT_WORDS = 40  # a "short" block: a promo line, a newsletter blurb, not a pa
 _WIDGET_LINK_SHARE = 0.5  # of a short line's letters inside links: a teaser or a policy link
 _WIDGET_ITEM_WORDS = 30  # list items of a related list are headlines
 _HEADER_BLOCKS = 5  # bylines and datelines stand among the first blocks
-_BYLINE = re.compile(r"^(by|von|par|por|di|door|av|af|przez|от|tekst|text)\s+", re.I)
+_BYLINE_WORDS = "by|von|par|por|di|door|av|af|przez|от|tekst|text"  # in name_key form, before the names
 _BYLINE_SUFFIX = re.compile(r"\s*(기자|記者|特派員|reporter|correspondent)?(\s*외\s*\d+\s*명)?$")
-_NAME_JOIN = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\bve\b|\bи\b|/)\s*")
+_NAME_JOINS = "and|und|et|y|e|i|og|och|en|ve|ja|и"  # between names ("," and "&" vanish in name_key form)
 _DATELINE = re.compile(r"(?:[A-ZÀ-ÞĀ-ŽА-ЯΑ-Ω][\w'’.-]*\s?){1,3}[:\-–—,]?")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -69,7 +69,7 @@ def _link_share(block: Paragraph) -> float:
 
 
 def _heading_kind(block: Block) -> str:
-    """"comments", "related" or "newsletter" for a furniture heading, else ""."""
+    """"comments", "related" or "newsletter" (sign-up and subscription boxes) for such a heading, else ""."""
     if not isinstance(block, Paragraph) or not block.heading:
         return ""
     key = phrase_key(block.text)
@@ -77,8 +77,9 @@ def _heading_kind(block: Block) -> str:
         return "comments"
     if key in RELATED_HEADINGS or RELATED_PREFIX.match(key):
         return "related"
-    if _words(block.text) <= _NEWSLETTER_MAX_WORDS and NEWSLETTER.search(block.text):
-        return "newsletter"
+    if _words(block.text) <= _NEWSLETTER_MAX_WORDS and (NEWSLETTER.match(phrase_key(block.text))
+                                                         or PAYWALL.search(block.text)):
+        return "newsletter"  # a sign-up or subscription box
     return ""
 
 
@@ -171,21 +172,31 @@ def _drop_lines(blocks: list[Block]) -> list[Block]:
 
 
 def _is_byline(text: str, author_keys: list[str]) -> bool:
-    """Whether a line only names the page's authors ("By A and B", "A 기자 외 1명")."""
+    """Whether a line only names the page's authors: "By A and B", "A und B", "A 기자 외 1명".
+
+    Compared in ``name_key`` form (letters only), so links, commas and a missing space
+    ("Adam Vidlerand AP") do not matter: the line must be author names, joined by "and" words.
+    """
     if not author_keys or _words(text) > 12:
         return False
-    text = _BYLINE_SUFFIX.sub("", _BYLINE.sub("", text.strip()))
-    parts = [name_key(part) for part in _NAME_JOIN.split(text) if part.strip()]
-    return bool(parts) and (all(part in author_keys for part in parts)
-                            or name_key(text) == "".join(author_keys))
+    names = "|".join(re.escape(key) for key in sorted(author_keys, key=len, reverse=True))
+    line = name_key(_BYLINE_SUFFIX.sub("", text.strip()))
+    pattern = f"(?:{_BYLINE_WORDS})?(?:{names})(?:(?:{_NAME_JOINS})?(?:{names}))*"
+    return re.fullmatch(pattern, line) is not None
 
 
 def _is_dateline(block: Block) -> bool:
-    """A place name standing alone: one to three capitalised words, perhaps with a colon or dash."""
+    """A place name standing alone: ``Ankara``, ``NEW DELHI:``, ``Madrid-`` (not a heading of the story).
+
+    One capitalised word, or up to three when they are in capitals or end in a colon or dash:
+    German capitalises its nouns, so two capitalised words ("Neues Leitmotto") are a heading.
+    """
     if not isinstance(block, Paragraph) or (block.heading and block.heading < 4):
         return False
     text = block.text.strip()
-    return len(text) <= 40 and not any(c.isdigit() for c in text) and _DATELINE.fullmatch(text) is not None
+    if len(text) > 40 or any(c.isdigit() for c in text) or _DATELINE.fullmatch(text) is None:
+        return False
+    return len(text.split()) == 1 or text.isupper() or text[-1] in ":-–—,"
 
 
 def _drop_header(blocks: list[Block], authors: Iterable[str]) -> list[Block]:

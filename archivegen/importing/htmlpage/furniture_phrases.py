@@ -57,16 +57,19 @@ benzer haberler | en çok okunanlar | související články | čtěte také | p
 # "More from The Nation", "Most read in Football", "Mehr aus Wien": a related heading naming a section.
 RELATED_PREFIX = re.compile(r"(more (from|in|on)|most (read|popular|viewed) (in|on)|latest (from|in)|"
                             r"mehr (aus|von|zu)|plus d'articles|más de|altro da) \S.{0,40}$")
-# Newsletter, follow-us and subscription boxes: a short heading that contains one of these.
+# Newsletter, follow-us and sign-up boxes: a short heading that starts with a call to sign up (or
+# is a newsletter's name), or asks to follow on a messenger. Headings that merely mention
+# newsletters or subscriptions ("Why newsletters are booming") do not match.
 NEWSLETTER = re.compile(
-    r"\b(newsletters?|subscribe|subscription|sign up|signup|whatsapp|telegram|follow us|"
-    r"abonnieren|abonniere|abonnez|abonnement|s'abonner|inscrivez|folgen sie uns|suivez-nous|"
-    r"suscríbete|suscripción|suscribirse|síguenos|iscriviti|abbonati|seguici|assine|inscreva|"
-    r"aanmelden|abonneer|zapisz się|подпишитесь|подписка)\b|"
-    r"\bget (daily|the latest|our|your)\b.{0,40}\b(news|newsletter|updates|stories)\b|"
-    r"メルマガ|ニュースレター|订阅|구독",
+    r"(subscribe|sign up|abonnieren|s'abonner|suscríbete|iscriviti)( now| today| here)?$|"
+    r"((click|tap) here to )?(subscribe|sign up|signup|register|join|get (daily|the latest|our|your)|follow|"
+    r"abonnier\w*|abonnez|"
+    r"inscrivez|suivez|suscríbete|síguenos|iscriviti|seguici|assine|inscreva|meld je aan|zapisz się|"
+    r"подпишитесь)\b.{0,40}\b(newsletters?|updates|news|alerts|briefing|inbox|us|uns|nous|nos|ci)\b|"
+    r"(our |unser\w* |notre |nuestro |la |die |the )?newsletters?\b|"
+    r".{0,40}\b(on|auf|sur|en|su|no|op) (whatsapp|telegram)\W*$|"
+    r"(メルマガ|ニュースレター|订阅|구독)",
     re.I)
-_NEWSLETTER_MAX_WORDS = 12
 # Labels of share, copy-link and follow buttons; a block whose whole text is one of them.
 SHARE_LABELS = _phrases("""
 share | share this | share this article | share this story | share article
