@@ -22,18 +22,18 @@ mentions comments, so an article about comment sections or subscriptions keeps i
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
-from archivegen.importing.htmlpage.blocks import Block, List, Paragraph
-from archivegen.importing.htmlpage.furniture_phrases import (
+from archivegen.importing.furniture_phrases import (
     COMMENT_HEADINGS,
     NEWSLETTER,
     PAYWALL,
     RELATED_HEADINGS,
     RELATED_PREFIX,
     SHARE_LABELS,
+    phrase_key,
 )
+from archivegen.importing.htmlpage.blocks import Block, List, Paragraph
 from archivegen.importing.htmlpage.normalize import name_key
 
 _NEWSLETTER_MAX_WORDS = 12  # a newsletter box's heading is short; a headline about newsletters may not be
@@ -43,18 +43,12 @@ _SHORT_WORDS = 40  # a "short" block: a promo line, a newsletter blurb, not a pa
 _WIDGET_LINK_SHARE = 0.5  # of a short line's letters inside links: a teaser or a policy link
 _WIDGET_ITEM_WORDS = 30  # list items of a related list are headlines
 _HEADER_BLOCKS = 5  # bylines and datelines stand among the first blocks
+_PROSE_WORDS = 15  # a paragraph of the story (or its standfirst), not a label
 _BYLINE_WORDS = "by|von|par|por|di|door|av|af|przez|от|tekst|text"  # in name_key form, before the names
 _BYLINE_SUFFIX = re.compile(r"\s*(기자|記者|特派員|reporter|correspondent)?(\s*외\s*\d+\s*명)?$")
 _NAME_JOINS = "and|und|et|y|e|i|og|och|en|ve|ja|и"  # between names ("," and "&" vanish in name_key form)
 _DATELINE = re.compile(r"(?:[A-ZÀ-ÞĀ-ŽА-ЯΑ-Ω][\w'’.-]*\s?){1,3}[:\-–—,]?")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-
-
-def phrase_key(text: str) -> str:
-    """A block's text as phrase lists spell it: NFKC, case folded, no edge punctuation or counts."""
-    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
-    text = " ".join(text.split())
-    return text.strip(" \t.,:;!?|•·-–—»«\"'()[]0123456789")
 
 
 def _words(text: str) -> int:
@@ -200,15 +194,27 @@ def _is_dateline(block: Block) -> bool:
 
 
 def _drop_header(blocks: list[Block], authors: Iterable[str]) -> list[Block]:
-    """Bylines naming the authors and dateline-only lines among the first blocks."""
+    """Bylines naming the authors and dateline-only lines among the first blocks.
+
+    A dateline stands above the story, after at most a standfirst: a capitalised line after two
+    paragraphs of text is a section label ("NISSAN SENTRA"), and one that the next block
+    continues mid-sentence is a fragment of a sentence.
+    """
     author_keys = [name_key(a) for a in authors if name_key(a)]
     kept: list[Block] = []
-    for index, block in enumerate(blocks):
-        if isinstance(block, Paragraph) and index < _HEADER_BLOCKS and index + 1 < len(blocks) \
-                and (_is_byline(block.text, author_keys) or _is_dateline(block)):
-            continue
+    prose = 0
+    for index, block in enumerate(blocks[:-1]):
+        if isinstance(block, Paragraph) and index < _HEADER_BLOCKS:
+            if _is_byline(block.text, author_keys):
+                continue
+            following = blocks[index + 1]
+            first = following.text[:1] if isinstance(following, Paragraph) else ""
+            continued = first.islower() or (first != "" and first in ",.;:)")
+            if prose <= 1 and not continued and _is_dateline(block):
+                continue
+            prose += not block.heading and _words(block.text) >= _PROSE_WORDS
         kept.append(block)
-    return kept
+    return kept + blocks[-1:]
 
 
 def drop_furniture(blocks: list[Block], authors: Iterable[str] = ()) -> list[Block]:

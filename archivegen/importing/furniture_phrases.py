@@ -1,14 +1,22 @@
 """The phrases of page furniture in many languages: what a whole heading or line says when it is
 a widget's label (comments, related stories, newsletters, share buttons) or a paywall promotion.
 
-Whole-text lists are compared with ``furniture.phrase_key`` forms (case folded, edge punctuation
-and counts removed); the patterns are searched in short blocks only. Add a language by adding its
-phrases; the rules that use them live in ``furniture``.
+Whole-text lists are compared in ``phrase_key`` form (case folded, edge punctuation and counts
+removed); the patterns are searched in short blocks or lines only. Add a language by adding its
+phrases. HTML bodies use them in ``htmlpage.furniture`` (with the page's structure), plain-text
+dumps in ``textdump.junk`` (line by line).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+
+def phrase_key(text: str) -> str:
+    """A block's text as the phrase lists spell it: NFKC, case folded, no edge punctuation or counts."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    return " ".join(text.split()).strip(" \t.,:;!?|•·-–—»«\"'()[]0123456789")
 
 
 def _phrases(text: str) -> frozenset[str]:
@@ -16,7 +24,7 @@ def _phrases(text: str) -> frozenset[str]:
     return frozenset(part.strip() for part in text.replace("\n", "|").split("|") if part.strip())
 
 
-# Headings over the comment section, whole text only (compared in ``furniture.phrase_key`` form).
+# Headings over the comment section, whole text only (compared in ``phrase_key`` form).
 COMMENT_HEADINGS = _phrases("""
 comments | comment | reader comments | leave a comment | leave a reply | post a comment
 add a comment | join the conversation | join the discussion | join our commenting forum
@@ -30,7 +38,7 @@ deixe um comentário | reacties | reageer | komentarze | kommentarer | kommentit
 """)
 # Headings over lists of other stories, whole text only.
 RELATED_HEADINGS = _phrases("""
-related | related articles | related stories | related posts | related content
+more | related | related articles | related stories | related posts | related content
 related news | related links | related coverage | related topics | more stories
 more news | more on this story | more on this topic | read more | read next | read also
 also read | see also | recommended | recommended for you | recommended stories
