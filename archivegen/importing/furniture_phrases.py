@@ -105,3 +105,13 @@ PAYWALL = re.compile(
     r"tylko dla (prenumeratorów|subskrybentów)|только для подписчиков|оформите подписку|"
     r"有料会員|会員限定|有料記事|付费会员|유료 ?회원",
     re.I)
+# A paywall notice that says the rest of the story is withheld: what follows it is the offer.
+PAYWALL_CUT = re.compile(
+    r"\bthis (article|story|content) is (only )?(available )?(for|to) (paying )?(subscribers|members)\b|"
+    r"\b(subscribe|sign in|log in) (now |today )?to (continue|keep) reading\b|"
+    r"\bthe rest of this (article|story)\b|"
+    r"il vous reste \d+([.,]\d+)? ?% de cet article|la suite est réservée|"
+    r"dieser (artikel|beitrag) ist (nur )?für abonnenten|"
+    r"este (artículo|contenido) es (sólo|solo|exclusivo) para|"
+    r"この記事は(有料)?会員限定|有料会員限定|本文は会員限定",
+    re.I)

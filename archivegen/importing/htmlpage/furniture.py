@@ -13,8 +13,8 @@ mentions comments, so an article about comment sections or subscriptions keeps i
   lines up to the next heading or the end, when nothing longer stands among them.
 * **Share lines**: a paragraph or list item that is only a share, copy-link or follow label.
 * **Related labels**: a short paragraph that is only "Read more", "関連記事", "Czytaj więcej".
-* **Paywall promotions**: a short paragraph in a subscriber/member-only phrasing; when one stands
-  in the last part of the body and only short blocks follow it, those go too (the offer's list).
+* **Paywall promotions**: a short paragraph in a subscriber/member-only phrasing; when it says
+  the rest of the story is withheld and only short blocks follow it, those go too (the offer).
 * **Header lines**: among the first blocks, a byline that names the page's authors and a
   dateline-only line or small heading (``###### Ankara``, ``NEW DELHI:``).
 """
@@ -28,6 +28,7 @@ from archivegen.importing.furniture_phrases import (
     COMMENT_HEADINGS,
     NEWSLETTER,
     PAYWALL,
+    PAYWALL_CUT,
     RELATED_HEADINGS,
     RELATED_PREFIX,
     SHARE_LABELS,
@@ -38,7 +39,6 @@ from archivegen.importing.htmlpage.normalize import name_key
 
 _NEWSLETTER_MAX_WORDS = 12  # a newsletter box's heading is short; a headline about newsletters may not be
 _PAYWALL_MAX_WORDS = 30  # promotions are short; a sentence of a story about paywalls is longer
-_PAYWALL_TAIL_SHARE = 0.3  # a paywall promo in the last 30% of the blocks may cut what follows
 _SHORT_WORDS = 40  # a "short" block: a promo line, a newsletter blurb, not a paragraph of the story
 _WIDGET_LINK_SHARE = 0.5  # of a short line's letters inside links: a teaser or a policy link
 _WIDGET_ITEM_WORDS = 30  # list items of a related list are headlines
@@ -78,11 +78,10 @@ def _heading_kind(block: Block) -> str:
 
 
 def _widget_like(block: Block) -> bool:
-    """What a widget leaves under its heading: linked headlines, link-dense lines, lists of headlines."""
+    """What a widget leaves under its heading: link-dense lines and lists of headlines."""
     if isinstance(block, Paragraph):
-        if block.heading:
-            return _link_share(block) >= 0.9 or bool(_heading_kind(block))
-        return _words(block.text) <= _WIDGET_ITEM_WORDS and _link_share(block) >= _WIDGET_LINK_SHARE
+        return not block.heading and _words(block.text) <= _WIDGET_ITEM_WORDS \
+            and _link_share(block) >= _WIDGET_LINK_SHARE
     if isinstance(block, List):
         return all(len(item) == 1 and isinstance(item[0], Paragraph)
                    and _words(item[0].text) <= _WIDGET_ITEM_WORDS for item in block.items)
@@ -99,6 +98,28 @@ def _short(block: Block) -> bool:
 def _is_heading(block: Block) -> bool:
     """Whether a block is a heading."""
     return isinstance(block, Paragraph) and block.heading > 0
+
+
+def _widget_end(blocks: list[Block], start: int) -> int:
+    """Where the leftovers of a widget that starts at ``start`` end.
+
+    Linked headlines go, with the short teaser under each when there are several of them (a
+    list of stories); under a single linked headline the next paragraph is the story again.
+    """
+    end, headlines, first_teaser = start, 0, -1
+    while end < len(blocks):
+        block = blocks[end]
+        if isinstance(block, Paragraph) and block.heading and _link_share(block) >= _WIDGET_LINK_SHARE:
+            headlines += 1
+            end += 1
+            if end < len(blocks) and _short(blocks[end]) and not _is_heading(blocks[end]):
+                first_teaser = end if first_teaser < 0 else first_teaser
+                end += 1
+        elif _widget_like(block):
+            end += 1
+        else:
+            break
+    return first_teaser if headlines == 1 and first_teaser >= 0 else end
 
 
 def _drop_sections(blocks: list[Block]) -> list[Block]:
@@ -119,9 +140,7 @@ def _drop_sections(blocks: list[Block]) -> list[Block]:
                 stop += 1
             if stop == len(blocks) or _is_heading(blocks[stop]):
                 end = stop
-        while end < len(blocks) and _widget_like(blocks[end]):
-            end += 1
-        i = end
+        i = _widget_end(blocks, end)
     return kept
 
 
@@ -148,11 +167,10 @@ def _is_related_label(block: Block) -> bool:
 def _drop_lines(blocks: list[Block]) -> list[Block]:
     """Share lines, related labels and paywall promos; list items that are share labels."""
     kept: list[Block] = []
-    tail_from = len(blocks) - int(len(blocks) * _PAYWALL_TAIL_SHARE)
     for index, block in enumerate(blocks):
-        if _is_paywall(block):
-            if index >= tail_from and all(_short(rest) for rest in blocks[index + 1:]):
-                break  # the promotion's own offer list and notes
+        if isinstance(block, Paragraph) and _is_paywall(block):
+            if PAYWALL_CUT.search(block.text) and all(_short(rest) for rest in blocks[index + 1:]):
+                break  # the rest is withheld: what follows is the offer's list and notes
             continue
         if _is_share(block) or _is_related_label(block):
             continue
