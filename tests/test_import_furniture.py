@@ -85,7 +85,8 @@ def fundus(country: str, page: str) -> str:
     ("uk", "TheIndependent_2024_11_22", ["Join our commenting forum", "Join thought-provoking conversations"],
      None, "This is a breaking new story"),
     # "Popular" and "More from The Nation" widgets whose lists went
-    ("us", "TheNation_2024_01_11", ["## Popular", "More from The Nation", "Tedious Mess"],
+    ("us", "TheNation_2024_01_11",
+     ["## Popular", "More from The Nation", "Tedious Mess", "Ron DeSantis and Nikki Haley clearly despise"],
      "Chris Christie", "Chris Christie is no angel"),
     # a paywall cut (French)
     ("fr", "LeMonde_2023_09_01", ["Il vous reste", "réservée aux abonnés"],
@@ -167,6 +168,21 @@ def test_related_heading_leaves_the_story_after_it() -> None:
     assert "Read More" not in markdown and "Now Chelsea know exactly" in markdown
 
 
+def test_related_widget_of_several_stories_goes_with_their_teasers() -> None:
+    stories = "".join(f'<h2><a href="https://example.com/{n}">Story {n}</a></h2><p>Teaser of story {n}.</p>'
+                      for n in range(3))
+    markdown = clean(story(end=f"<h2>More from The Nation</h2>{stories}"))
+    assert "Story" not in markdown and "Teaser" not in markdown
+    kept_story(markdown)
+
+
+def test_a_single_linked_headline_under_read_more_leaves_the_next_paragraph() -> None:
+    teaser = ('<h3><a href="https://example.com/a">Court rejects appeal</a></h3>'
+              "<p>Citizenship was the right.</p>")
+    markdown = clean(story(f"<h4>Read more</h4>{teaser}"))
+    assert "Court rejects appeal" not in markdown and "Citizenship was the right." in markdown
+
+
 def test_a_real_list_under_a_real_heading_stays() -> None:
     markdown = clean(story("<h2>What the council decided</h2>",
                            "<ul><li>Longer hours</li><li>Two new staff</li></ul>"))
@@ -182,6 +198,15 @@ def test_a_real_list_under_a_real_heading_stays() -> None:
 def test_newsletter_box_goes(heading: str, blurb: str) -> None:
     markdown = clean(story(end=f"<h2>{heading}</h2><p>{blurb}</p>"))
     assert heading not in markdown and blurb not in markdown
+    kept_story(markdown)
+
+
+def test_subscription_box_heading_goes_with_its_lines() -> None:
+    box = ("<h2>Tu suscripción se está usando en otro dispositivo</h2>"
+           "<p>¿Quieres añadir otro usuario?</p>"
+           "<p>Si continúas leyendo aquí, no se podrá leer en el otro.</p>")
+    markdown = clean(story(end=box))
+    assert "suscripción" not in markdown and "Si continúas leyendo" not in markdown
     kept_story(markdown)
 
 
@@ -270,6 +295,12 @@ def test_dateline_only_line_goes(dateline: str) -> None:
     markdown = clean(f"<p>A standfirst of the story, {PROSE}</p>{dateline}<p>First {PROSE}</p>")
     assert "Ankara" not in markdown and "DELHI" not in markdown and "Madrid" not in markdown
     assert "Córdoba" not in markdown and "First The council" in markdown
+
+
+def test_a_word_the_next_block_continues_is_not_a_dateline() -> None:
+    fragment = "<p>Given the source is</p><p>DigiTimes</p><p>, we doubt it.</p>"
+    markdown = clean(f"<p>A standfirst, {PROSE}</p>{fragment}")
+    assert "DigiTimes" in markdown
 
 
 def test_a_german_section_heading_is_not_a_dateline() -> None:
