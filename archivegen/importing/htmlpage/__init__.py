@@ -8,8 +8,9 @@ and mailto targets, resolved against the page URL; images and scripts never ente
 ``body_text`` is the same content as plain text, paragraphs split by blank lines. Around
 trafilatura, a few general repairs: the headline is not repeated at the top of the body, a
 lead paragraph left in the page header comes back (``body._lead``), link-only teasers go
-(``body._tidy``), and a page whose text is only its link labels is no article
-(``body.navigation_only``).
+(``body._tidy``), page furniture the site put inside the article goes (``furniture``: comment,
+related and newsletter widgets, share lines, paywall promotions, bylines, datelines), and a page
+whose text is only its link labels is no article (``body.navigation_only``).
 
 The bytes are decoded here, once, by a procedure that survives pages whose ``<meta charset>``
 lies (``decode_html``), and parsed once: metadata, trafilatura and htmldate all read the same
@@ -33,6 +34,7 @@ The steps, one module each:
     normalize.py  the text forms shared by the comparisons (clean line, title key, name key)
     links.py      link targets: absolute http/https/mailto or nothing
     body.py       trafilatura's body, tidied, lead restored, navigation pages refused
+    furniture.py  page furniture inside the body (phrases in ../furniture_phrases.py)
     blocks.py     XML/HTML tree -> blocks (paragraphs, lists, quotes, tables, code)
     markdown.py   blocks -> Markdown and plain text
 """

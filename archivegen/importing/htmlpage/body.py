@@ -2,8 +2,9 @@
 
 Links are resolved before trafilatura runs (it resolves "../x" against the site root). After
 it: the headline is not repeated at the top of the body, a lead paragraph left in the page
-header comes back (``_lead``), link-only teasers go (``_tidy``), and a page whose text is only
-its link labels is no article (``navigation_only``).
+header comes back (``_lead``), link-only teasers go (``_tidy``), page furniture goes
+(``furniture.drop_furniture``), and a page whose text is only its link labels is no article
+(``navigation_only``).
 """
 
 from __future__ import annotations
