@@ -262,6 +262,16 @@ def test_paywall_notice_takes_its_offer_list_along() -> None:
     assert markdown.rstrip().endswith("staff it would need.")
 
 
+@pytest.mark.parametrize("prompt", ["Would you like to comment on this article? Sign up or sign in now.",
+                                    "Please read our Comment Policy before commenting.",
+                                    "Du musst dich EINLOGGEN um einen Kommentar abzugeben.",
+                                    "Connectez-vous pour réagir."])
+def test_comment_prompts_go(prompt: str) -> None:
+    markdown = clean(story(end=f"<p>{prompt}</p>"))
+    assert prompt.split()[0] not in markdown
+    kept_story(markdown)
+
+
 def test_story_about_paywalls_keeps_its_sentences() -> None:
     sentence = ("The feature will be available to premium subscribers only, the company said on Thursday, "
                 "and readers who already pay will see it first when it launches in the spring.")
@@ -332,6 +342,7 @@ def test_a_bold_word_at_the_start_stays_bold() -> None:
 
 
 @pytest.mark.parametrize("line", ["कॉपी लिंक", "Kommentare",
+                                  "Please read our Comment Policy before commenting.",
                                   "有料会員になると会員限定の有料記事もお読みいただけます。"])
 def test_text_dump_lines_of_furniture_are_junk(line: str) -> None:
     assert is_junk(line, line.lower().split(), len(line.split()))

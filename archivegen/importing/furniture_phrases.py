@@ -115,3 +115,10 @@ PAYWALL_CUT = re.compile(
     r"este (artículo|contenido) es (sólo|solo|exclusivo) para|"
     r"この記事は(有料)?会員限定|有料会員限定|本文は会員限定",
     re.I)
+# Invitations to comment (a log-in prompt, a comment policy): short lines only.
+COMMENT_PROMPT = re.compile(
+    r"\b(would you like to|want to|sign in to|log in to|register to) (comment|join the discussion)\b|"
+    r"\bbefore commenting\b|\bcomment(ing)? policy\b|\bto (post a )?comment,? (please )?(sign|log) in\b|"
+    r"\bum (einen )?kommentar (abzugeben|zu schreiben)|\bpour (réagir|commenter)\b|\bpara comentar\b|"
+    r"\bper commentare\b|\baby (skomentować|dodać komentarz)\b|\bчтобы (оставить )?комментари",
+    re.I)

@@ -13,6 +13,7 @@ mentions comments, so an article about comment sections or subscriptions keeps i
   lines up to the next heading or the end, when nothing longer stands among them.
 * **Share lines**: a paragraph or list item that is only a share, copy-link or follow label.
 * **Related labels**: a short paragraph that is only "Read more", "関連記事", "Czytaj więcej".
+* **Comment prompts**: a short paragraph inviting readers to log in and comment.
 * **Paywall promotions**: a short paragraph in a subscriber/member-only phrasing; when it says
   the rest of the story is withheld and only short blocks follow it, those go too (the offer).
 * **Header lines**: among the first blocks, a byline that names the page's authors and a
@@ -26,6 +27,7 @@ from collections.abc import Iterable
 
 from archivegen.importing.furniture_phrases import (
     COMMENT_HEADINGS,
+    COMMENT_PROMPT,
     NEWSLETTER,
     PAYWALL,
     PAYWALL_CUT,
@@ -159,20 +161,26 @@ def _is_paywall(block: Block) -> bool:
         and PAYWALL.search(block.text) is not None
 
 
+def _is_comment_prompt(block: Block) -> bool:
+    """A short paragraph inviting readers to log in and comment."""
+    return isinstance(block, Paragraph) and _words(block.text) <= _PAYWALL_MAX_WORDS \
+        and COMMENT_PROMPT.search(block.text) is not None
+
+
 def _is_related_label(block: Block) -> bool:
     """A paragraph that is only a "read more" label (its teaser, a link, is gone or follows)."""
     return isinstance(block, Paragraph) and not block.heading and phrase_key(block.text) in RELATED_HEADINGS
 
 
 def _drop_lines(blocks: list[Block]) -> list[Block]:
-    """Share lines, related labels and paywall promos; list items that are share labels."""
+    """Share lines, related labels, comment prompts and paywall promos; list items that are share labels."""
     kept: list[Block] = []
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph) and _is_paywall(block):
             if PAYWALL_CUT.search(block.text) and all(_short(rest) for rest in blocks[index + 1:]):
                 break  # the rest is withheld: what follows is the offer's list and notes
             continue
-        if _is_share(block) or _is_related_label(block):
+        if _is_share(block) or _is_related_label(block) or _is_comment_prompt(block):
             continue
         if isinstance(block, List):
             items = [item for item in block.items if not (len(item) == 1 and _is_share(item[0]))]

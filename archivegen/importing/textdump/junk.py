@@ -11,6 +11,7 @@ import re
 
 from archivegen.importing.furniture_phrases import (
     COMMENT_HEADINGS,
+    COMMENT_PROMPT,
     PAYWALL,
     RELATED_HEADINGS,
     SHARE_LABELS,
@@ -97,7 +98,8 @@ _PROMPT_TRIGGERS = _wordset(
 
 
 # A line that is only a widget's label in any language ("Kommentare", "कॉपी लिंक", "関連記事"), or a
-# short paywall promotion; the phrases are shared with the HTML importer (``furniture_phrases``).
+# short paywall promotion or comment prompt; the phrases are shared with the HTML importer
+# (``furniture_phrases``).
 _LABEL_MAX_WORDS = 6
 _LABELS = COMMENT_HEADINGS | RELATED_HEADINGS | SHARE_LABELS
 _PAYWALL_MAX_WORDS = 30
@@ -107,7 +109,7 @@ def is_junk(text: str, tokens: list[str], words: int) -> bool:
     """Whether a line is page furniture (see the patterns above) rather than article text."""
     if words <= _LABEL_MAX_WORDS and phrase_key(text) in _LABELS:
         return True
-    if words <= _PAYWALL_MAX_WORDS and PAYWALL.search(text):
+    if words <= _PAYWALL_MAX_WORDS and (PAYWALL.search(text) or COMMENT_PROMPT.search(text)):
         return True
     if words <= _JUNK_MAX_WORDS and tokens:
         if (tokens[0] in _JUNK_FIRST or tokens[0].isdigit()) and _JUNK_START.match(text):
