@@ -229,6 +229,14 @@ def test_share_lines_go(label: str) -> None:
     kept_story(markdown)
 
 
+def test_share_buttons_list_goes_but_a_list_of_networks_stays() -> None:
+    buttons = "<ul><li>Share</li><li>Facebook</li><li>X</li><li>Email</li></ul>"
+    networks = "<ul><li>Facebook</li><li>Instagram</li><li>TikTok</li></ul>"
+    markdown = clean(story(buttons, networks))
+    assert "- Facebook\n- Instagram\n- TikTok" in markdown and "Email" not in markdown and "X" not in markdown
+    assert clean(story("<ul><li>Facebook</li><li>X</li></ul>")).count("Facebook") == 1
+
+
 def test_share_word_in_a_sentence_stays() -> None:
     markdown = clean(story("<p>Share prices fell.</p>",
                            "<ul><li>Share</li><li>Share prices fell again</li></ul>"))

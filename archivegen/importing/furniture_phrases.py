@@ -82,14 +82,18 @@ NEWSLETTER = re.compile(
 SHARE_LABELS = _phrases("""
 share | share this | share this article | share this story | share article
 share on facebook | share on twitter | share on x | share on whatsapp | share via email
-tweet | email | e-mail | print | copy link | copy url | link copied | copied | facebook
-twitter | whatsapp | telegram | linkedin | pinterest | reddit | teilen | artikel teilen
-link kopieren | drucken | partager | partager l'article | copier le lien | imprimer
-compartir | copiar enlace | imprimir | condividi | copia link | stampa | compartilhar
+tweet | copy link | copy url | link copied | copied | teilen | artikel teilen
+link kopieren | partager | partager l'article | copier le lien
+compartir | copiar enlace | condividi | copia link | compartilhar
 delen | udostępnij | kopiuj link | поделиться | скопировать ссылку | paylaş
 linki kopyala | シェア | リンクをコピー | 分享 | 复制链接 | 分享让更多人看到
 评论 | 关注 | 공유 | 공유하기 | 링크 복사
 기사 url이 복사되었습니다 | कॉपी लिंक | शेयर | शेयर करें | مشاركة | نسخ الرابط
+""")
+# Where a share button sends: furniture only beside a share label (a list of networks is real text).
+SHARE_TARGETS = _phrases("""
+email | e-mail | mail | print | drucken | imprimer | imprimir | stampa | facebook | twitter | x
+whatsapp | telegram | linkedin | pinterest | reddit | messenger | bluesky | threads | line
 """)
 # Paywall promotions: subscriber/member-only wording, short paragraphs only.
 PAYWALL = re.compile(

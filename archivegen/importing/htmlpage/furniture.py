@@ -34,6 +34,7 @@ from archivegen.importing.furniture_phrases import (
     RELATED_HEADINGS,
     RELATED_PREFIX,
     SHARE_LABELS,
+    SHARE_TARGETS,
     phrase_key,
 )
 from archivegen.importing.htmlpage.blocks import Block, List, Paragraph
@@ -147,11 +148,18 @@ def _drop_sections(blocks: list[Block]) -> list[Block]:
 
 
 def _is_share(block: Block) -> bool:
-    """A paragraph or list whose text is only share/copy-link/follow labels."""
+    """A paragraph that is a share/copy-link label, or a list of share buttons.
+
+    Network names ("Facebook", "Print") count only in a list that also holds a share label:
+    a list of social networks in an article is text.
+    """
     if isinstance(block, Paragraph):
         return not block.heading and phrase_key(block.text) in SHARE_LABELS
     if isinstance(block, List):
-        return all(len(item) == 1 and _is_share(item[0]) for item in block.items)
+        keys = [phrase_key(item[0].text) if len(item) == 1 and isinstance(item[0], Paragraph) else ""
+                for item in block.items]
+        return any(key in SHARE_LABELS for key in keys) \
+            and all(key in SHARE_LABELS or key in SHARE_TARGETS for key in keys)
     return False
 
 
