@@ -39,6 +39,7 @@ from archivegen.importing.furniture_phrases import (
 )
 from archivegen.importing.htmlpage.blocks import Block, List, Paragraph
 from archivegen.importing.htmlpage.normalize import name_key
+from archivegen.importing.textdump.words import CJK
 
 _NEWSLETTER_MAX_WORDS = 12  # a newsletter box's heading is short; a headline about newsletters may not be
 _PAYWALL_MAX_WORDS = 30  # promotions are short; a sentence of a story about paywalls is longer
@@ -51,12 +52,11 @@ _BYLINE_WORDS = "by|von|par|por|di|door|av|af|przez|от|tekst|text"  # in name_
 _BYLINE_SUFFIX = re.compile(r"\s*(기자|記者|特派員|reporter|correspondent)?(\s*외\s*\d+\s*명)?$")
 _NAME_JOINS = "and|und|et|y|e|i|og|och|en|ve|ja|и"  # between names ("," and "&" vanish in name_key form)
 _DATELINE = re.compile(r"(?:[A-ZÀ-ÞĀ-ŽА-ЯΑ-Ω][\w'’.-]*\s?){1,3}[:\-–—,]?")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def _words(text: str) -> int:
-    """Words of a block, counting two CJK characters as one (those scripts need no spaces)."""
-    return len(text.split()) + len(_CJK.findall(text)) // 2
+    """Words of a block, counting two CJK characters as one (as plain-text dumps count them)."""
+    return len(text.split()) + len(CJK.findall(text)) // 2
 
 
 def _link_share(block: Paragraph) -> float:
