@@ -321,6 +321,13 @@ def test_a_word_the_next_block_continues_is_not_a_dateline() -> None:
     assert "DigiTimes" in markdown
 
 
+def test_labels_of_a_table_of_facts_are_not_datelines() -> None:
+    facts = "<p>Kennzeichen</p><p>Gebrauchsinformation</p><p>Kein Beipackzettel vorhanden</p>"
+    markdown = clean(f"<p>Präparat</p>{facts}<p>Fachinformation</p><p>Keine Fachinformation verfügbar</p>")
+    assert "Kennzeichen" in markdown and "Gebrauchsinformation" in markdown
+    assert "\n\nFachinformation" in markdown
+
+
 def test_a_german_section_heading_is_not_a_dateline() -> None:
     markdown = clean(f"<h4>Neues Leitmotto</h4><p>First {PROSE}</p>")
     assert "Neues Leitmotto" in markdown

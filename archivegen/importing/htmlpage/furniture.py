@@ -48,6 +48,7 @@ _WIDGET_LINK_SHARE = 0.5  # of a short line's letters inside links: a teaser or 
 _WIDGET_ITEM_WORDS = 30  # list items of a related list are headlines
 _HEADER_BLOCKS = 5  # bylines and datelines stand among the first blocks
 _PROSE_WORDS = 15  # a paragraph of the story (or its standfirst), not a label
+_SENTENCE_WORDS = 8  # the story's first paragraph under a dateline is at least a sentence
 _BYLINE_WORDS = "by|von|par|por|di|door|av|af|przez|от|tekst|text"  # in name_key form, before the names
 _BYLINE_SUFFIX = re.compile(r"\s*(기자|記者|特派員|reporter|correspondent)?(\s*외\s*\d+\s*명)?$")
 _NAME_JOINS = "and|und|et|y|e|i|og|och|en|ve|ja|и"  # between names ("," and "&" vanish in name_key form)
@@ -227,12 +228,21 @@ def _is_dateline(block: Block) -> bool:
     return len(text.split()) == 1 or text.isupper() or text[-1] in ":-–—,"
 
 
+def _story_follows(block: Block) -> bool:
+    """Whether a block reads like the start of the story: a sentence, not a label or a fragment."""
+    if not isinstance(block, Paragraph) or block.heading or _words(block.text) < _SENTENCE_WORDS:
+        return False
+    first = block.text[:1]
+    return not first.islower() and first not in ",.;:)"
+
+
 def _drop_header(blocks: list[Block], authors: Iterable[str]) -> list[Block]:
     """Bylines naming the authors and dateline-only lines among the first blocks.
 
-    A dateline stands above the story, after at most a standfirst: a capitalised line after two
-    paragraphs of text is a section label ("NISSAN SENTRA"), and one that the next block
-    continues mid-sentence is a fragment of a sentence.
+    A dateline stands above the story, after at most a standfirst, and the story's first
+    sentences follow it: a capitalised line after two paragraphs of text is a section label
+    ("NISSAN SENTRA"), one followed by a short line is a label of a table of facts
+    ("Gebrauchsinformation"), one the next block continues mid-sentence is a fragment.
     """
     author_keys = [name_key(a) for a in authors if name_key(a)]
     kept: list[Block] = []
@@ -241,10 +251,7 @@ def _drop_header(blocks: list[Block], authors: Iterable[str]) -> list[Block]:
         if isinstance(block, Paragraph) and index < _HEADER_BLOCKS:
             if _is_byline(block.text, author_keys):
                 continue
-            following = blocks[index + 1]
-            first = following.text[:1] if isinstance(following, Paragraph) else ""
-            continued = first.islower() or (first != "" and first in ",.;:)")
-            if prose <= 1 and not continued and _is_dateline(block):
+            if prose <= 1 and _story_follows(blocks[index + 1]) and _is_dateline(block):
                 continue
             prose += not block.heading and _words(block.text) >= _PROSE_WORDS
         kept.append(block)
