@@ -9,15 +9,21 @@ mentions comments, so an article about comment sections or subscriptions keeps i
 
 * **Furniture headings** (comments, related and most-read lists, newsletters, follow-us boxes):
   the heading goes, and so does what stands under it while it is widget-like (headlines that are
-  links, link-dense lines, lists of short items); for a comment or newsletter heading also short
-  lines up to the next heading or the end, when nothing longer stands among them.
-* **Share lines**: a paragraph or list item that is only a share, copy-link or follow label.
+  links, with their teasers when there are several; link-dense lines; lists of short items); for
+  a comment or newsletter heading also short lines up to the next heading or the end, when
+  nothing longer stands among them.
+* **Share lines**: a paragraph or list item that is only a share, copy-link or follow label
+  (network names, "Facebook", "Print", only in a list beside such a label).
 * **Related labels**: a short paragraph that is only "Read more", "関連記事", "Czytaj więcej".
 * **Comment prompts**: a short paragraph inviting readers to log in and comment.
 * **Paywall promotions**: a short paragraph in a subscriber/member-only phrasing; when it says
   the rest of the story is withheld and only short blocks follow it, those go too (the offer).
 * **Header lines**: among the first blocks, a byline that names the page's authors and a
-  dateline-only line or small heading (``###### Ankara``, ``NEW DELHI:``).
+  dateline-only line or small heading (``###### Ankara``, ``NEW DELHI:``) that the story's
+  first sentence follows.
+
+The phrases, in many languages, are in ``importing.furniture_phrases`` (plain-text dumps use
+them too).
 """
 
 from __future__ import annotations
@@ -75,8 +81,7 @@ def _heading_kind(block: Block) -> str:
         return "comments"
     if key in RELATED_HEADINGS or RELATED_PREFIX.match(key):
         return "related"
-    if _words(block.text) <= _NEWSLETTER_MAX_WORDS and (NEWSLETTER.match(phrase_key(block.text))
-                                                         or PAYWALL.search(block.text)):
+    if _words(block.text) <= _NEWSLETTER_MAX_WORDS and (NEWSLETTER.match(key) or PAYWALL.search(block.text)):
         return "newsletter"  # a sign-up or subscription box
     return ""
 
