@@ -8,8 +8,9 @@ and mailto targets, resolved against the page URL; images and scripts never ente
 ``body_text`` is the same content as plain text, paragraphs split by blank lines. Around
 trafilatura, a few general repairs: the headline is not repeated at the top of the body, a
 lead paragraph left in the page header comes back (``body._lead``), link-only teasers go
-(``body._tidy``), and a page whose text is only its link labels is no article
-(``body.navigation_only``).
+(``body._tidy``), page furniture the site put inside the article goes (``furniture``: comment,
+related and newsletter widgets, share lines, paywall promotions, bylines, datelines), and a page
+whose text is only its link labels is no article (``body.navigation_only``).
 
 The bytes are decoded once, by the decoder every import shares (``archivegen.text.decoding``,
 which survives pages whose ``<meta charset>`` lies), and parsed once: metadata, trafilatura and
@@ -33,6 +34,7 @@ The steps, one module each:
     normalize.py  the text forms shared by the comparisons (clean line, title key, name key)
     links.py      link targets: absolute http/https/mailto or nothing
     body.py       trafilatura's body, tidied, lead restored, navigation pages refused
+    furniture.py  page furniture inside the body (phrases in ../furniture_phrases.py)
     blocks.py     XML/HTML tree -> blocks (paragraphs, lists, quotes, tables, code)
     markdown.py   blocks -> Markdown and plain text
 """
@@ -79,7 +81,8 @@ def extract_html(raw: bytes, url: str | None = None) -> HtmlPage:
     meta = facts.metadata
     # relative links belong to the address the page was saved from; the canonical URL (which
     # may be another site, for syndicated copies) only stands in when that is unknown
-    markdown, text = body_from_tree(tree, url or meta.canonical_url, facts.titles, facts.descriptions)
+    markdown, text = body_from_tree(tree, url or meta.canonical_url, facts.titles, facts.descriptions,
+                                    meta.authors)
     if not text.strip():
         raise NoArticle("no article text found in the page (no text at all)")
     if navigation_only(tree, text):

@@ -136,6 +136,17 @@ def _string(element: _Element) -> str:
     return str(element.xpath("string()"))
 
 
+def _drop_cap(element: _Element, out: _Inline) -> bool:
+    """An emphasised first letter that the word's other letters follow: a drop cap, not emphasis.
+
+    Pages style the initial of a story big and bold (``<strong>F</strong>ormer ...``); as
+    emphasis it would read ``**F**ormer``, so it is kept as a plain letter of its word.
+    """
+    letter = _string(element).strip()
+    return (len(letter) == 1 and letter.isalpha() and not "".join(out.text).strip()
+            and (element.tail or "")[:1].isalpha())
+
+
 class BodyWriter:
     """Walks trafilatura's XML body and builds blocks; one instance per page."""
 
@@ -175,7 +186,7 @@ class BodyWriter:
             if rend == "#t" and not in_cell:  # GFM splits cells on "|" even inside code spans
                 out.code(_string(element))
                 return
-            if kind and not out.emphasis:
+            if kind and not out.emphasis and not _drop_cap(element, out):
                 opener, closer = {"b": (md.BOLD_OPEN, md.BOLD_CLOSE), "i": (md.ITALIC_OPEN, md.ITALIC_CLOSE),
                                   "s": (md.STRIKE_OPEN, md.STRIKE_CLOSE)}[kind]
                 out.markup(opener)

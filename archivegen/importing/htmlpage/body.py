@@ -2,8 +2,9 @@
 
 Links are resolved before trafilatura runs (it resolves "../x" against the site root). After
 it: the headline is not repeated at the top of the body, a lead paragraph left in the page
-header comes back (``_lead``), link-only teasers go (``_tidy``), and a page whose text is only
-its link labels is no article (``navigation_only``).
+header comes back (``_lead``), link-only teasers go (``_tidy``), page furniture goes
+(``furniture.drop_furniture``), and a page whose text is only its link labels is no article
+(``navigation_only``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lxml.html import HtmlElement
 
 from archivegen.importing import markdown_text as md
 from archivegen.importing.htmlpage.blocks import Block, BodyWriter, List, Paragraph
+from archivegen.importing.htmlpage.furniture import drop_furniture
 from archivegen.importing.htmlpage.links import resolve_links
 from archivegen.importing.htmlpage.markdown import blocks_to_markdown, blocks_to_text
 from archivegen.importing.htmlpage.normalize import title_key
@@ -122,11 +124,12 @@ _NAVIGATION_SHARE = 0.8  # real articles in the corpora stay below 0.75
 
 
 def body_from_tree(tree: HtmlElement, url: str | None, titles: Iterable[str] = (),
-                   descriptions: Iterable[str] = ()) -> tuple[str, str]:
+                   descriptions: Iterable[str] = (), authors: Iterable[str] = ()) -> tuple[str, str]:
     """(Markdown, plain text) of the article body of a parsed page; ("", "") when there is none.
 
     ``titles`` are the page's headline variants (removed from the top of the body),
-    ``descriptions`` its meta descriptions (the test for a missing lead paragraph).
+    ``descriptions`` its meta descriptions (the test for a missing lead paragraph), ``authors``
+    the names a byline at the top of the body would repeat (``furniture``).
     """
     resolve_links(tree, url)
     document = trafilatura.bare_extraction(
@@ -136,6 +139,7 @@ def body_from_tree(tree: HtmlElement, url: str | None, titles: Iterable[str] = (
     if body is None:
         return "", ""
     blocks = _tidy(BodyWriter(url).blocks(body), {title_key(t) for t in titles if t})
+    blocks = drop_furniture(blocks, authors)
     text = "\n\n".join(part for part in blocks_to_text(blocks) if part.strip())
     if not text:
         return "", ""

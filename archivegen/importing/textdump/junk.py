@@ -1,4 +1,4 @@
-"""Page furniture: share prompts, cross-links, credits, menus, subscription and cookie notices.
+"""Page furniture: share prompts, cross-links, credits, menus, subscription and cookie notices, paywalls.
 
 Such lines are recognised by what they say whatever the site: how they start, a telling phrase
 anywhere, a log-in prompt, a consent banner. Cheap word-set tests go first, so the costly
@@ -8,6 +8,15 @@ patterns run on few lines.
 from __future__ import annotations
 
 import re
+
+from archivegen.importing.furniture_phrases import (
+    COMMENT_HEADINGS,
+    COMMENT_PROMPT,
+    PAYWALL,
+    RELATED_HEADINGS,
+    SHARE_LABELS,
+    phrase_key,
+)
 
 # Page furniture whatever the site, recognised by how the line starts: share and follow
 # buttons, cross-links ("Also on ...", "Read more: ..."), ad labels, credits, menus, bylines.
@@ -88,8 +97,20 @@ _PROMPT_TRIGGERS = _wordset(
 )
 
 
+# A line that is only a widget's label in any language ("Kommentare", "कॉपी लिंक", "関連記事"), or a
+# short paywall promotion or comment prompt; the phrases are shared with the HTML importer
+# (``furniture_phrases``).
+_LABEL_MAX_WORDS = 6
+_LABELS = COMMENT_HEADINGS | RELATED_HEADINGS | SHARE_LABELS
+_PAYWALL_MAX_WORDS = 30
+
+
 def is_junk(text: str, tokens: list[str], words: int) -> bool:
     """Whether a line is page furniture (see the patterns above) rather than article text."""
+    if words <= _LABEL_MAX_WORDS and phrase_key(text) in _LABELS:
+        return True
+    if words <= _PAYWALL_MAX_WORDS and (PAYWALL.search(text) or COMMENT_PROMPT.search(text)):
+        return True
     if words <= _JUNK_MAX_WORDS and tokens:
         if (tokens[0] in _JUNK_FIRST or tokens[0].isdigit()) and _JUNK_START.match(text):
             return True
