@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pytest
 
 from tests.browser_support import Watched, chromium, serve, watched_page
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+# ../shared beside the repository (as CI has it); ARCHIVEGEN_SHARED points elsewhere, for a git
+# worktree whose parent folder has no shared/.
+SHARED = Path(os.environ.get("ARCHIVEGEN_SHARED") or Path(__file__).resolve().parent.parent.parent / "shared")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -5,14 +5,12 @@ are imported in place: the furniture each one carried is gone and its first and 
 paragraphs are still there. Synthetic blocks, in two or three languages per rule, pin each rule
 down (every one fails without its rule) and the false positives it must not make: an article
 about subscriptions or comments keeps its text, a real list keeps its items. The corpus lives
-beside the repository; ``ARCHIVEGEN_SHARED`` points elsewhere (a git worktree, for instance).
+beside the repository (``tests/conftest.py``'s ``SHARED``).
 """
 
 from __future__ import annotations
 
 import gzip
-import os
-from pathlib import Path
 
 import lxml.html
 import pytest
@@ -25,7 +23,7 @@ from archivegen.importing.htmlpage.markdown import blocks_to_markdown
 from archivegen.importing.textdump.junk import is_junk
 from tests.conftest import SHARED
 
-CORPUS = Path(os.environ.get("ARCHIVEGEN_SHARED") or SHARED) / "corpus"
+CORPUS = SHARED / "corpus"
 PROSE = ("The council met on Tuesday evening and voted to extend the library's opening hours "
          "after months of debate about the budget and the staff it would need. ")
 
