@@ -13,14 +13,15 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
-from archivegen.config.schema import SiteConfig
+from archivegen.config.schema import ImportConfig, SiteConfig
 from archivegen.importing.extracted import Extracted, NoArticle
 from archivegen.importing.language import article_language
-from archivegen.importing.tagging import merge_tags, rule_tags
+from archivegen.importing.tagging import choose_tags, rule_tags, source_tags
 from archivegen.render.markdown import MarkdownRenderer, summarize
 from archivegen.textclean import strip_controls
 
@@ -51,6 +52,16 @@ class Document:
     language: str
     source_file: str
     content_hash: str
+    # Where ``tags`` came from, for the import-wide minimum use count (``counted``): not written.
+    rule_tags: tuple[str, ...] = ()
+    source_tags: tuple[str, ...] = ()
+
+    def counted(self, uses: Mapping[str, int], settings: ImportConfig) -> Document:
+        """This document with the source tags fewer than ``min_source_tag_uses`` articles of
+        the import carry left out (``uses``: tag slug -> articles of the import)."""
+        tags = choose_tags(self.rule_tags, self.source_tags, settings.max_source_tags, uses,
+                           settings.min_source_tag_uses)
+        return self if tags == self.tags else replace(self, tags=tags)
 
     def text(self, slug: str) -> str:
         lines = [
@@ -102,10 +113,13 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
     summary = one_line(found.summary) or lede(_render(body))
     if len(summary) > MAX_SUMMARY_CHARS:
         summary = summary[:MAX_SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:.-–—") + "…"
-    tags = merge_tags(config.tags, rule_tags(config.tags, title, plain), found.tags)
+    from_rules = tuple(rule_tags(config.tags, title, plain))
+    from_source = source_tags(found.tags, config)
     return Document(
         title=title, date=date, body=body, summary=summary,
-        tags=tuple(tags), authors=_authors(found.authors), source=_source(found.source),
+        tags=choose_tags(from_rules, from_source, config.importing.max_source_tags),
+        rule_tags=from_rules, source_tags=from_source, authors=_authors(found.authors),
+        source=_source(found.source),
         language=article_language(found.language, title + plain),
         source_file=one_line(source_file),
         content_hash=body_hash(plain),

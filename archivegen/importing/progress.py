@@ -17,8 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from archivegen.importing import writer
 from archivegen.importing.run import Event, ImportSummary
 
-_ORDER = (writer.IMPORTED, writer.UPDATED, writer.RENAMED, writer.UNCHANGED, writer.SKIPPED,
-          writer.FAILED)
+_ORDER = (writer.IMPORTED, writer.UPDATED, writer.RENAMED, writer.UNCHANGED, writer.EDITED,
+          writer.SKIPPED, writer.FAILED)
 
 
 # A dry run writes nothing, so its summary says what *would* happen.
@@ -59,6 +59,8 @@ class ImportReporter:
             self._say(f"{event.location}: {event.note}", err=True)
         elif event.status == writer.SKIPPED:
             self._say(f"{event.location}: skipped: {event.note}", err=True)
+        elif event.status == writer.EDITED:  # the user should know which edits --update spared
+            self._say(f"{event.origin}: {event.status}: {shown} ({event.note})")
         elif event.status == writer.RENAMED:
             self._say(f"{event.origin}: {self._verb()} {shown} ({event.note})")
         elif self.verbose or (self.dry_run and event.status != writer.UNCHANGED):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +36,7 @@ from archivegen.importing.sources import (
     sniff_kind,
     split_dumps,
 )
+from archivegen.importing.spool import count_then_replay
 from archivegen.importing.textdump import parse_text_dump
 from archivegen.importing.urls import UrlsInUse
 from archivegen.parallel import cpu_count, fork_imap, inherited
@@ -49,6 +50,7 @@ class ImportOptions:
     inputs: tuple[Path, ...]
     dry_run: bool = False
     update: bool = False
+    overwrite_edits: bool = False  # with update: also rewrite articles edited by hand
     default_date: datetime | None = None
     workers: int = 0  # 0: every core
 
@@ -116,22 +118,36 @@ def run_import(options: ImportOptions, on_event: Callable[[Event], None] | None 
     urls = UrlsInUse(config, workers)
     if files:
         urls.read()
-    content = writer.ContentWriter(config.content_dir, urls, dry_run=options.dry_run, update=options.update)
+    content = writer.ContentWriter(config.content_dir, urls, dry_run=options.dry_run, update=options.update,
+                                     overwrite_edits=options.overwrite_edits)
     state = {"config": config, "default_date": options.default_date}
+    found_all: Iterable[_Found] = _extracted(files, workers, state, on_progress)
+    settings = config.importing
+    uses: Counter[str] | None = None
+    if settings.min_source_tag_uses > 1 and settings.source_tags != "off":
+        uses, found_all = count_then_replay(
+            found_all, lambda found: found.document.source_tags if found.document else ())
+    for found in found_all:
+        if found.document is None:
+            emit(Event(writer.FAILED, found.origin, note=found.problem, line=found.line))
+            continue
+        document = found.document if uses is None else found.document.counted(uses, settings)
+        placement = content.place(document)
+        emit(Event(placement.status, found.origin, placement.path, placement.note, found.line))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _extracted(files: list[InputFile], workers: int, state: dict[str, object],
+               on_progress: Callable[[int, int], None] | None) -> Iterator[_Found]:
+    """Every article of ``files``, in input order, extracted by ``workers`` processes."""
     done = 0
     for chunk in fork_imap(_extract_files, files, workers, state, chunk_size=FILES_PER_TASK, min_chunk=1):
         for found_in_file in chunk:
-            for found in found_in_file:
-                if found.document is None:
-                    emit(Event(writer.FAILED, found.origin, note=found.problem, line=found.line))
-                    continue
-                placement = content.place(found.document)
-                emit(Event(placement.status, found.origin, placement.path, placement.note, found.line))
+            yield from found_in_file
             done += 1
         if on_progress:
             on_progress(done, len(files))
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _extract_files(files: Sequence[InputFile]) -> list[list[_Found]]:
