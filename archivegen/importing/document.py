@@ -19,10 +19,11 @@ from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
 from archivegen.config.schema import ImportConfig, SiteConfig
+from archivegen.content.summary import repair_cut, shorten, summarize
 from archivegen.importing.extracted import Extracted, NoArticle
 from archivegen.importing.language import article_language
 from archivegen.importing.tagging import choose_tags, rule_tags, source_tags
-from archivegen.render.markdown import MarkdownRenderer, summarize
+from archivegen.render.markdown import MarkdownRenderer
 from archivegen.textclean import strip_controls
 
 MAX_TITLE_CHARS = 500
@@ -32,8 +33,6 @@ _PLAIN = re.compile(r"[^\W\d_][\w .'’()/&+-]*", re.UNICODE)
 _YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
 _URL_PLAIN = re.compile(r"https?://[A-Za-z0-9._~:/?@!$&()*+;=%-]+(?:#[A-Za-z0-9._~:/?@!$&()*+;=%-]*)?")
 _TAG = re.compile(r"<[^>]*>")
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
-MIN_LEDE_CHARS = 60
 _IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _renderer: MarkdownRenderer | None = None
 
@@ -110,9 +109,8 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
     if date is None:
         raise NoArticle("no publication date found (pass --default-date to set one)")
     date = with_zone(date, config.source_tzinfo)
-    summary = one_line(found.summary) or lede(_render(body))
-    if len(summary) > MAX_SUMMARY_CHARS:
-        summary = summary[:MAX_SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:.-–—") + "…"
+    given = one_line(found.summary)
+    summary = shorten(repair_cut(given, plain), MAX_SUMMARY_CHARS) if given else summarize(_render(body))
     from_rules = tuple(rule_tags(config.tags, title, plain))
     from_source = source_tags(found.tags, config)
     return Document(
@@ -124,19 +122,6 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
         source_file=one_line(source_file),
         content_hash=body_hash(plain),
     )
-
-
-def lede(body_html: str) -> str:
-    """The default summary: the first paragraph (news writing puts the story there).
-
-    Paragraphs shorter than a sentence ("By Jane Doe", "Updated 10:00") are passed over; a
-    first paragraph longer than the limit is cut on a word.
-    """
-    for match in _PARAGRAPH.finditer(body_html):
-        text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
-        if len(text) >= MIN_LEDE_CHARS:
-            return text
-    return summarize(body_html)
 
 
 def body_hash(plain: str) -> str:

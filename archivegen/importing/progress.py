@@ -7,6 +7,7 @@ and piped; renames are printed because the user should know both paths (CHECKLIS
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from types import TracebackType
 
@@ -103,5 +104,5 @@ def _relative(event: Event) -> str:
 
 def _reason(note: str) -> str:
     """The kind of a problem, for the summary: its words before any detail or position."""
-    text = note.split(": ", 1)[1] if note.startswith("line ") and ": " in note else note
+    text = re.sub(r" at column \d+", "", note)
     return text.split(" (", 1)[0].split(":", 1)[0][:60]

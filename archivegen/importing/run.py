@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from archivegen.config.loader import load_config
 from archivegen.config.schema import SiteConfig
@@ -67,11 +68,13 @@ class Event:
 
     @property
     def location(self) -> str:
-        """``path:LINE`` for a problem line: JSONL origins end with their line already, and a
-        problem of a whole input (a page, a dump that does not parse) is on line 1."""
-        if self.line is None or self.origin.endswith(f":{self.line}"):
+        """``path:LINE``, the one location form of every import problem: records of dumps end
+        with their line already, and a problem of a whole input (a page, a missing file, a dump
+        that does not parse) is on line 1."""
+        line = self.line or 1
+        if self.origin.endswith(f":{line}"):
             return self.origin
-        return f"{self.origin}:{self.line}"
+        return f"{self.origin}:{line}"
 
 
 @dataclass
@@ -138,7 +141,7 @@ def run_import(options: ImportOptions, on_event: Callable[[Event], None] | None 
     return summary
 
 
-def _extracted(files: list[InputFile], workers: int, state: dict[str, object],
+def _extracted(files: list[InputFile], workers: int, state: dict[str, Any],
                on_progress: Callable[[int, int], None] | None) -> Iterator[_Found]:
     """Every article of ``files``, in input order, extracted by ``workers`` processes."""
     done = 0
