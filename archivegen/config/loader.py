@@ -243,7 +243,7 @@ def _tag_rules(
         if not spec.get("keywords") and not spec.get("patterns"):
             report(where, "needs at least one keyword or pattern")
         numbers = {}
-        for key, default in (("min_mentions", 1), ("title_weight", 3)):
+        for key, default in (("min_mentions", TagRule.min_mentions), ("title_weight", TagRule.title_weight)):
             try:
                 numbers[key] = values.positive_int(spec.get(key, default))
             except Invalid as exc:

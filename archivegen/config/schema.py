@@ -24,14 +24,16 @@ class TagRule:
 
     ``keywords`` match as whole words, case-insensitively (``"Syria*"`` is a prefix: Syrian);
     ``patterns`` are regular expressions. An article gets the tag when its mentions reach
-    ``min_mentions``, a mention in the title counting ``title_weight`` times.
+    ``min_mentions``, a mention in the title counting ``title_weight`` times. The defaults ask
+    for some evidence, a title mention or two in the body, so that one passing mention ("talks
+    like those in Turkey") does not file a US-politics column under Turkey.
     """
 
     name: str
     keywords: tuple[str, ...] = ()
     patterns: tuple[re.Pattern[str], ...] = ()
-    min_mentions: int = 1
-    title_weight: int = 3
+    min_mentions: int = 2
+    title_weight: int = 2
 
 
 @dataclass(frozen=True)
