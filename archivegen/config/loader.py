@@ -88,7 +88,7 @@ IMPORT_OPTIONS: dict[str, Option] = {
     "fields": Option(values.field_map, (), "JSON dump field map: our field -> key or dotted path."),
     "min_words": Option(values.positive_int, 20, "Bodies shorter than this are skipped as 'no article'."),
     "source_tags": Option(values.source_tags, "keep",
-                          "The sources' own tags: keep, off, or map (only those tag_map names)."),
+                          "The sources' own tags: keep, off, or map (only those tag_map or a rule names)."),
     "max_source_tags": Option(values.count, 25, "Most source tags per article (0: none)."),
     "min_source_tag_uses": Option(values.positive_int, 1,
                                   "Drop a source tag fewer articles of one import carry."),

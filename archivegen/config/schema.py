@@ -120,8 +120,9 @@ class ImportConfig:
     of an unusual shape; unmapped fields are looked up under their usual names.
 
     The tags a source gives itself (keywords, ``article:tag``, a record's ``tags``) are kept
-    (``source_tags: keep``), dropped (``off``), or kept only when ``tag_map`` names them
-    (``map``); ``tag_map`` gives a source spelling the archive's tag in every mode. At most
+    (``source_tags: keep``), dropped (``off``), or kept only when ``tag_map`` or a tag rule
+    names them (``map``: the archive's own vocabulary); ``tag_map`` gives a source spelling the
+    archive's tag in every mode. At most
     ``max_source_tags`` of them per article, and only those at least ``min_source_tag_uses``
     articles of one import carry (one-off SEO keywords make a tag page per article).
     """

@@ -267,7 +267,11 @@ def field_map(value: Any) -> tuple[tuple[str, str], ...]:
 
 
 def source_tags(value: Any) -> str:
-    """``import.source_tags``: what becomes of the tags a source gives (see ``SOURCE_TAG_MODES``)."""
+    """``import.source_tags``: what becomes of the tags a source gives (see ``SOURCE_TAG_MODES``).
+
+    YAML 1.1 reads an unquoted ``off`` as false (and ``on`` as true), so those mean off and keep."""
+    if isinstance(value, bool):
+        return "keep" if value else "off"
     mode = string_value(value)
     if mode not in SOURCE_TAG_MODES:
         hint = suggestion(mode, SOURCE_TAG_MODES)

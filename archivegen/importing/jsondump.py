@@ -73,7 +73,7 @@ def read_jsonl(raw: bytes, first_line: int = 1) -> Iterator[Record | RecordProbl
         raw = raw[3:]
     if not raw.strip():
         if first_line == 1:
-            yield RecordProblem("", "the file is empty: it holds no records", 1)
+            yield RecordProblem("", "empty file: no records", 1)
         return
     for number, line in enumerate(raw.split(b"\n"), start=first_line):
         if not line.strip():
@@ -106,7 +106,7 @@ def read_json(raw: bytes) -> Iterator[Record | RecordProblem]:
         yield RecordProblem("", str(exc))
         return
     if not text.strip():
-        yield RecordProblem("", "the file is empty: it holds no records", 1)
+        yield RecordProblem("", "empty file: no records", 1)
         return
     parsed = _parse(text)
     if isinstance(parsed, _Invalid):
