@@ -9,12 +9,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.test_import import CONFIG, WORDS, Archive, archive  # noqa: F401 - the fixture
+import pytest
+
+from tests.test_import import CONFIG, WORDS, Archive
 
 SOURCE = "https://news.example.com/2021/01/12/harbour"
 RECORD = {"title": "Harbour budget approved", "text": WORDS * 3 + "\n\nSubscribe to our newsletter today.",
           "date": "2021-01-12", "url": SOURCE, "tags": ["Harbour"]}
 FILE = "content/2021/harbour-budget-approved.md"
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    return Archive(tmp_path / "archive")
 
 
 def _import_then_retag(archive: Archive) -> Path:

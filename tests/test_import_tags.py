@@ -20,17 +20,23 @@ from archivegen.importing.htmlpage import extract_metadata
 from archivegen.importing.tagging import choose_tags, junk_reason, rule_tags, source_tags, split_tag_list
 from archivegen.scaffold import SCAFFOLD_DIR
 from tests.conftest import SHARED
-from tests.test_import import WORDS, Archive, archive  # noqa: F401 - the fixture
+from tests.test_import import WORDS, Archive
 
 CORPUS = SHARED / "corpus"
+AEB = CORPUS / "scrapinghub-aeb" / "html"
 PAGES = {
     "cnbc": CORPUS / "fundus-testdata/test_data/us/CNBC_2023_04_28.html.gz",
     "guardian": CORPUS / "fundus-testdata/test_data/uk/TheGuardian_2024_02_24.html.gz",
-    "tickers": CORPUS / "scrapinghub-aeb/html/042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856.html.gz",
-    "nyt": CORPUS / "scrapinghub-aeb/html/04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34.html.gz",
-    "ids": CORPUS / "scrapinghub-aeb/html/05844573ca7e1fba714d715bb11ca08c26e25328999c74a1cb3bc8a0e4399f0f.html.gz",
+    "tickers": AEB / "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856.html.gz",
+    "nyt": AEB / "04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34.html.gz",
+    "ids": AEB / "05844573ca7e1fba714d715bb11ca08c26e25328999c74a1cb3bc8a0e4399f0f.html.gz",
 }
 BASE = "title: Tags\nbase_url: https://example.org/\n"
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    return Archive(tmp_path / "archive")
 
 
 def _config(tmp_path: Path, text: str = ""):  # noqa: ANN202 - a SiteConfig
@@ -72,7 +78,8 @@ def test_prefixed_labels_tickers_ids_and_catalogue_headings_are_dropped(tmp_path
     ("26157981-b4f7-4929-adc1-e860c6f03636", "an id number"), ("Beshear, Andrew G (1977- )", "a catalogue"),
     ("editors_pick", "an identifier"), ("sections/sverige", "a path"), ("nationalpost.com", "a domain"),
     ("58", "no letters"), ("Madhya Pradesh tops in infant abandonment cases", "a phrase"),
-    ("Spain", ""), ("2024 Election", ""), ("G20", ""), ("Tehrik-e-Taliban Pakistan", ""), ("Jėzus Kristus", ""),
+    ("Spain", ""), ("2024 Election", ""), ("G20", ""), ("Tehrik-e-Taliban Pakistan", ""),
+    ("Jėzus Kristus", ""),
     ("国民의힘", ""), ("Donald J. Trump", ""), ("Elections, Governors", ""),
 ])
 def test_junk_is_told_by_its_shape(name: str, reason: str) -> None:
@@ -123,7 +130,8 @@ def test_rule_tags_need_a_title_mention_or_two_in_the_body_by_default() -> None:
     ("max_source_tags: -1", "import.max_source_tags: must not be negative, got -1"),
     ("min_source_tag_uses: 0", "import.min_source_tag_uses: must be between 1 and 1000000, got 0"),
     ("tag_map: [World]", "import.tag_map: expected a mapping of source tag to tag, got a list"),
-    ("tag_map: {World news: }", "import.tag_map: World news: expected the tag it becomes, got nothing (null)"),
+    ("tag_map: {World news: }",
+     "import.tag_map: World news: expected the tag it becomes, got nothing (null)"),
     ("tag_mapp: {}", "import.tag_mapp: unknown setting (did you mean tag_map?)"),
 ])
 def test_config_errors_are_located(tmp_path: Path, setting: str, message: str) -> None:
