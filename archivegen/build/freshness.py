@@ -103,8 +103,8 @@ def reader_digest(config: SiteConfig) -> str:
 
     The Python version counts because records are ``marshal``-ed, whose format may change; the
     record format because a record of another layout cannot be decoded; the summary rule because
-    records keep derived summaries; the front-matter fields
-    the taxonomies declare because they are read (or refused as unknown) only when declared.
+    records keep derived summaries; the front-matter fields the taxonomies declare because they
+    are read (or refused as unknown) only when declared.
     """
     return hashlib.sha256(f"{STATE_FORMAT}\0{RECORD_FORMAT}\0{SUMMARY_RULE_ID}\0{__version__}\0"
                           f"{sys.version_info[:2]}\0"
