@@ -176,7 +176,7 @@ def canonical_name(name: str, rules: tuple[TagRule, ...]) -> str:
 
 def normalize_tag(raw: str) -> str:
     """One line, single spaces, no leading '#' or '&', at most MAX_TAG_CHARS cut on a word."""
-    name = " ".join(str(raw).split()).lstrip("#&").strip(" ,;.")
+    name = " ".join(str(raw).split()).lstrip("#&").strip(" ,;")
     if len(name) > MAX_TAG_CHARS:
         name = name[:MAX_TAG_CHARS].rsplit(" ", 1)[0]
     return name
