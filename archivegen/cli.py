@@ -257,7 +257,10 @@ def serve(config_path: Path, port: int, bind: str, open_browser: bool, drafts: b
 @config_option(" It gives content_dir, the tag rules and the import settings.")
 @click.option("-n", "--dry-run", is_flag=True, help="Show what would be written; write nothing.")
 @click.option("--update", is_flag=True,
-              help="Rewrite articles imported before whose new import differs (re-tagged, re-extracted).")
+              help="Rewrite articles imported before whose new import differs (re-tagged, re-extracted), "
+                   "front matter included, unless their body was edited by hand.")
+@click.option("--overwrite-edits", is_flag=True,
+              help="With --update, also rewrite articles whose body was edited by hand since the import.")
 @click.option("--default-date", type=str, default=None, metavar="DATE",
               help="Date for articles whose source gives none (ISO 8601, e.g. 2020-03-05).")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
@@ -265,13 +268,21 @@ def serve(config_path: Path, port: int, bind: str, open_browser: bool, drafts: b
 @click.option("-v", "--verbose", is_flag=True, help="List every article, not only problems and renames.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 def import_command(inputs: tuple[Path, ...], config_path: Path, dry_run: bool, update: bool,
-                   default_date: str | None, workers: int, verbose: bool, debug: bool) -> None:
+                   overwrite_edits: bool, default_date: str | None, workers: int, verbose: bool,
+                   debug: bool) -> None:
     """Clean scraped articles (text dumps, saved HTML, JSON/JSONL) into content/ as Markdown.
 
     INPUTS are files or folders (walked for .txt, .html, .json, .jsonl, also gzipped). An article
-    imported before (the same words) is reported unchanged and its file left alone; a different
-    article with the same headline or source gets a new, deterministic file name, as does one
-    whose URL another article uses. Nothing is ever overwritten.
+    imported before (the same words, or the same headline and source) is reported unchanged and
+    its file left alone; a different article with the same headline or source gets a new,
+    deterministic file name, as does one whose URL another article uses.
+
+    What is overwritten: nothing, without --update. With --update, only files an earlier import
+    wrote for the same article, and only while their body still holds the words that import
+    wrote: the whole file is rewritten (front matter included, so hand edits of the title, tags
+    or summary are replaced). A body edited by hand is kept and listed as "edited by hand, kept";
+    --overwrite-edits replaces it too. Other files, a different article's file and hand-written
+    articles are never overwritten.
     """
     from archivegen.importing.progress import ImportReporter
     from archivegen.importing.run import ImportOptions, run_import
@@ -283,7 +294,7 @@ def import_command(inputs: tuple[Path, ...], config_path: Path, dry_run: bool, u
         if fallback is None:
             raise click.BadParameter(f"not a date: {default_date!r}", param_hint="--default-date")
     options = ImportOptions(config_path=config_path, inputs=inputs, dry_run=dry_run, update=update,
-                            default_date=fallback, workers=workers)
+                            overwrite_edits=overwrite_edits, default_date=fallback, workers=workers)
     with ImportReporter(verbose=verbose, dry_run=dry_run) as reporter:
         summary = _run(lambda: run_import(options, reporter.event, reporter.progress), debug)
     reporter.finish(summary)

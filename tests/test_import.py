@@ -27,7 +27,7 @@ from archivegen.content.slugs import make_slug
 from archivegen.importing.document import yaml_string
 from archivegen.importing.jsondump import Record, read_jsonl
 from archivegen.importing.sources import InputFile, read_piece, split_dumps
-from archivegen.importing.tagging import merge_tags, rule_tags
+from archivegen.importing.tagging import choose_tags, rule_tags, source_tags
 from archivegen.text.dates import parse_loose_date
 from tests.conftest import SHARED, tree_bytes
 
@@ -454,7 +454,8 @@ def test_F8_deeply_nested_html_in_a_record_imports_in_bounded_time(archive: Arch
     ("deep.jsonl", "[" * 100_000 + "]" * 100_000 + "\n", "invalid JSON: nested too deeply"),
     ("empty.jsonl", "", "empty file"),
     ("empty.json", "  \n", "empty file"),
-    ("bad.json", '{"title": "x",\n "text": nope}', "line 2 column 10: invalid JSON"),
+    ("bad.json", '{"title": "x",\n "text": nope}', "bad.json:2: invalid JSON at column 10: a value "
+     "(a string, number, object, array, true, false or null) is missing"),
     ("list.jsonl", "[1, 2]\n", "expected a JSON object"),
     ("nav.html", "<html><body><nav><a href='/'>Home</a><a href='/x'>World</a></nav></body></html>",
      "no article"),
@@ -483,7 +484,7 @@ def test_missing_input_is_an_error_and_other_inputs_still_import(archive: Archiv
     good = archive.write("ok.txt", text_dump("Bridge reopens after repairs"))
     result = archive.run(archive.root / "nope.txt", good)
     assert result.returncode == 1
-    assert result.stderr.strip() == f"{archive.root / 'nope.txt'}: no such file or folder"
+    assert result.stderr.strip() == f"{archive.root / 'nope.txt'}:1: no such file or folder"
     assert len(archive.content()) == 1
 
 
@@ -633,13 +634,16 @@ def test_seed_builds_onto_the_three_tag_pages(archive: Archive) -> None:
 def test_tag_rules_whole_words_prefixes_title_weight_and_minimum(tmp_path: Path) -> None:
     Archive(tmp_path)
     config = load_config(tmp_path / "site_config.yaml")
-    assert rule_tags(config.tags, "", "The Syrian army and Turkish troops.") == ["Syria", "Turkey"]
+    assert rule_tags(config.tags, "", "The Syrian army and Turkish troops.") == []  # one passing mention
+    assert rule_tags(config.tags, "", "The Syrian army in Idlib; Turkish troops in Ankara.") == [
+        "Syria", "Turkey"]  # two mentions each
+    assert rule_tags(config.tags, "Talks in Damascus", "") == ["Syria"]  # a title mention counts 2
     assert rule_tags(config.tags, "", "Syriac texts and turkeys; Moscowitz.") == []
     assert rule_tags(config.tags, "", "Gas prices rose.") == []  # Energy needs 2 mentions
-    assert rule_tags(config.tags, "Gas deal", "") == ["Energy"]  # a title mention counts 3
+    assert rule_tags(config.tags, "Gas deal", "") == ["Energy"]
     assert rule_tags(config.tags, "", "gas and oil, oil pipelines") == ["Energy"]
-    assert merge_tags(config.tags, ["Syria"], ["syria", "#Middle  East", "", "middle east"]) == [
-        "Syria", "Middle East"]
+    assert choose_tags(["Syria"], source_tags(["syria", "#Middle  East", "", "middle east"], config),
+                       cap=25) == ("Syria", "Middle East")
 
 
 @pytest.mark.parametrize(("text", "expected"), [

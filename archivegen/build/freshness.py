@@ -29,6 +29,7 @@ invalidates (each lives beside the format it versions):
 ``STATE_FORMAT`` (here)                     every recorded output: a full build
 ``state.store.SCHEMA_VERSION``              the whole state file: it is started afresh
 ``content.incremental.RECORD_FORMAT``       parsed content records (through ``reader_digest``)
+``content.summary.SUMMARY_RULE_ID``         derived summaries: parsed records, the body cache
 ``render.markdown.MARKDOWN_SETTINGS_ID``    rendered bodies, every page key, search records
 ``search.indexer.INDEX_SETTINGS``           search bundles
 ``search.manifest.MANIFEST_FORMAT``         the search manifest (and the page reading it)
@@ -53,6 +54,7 @@ from archivegen.build.report import BuildOptions
 from archivegen.config.schema import SiteConfig
 from archivegen.content import incremental
 from archivegen.content.incremental import RACY_NS, RECORD_FORMAT
+from archivegen.content.summary import SUMMARY_RULE_ID
 from archivegen.output import journal
 from archivegen.output.check import (
     FolderStat,
@@ -100,10 +102,12 @@ def reader_digest(config: SiteConfig) -> str:
     """What parsed articles depend on besides their files (dates are read in the site's zone).
 
     The Python version counts because records are ``marshal``-ed, whose format may change; the
-    record format because a record of another layout cannot be decoded; the front-matter fields
-    the taxonomies declare because they are read (or refused as unknown) only when declared.
+    record format because a record of another layout cannot be decoded; the summary rule because
+    records keep derived summaries; the front-matter fields the taxonomies declare because they
+    are read (or refused as unknown) only when declared.
     """
-    return hashlib.sha256(f"{STATE_FORMAT}\0{RECORD_FORMAT}\0{__version__}\0{sys.version_info[:2]}\0"
+    return hashlib.sha256(f"{STATE_FORMAT}\0{RECORD_FORMAT}\0{SUMMARY_RULE_ID}\0{__version__}\0"
+                          f"{sys.version_info[:2]}\0"
                           f"{config.timezone}\0{config.content_dir}\0{config.list_fields}".encode()
                           ).hexdigest()
 

@@ -88,6 +88,12 @@ IMPORT_OPTIONS: dict[str, Option] = {
                               "Zone of scraped dates without an offset (default: timezone)."),
     "fields": Option(values.field_map, (), "JSON dump field map: our field -> key or dotted path."),
     "min_words": Option(values.positive_int, 20, "Bodies shorter than this are skipped as 'no article'."),
+    "source_tags": Option(values.source_tags, "keep",
+                          "The sources' own tags: keep, off, or map (only those tag_map or a rule names)."),
+    "max_source_tags": Option(values.count, 25, "Most source tags per article (0: none)."),
+    "min_source_tag_uses": Option(values.positive_int, 1,
+                                  "Drop a source tag fewer articles of one import carry."),
+    "tag_map": Option(values.tag_map, (), "Source tag spelling -> the archive's tag."),
 }
 
 PUBLISHER_OPTIONS: dict[str, Option] = {
@@ -237,7 +243,7 @@ def _tag_rules(
         if not spec.get("keywords") and not spec.get("patterns"):
             report(where, "needs at least one keyword or pattern")
         numbers = {}
-        for key, default in (("min_mentions", 1), ("title_weight", 3)):
+        for key, default in (("min_mentions", TagRule.min_mentions), ("title_weight", TagRule.title_weight)):
             try:
                 numbers[key] = values.positive_int(spec.get(key, default))
             except Invalid as exc:

@@ -24,14 +24,16 @@ class TagRule:
 
     ``keywords`` match as whole words, case-insensitively (``"Syria*"`` is a prefix: Syrian);
     ``patterns`` are regular expressions. An article gets the tag when its mentions reach
-    ``min_mentions``, a mention in the title counting ``title_weight`` times.
+    ``min_mentions``, a mention in the title counting ``title_weight`` times. The defaults ask
+    for some evidence, a title mention or two in the body, so that one passing mention ("talks
+    like those in Turkey") does not file a US-politics column under Turkey.
     """
 
     name: str
     keywords: tuple[str, ...] = ()
     patterns: tuple[re.Pattern[str], ...] = ()
-    min_mentions: int = 1
-    title_weight: int = 3
+    min_mentions: int = 2
+    title_weight: int = 2
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,9 @@ class Taxonomy:
 TAGS = Taxonomy(name="tags", field="tags", path="tags", title="Tags", singular="Tag", nav=True)
 
 
+SourceTags = Literal["keep", "off", "map"]  # what becomes of a source's own tags (importing/tagging.py)
+SOURCE_TAG_MODES: tuple[SourceTags, ...] = ("keep", "off", "map")
+
 IMPORT_FIELDS = ("title", "body", "body_html", "date", "updated", "summary", "url", "authors", "tags",
                  "language", "id")
 
@@ -113,11 +118,22 @@ class ImportConfig:
     11:15"); empty means the site's ``timezone``. ``fields`` maps our record fields (see
     ``IMPORT_FIELDS``) to the key, or dotted path ("meta.headline"), that holds them in JSON dumps
     of an unusual shape; unmapped fields are looked up under their usual names.
+
+    The tags a source gives itself (keywords, ``article:tag``, a record's ``tags``) are kept
+    (``source_tags: keep``), dropped (``off``), or kept only when ``tag_map`` or a tag rule
+    names them (``map``: the archive's own vocabulary); ``tag_map`` gives a source spelling the
+    archive's tag in every mode. At most
+    ``max_source_tags`` of them per article, and only those at least ``min_source_tag_uses``
+    articles of one import carry (one-off SEO keywords make a tag page per article).
     """
 
     source_timezone: str = ""
     fields: tuple[tuple[str, str], ...] = ()
     min_words: int = 20
+    source_tags: SourceTags = "keep"
+    max_source_tags: int = 25
+    min_source_tag_uses: int = 1
+    tag_map: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from archivegen.config.schema import IMPORT_FIELDS, PAGINATIONS, SINGLE_VALUE_FIELDS
+from archivegen.config.schema import IMPORT_FIELDS, PAGINATIONS, SINGLE_VALUE_FIELDS, SOURCE_TAG_MODES
 from archivegen.errors import suggestion
 from archivegen.text.language import is_language_tag
 from archivegen.textclean import strip_controls
@@ -264,4 +264,32 @@ def field_map(value: Any) -> tuple[tuple[str, str], ...]:
             raise Invalid(f"{ours}: expected a JSON key such as headline or meta.title, "
                           f"got {describe(theirs)}")
         pairs.append((ours, theirs.strip()))
+    return tuple(pairs)
+
+
+def source_tags(value: Any) -> str:
+    """``import.source_tags``: what becomes of the tags a source gives (see ``SOURCE_TAG_MODES``).
+
+    YAML 1.1 reads an unquoted ``off`` as false (and ``on`` as true), so those mean off and keep."""
+    if isinstance(value, bool):
+        return "keep" if value else "off"
+    mode = string_value(value)
+    if mode not in SOURCE_TAG_MODES:
+        hint = suggestion(mode, SOURCE_TAG_MODES)
+        raise Invalid(f"expected keep, off or map, got {mode[:40]}"
+                      + (f" (did you mean {hint}?)" if hint else ""))
+    return mode
+
+
+def tag_map(value: Any) -> tuple[tuple[str, str], ...]:
+    """``import.tag_map``: a source's tag spelling -> the archive's tag."""
+    if not isinstance(value, dict):
+        raise Invalid(f"expected a mapping of source tag to tag, got {describe(value)}")
+    pairs = []
+    for theirs, ours in value.items():
+        if not isinstance(theirs, str) or not theirs.strip():
+            raise Invalid(f"source tags must be non-empty strings (quote them), got {describe(theirs)}")
+        if not isinstance(ours, str) or not ours.strip():
+            raise Invalid(f"{theirs.strip()[:40]}: expected the tag it becomes, got {describe(ours)}")
+        pairs.append((theirs.strip(), ours.strip()))
     return tuple(pairs)

@@ -13,15 +13,17 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from urllib.parse import urlsplit
 
-from archivegen.config.schema import SiteConfig
+from archivegen.config.schema import ImportConfig, SiteConfig
+from archivegen.content.summary import repair_cut, shorten, summarize
 from archivegen.importing.extracted import Extracted, NoArticle
 from archivegen.importing.language import article_language
-from archivegen.importing.tagging import merge_tags, rule_tags
-from archivegen.render.markdown import MarkdownRenderer, summarize
+from archivegen.importing.tagging import choose_tags, rule_tags, source_tags
+from archivegen.render.markdown import MarkdownRenderer
 from archivegen.text.dates import assume_zone, has_offset
 from archivegen.textclean import strip_controls
 
@@ -32,8 +34,6 @@ _PLAIN = re.compile(r"[^\W\d_][\w .'’()/&+-]*", re.UNICODE)
 _YAML_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
 _URL_PLAIN = re.compile(r"https?://[A-Za-z0-9._~:/?@!$&()*+;=%-]+(?:#[A-Za-z0-9._~:/?@!$&()*+;=%-]*)?")
 _TAG = re.compile(r"<[^>]*>")
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
-MIN_LEDE_CHARS = 60
 _IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _renderer: MarkdownRenderer | None = None
 
@@ -53,6 +53,16 @@ class Document:
     source_file: str
     content_hash: str
     warnings: tuple[str, ...] = ()  # for the user, not written: e.g. the zone a date was assumed in
+    # Where ``tags`` came from, for the import-wide minimum use count (``counted``): not written.
+    rule_tags: tuple[str, ...] = ()
+    source_tags: tuple[str, ...] = ()
+
+    def counted(self, uses: Mapping[str, int], settings: ImportConfig) -> Document:
+        """This document with the source tags fewer than ``min_source_tag_uses`` articles of
+        the import carry left out (``uses``: tag slug -> articles of the import)."""
+        tags = choose_tags(self.rule_tags, self.source_tags, settings.max_source_tags, uses,
+                           settings.min_source_tag_uses)
+        return self if tags == self.tags else replace(self, tags=tags)
 
     def text(self, slug: str) -> str:
         lines = [
@@ -102,31 +112,20 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
         raise NoArticle("no publication date found (pass --default-date to set one)")
     warning = assumed_zone_warning(found.date, config) if found.date else ""
     date = assume_zone(date.replace(microsecond=0), config.source_tzinfo)  # written with an offset
-    summary = one_line(found.summary) or lede(_render(body))
-    if len(summary) > MAX_SUMMARY_CHARS:
-        summary = summary[:MAX_SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:.-–—") + "…"
-    tags = merge_tags(config.tags, rule_tags(config.tags, title, plain), found.tags)
+    given = one_line(found.summary)
+    summary = shorten(repair_cut(given, plain), MAX_SUMMARY_CHARS) if given else summarize(_render(body))
+    from_rules = tuple(rule_tags(config.tags, title, plain))
+    from_source = source_tags(found.tags, config)
     return Document(
         title=title, date=date, body=body, summary=summary,
-        tags=tuple(tags), authors=_authors(found.authors), source=_source(found.source),
+        tags=choose_tags(from_rules, from_source, config.importing.max_source_tags),
+        rule_tags=from_rules, source_tags=from_source, authors=_authors(found.authors),
+        source=_source(found.source),
         language=article_language(found.language, title + plain),
         source_file=one_line(source_file),
         content_hash=body_hash(plain),
         warnings=(warning,) if warning else (),
     )
-
-
-def lede(body_html: str) -> str:
-    """The default summary: the first paragraph (news writing puts the story there).
-
-    Paragraphs shorter than a sentence ("By Jane Doe", "Updated 10:00") are passed over; a
-    first paragraph longer than the limit is cut on a word.
-    """
-    for match in _PARAGRAPH.finditer(body_html):
-        text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
-        if len(text) >= MIN_LEDE_CHARS:
-            return text
-    return summarize(body_html)
 
 
 def body_hash(plain: str) -> str:

@@ -4,10 +4,13 @@ Scrapers and datasets name the same things differently (``headline``, ``articleB
 ``publishing_date``, ``topics``...). Each of our fields has a list of usual names, tried in
 order; ``import.fields`` in site_config.yaml overrides them with a key or dotted path for dumps
 of another shape. A record's body may be plain text (paragraphs split by blank lines), a list of
-paragraphs, or HTML; HTML is sanitized and converted to Markdown.
+paragraphs, or HTML; HTML is sanitized and converted to Markdown. Markup in a title or a summary
+becomes plain text (``new <b>library</b> budget`` is "new library budget").
 
 Bad records never stop a dump: each becomes a ``dump.jsonl:37: message`` problem and the other
-records are still imported (the command exits non-zero at the end).
+records are still imported (the command exits non-zero at the end). Every record and problem is
+located by its line in the file: the JSONL line, or, in a JSON document, the line where the
+record starts (``_record_lines``), so one ``file:LINE: message`` form names them all.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archivegen.importing.extracted import Extracted, NoArticle
-from archivegen.importing.htmlfragment import fragment_to_markdown
+from archivegen.importing.htmlfragment import fragment_text, fragment_to_markdown
 from archivegen.importing.markdown_text import escape_text
 from archivegen.text.dates import parse_loose_date
 from archivegen.text.decoding import Undecodable, clean_text, decode_scraped
@@ -49,7 +52,7 @@ MAX_JSON_BYTES = 512 * 1024 * 1024
 
 @dataclass(frozen=True)
 class RecordProblem:
-    where: str  # ":37" for a JSONL line, " record 12" for an element of a JSON array
+    where: str  # ":37": the line of the record in the file ("" for a problem of the whole file)
     message: str
     line: int | None = None
 
@@ -70,7 +73,7 @@ def read_jsonl(raw: bytes, first_line: int = 1) -> Iterator[Record | RecordProbl
         raw = raw[3:]
     if not raw.strip():
         if first_line == 1:
-            yield RecordProblem("", "empty file: no records")
+            yield RecordProblem("", "empty file: no records", 1)
         return
     for number, line in enumerate(raw.split(b"\n"), start=first_line):
         if not line.strip():
@@ -84,8 +87,8 @@ def read_jsonl(raw: bytes, first_line: int = 1) -> Iterator[Record | RecordProbl
                 yield RecordProblem(f":{number}", str(exc), number)
                 continue
         value = _parse(text)
-        if isinstance(value, str):
-            yield RecordProblem(f":{number}", value, number)
+        if isinstance(value, _Invalid):
+            yield RecordProblem(f":{number}", value.message, number)
         elif not isinstance(value.data, dict):
             yield RecordProblem(f":{number}", f"expected a JSON object, got {_kind(value.data)}", number)
         else:
@@ -103,23 +106,22 @@ def read_json(raw: bytes) -> Iterator[Record | RecordProblem]:
         yield RecordProblem("", str(exc))
         return
     if not text.strip():
-        yield RecordProblem("", "empty file: no records")
+        yield RecordProblem("", "empty file: no records", 1)
         return
     parsed = _parse(text)
-    if isinstance(parsed, str):
-        yield RecordProblem("", parsed, _line_of(parsed))
+    if isinstance(parsed, _Invalid):
+        yield RecordProblem("", parsed.message, parsed.line)
         return
     records = _records_in(parsed.data)
     if records is None:
         yield RecordProblem("", f"expected a record, a list of records or an object holding one "
-                                f"(articles, items, data...), got {_kind(parsed.data)}")
+                                f"(articles, items, data...), got {_kind(parsed.data)}", 1)
         return
-    for index, record in enumerate(records, start=1):
-        where = f" record {index}"
+    for record, line in zip(records, _record_lines(text, parsed.data), strict=True):
         if isinstance(record, dict):
-            yield Record(where, record)
+            yield Record(f":{line}", record, line)
         else:
-            yield RecordProblem(where, f"expected a JSON object, got {_kind(record)}")
+            yield RecordProblem(f":{line}", f"expected a JSON object, got {_kind(record)}", line)
 
 
 @dataclass(frozen=True)
@@ -127,21 +129,102 @@ class _Parsed:
     data: Any
 
 
-def _parse(text: str) -> _Parsed | str:
-    """The parsed value, or a one-line message saying what is wrong and where."""
+_DECODER = json.JSONDecoder()
+# json's terse messages, as sentences a user can act on.
+_JSON_MESSAGES = {
+    "Expecting value": "a value (a string, number, object, array, true, false or null) is missing",
+    "Expecting ',' delimiter": "a comma is missing between two items",
+    "Expecting ':' delimiter": "a colon is missing after a key",
+    "Expecting property name enclosed in double quotes":
+        "a key in double quotes was expected (a trailing comma, or a key in single quotes?)",
+    "Unterminated string starting at": "a string starts here and is never closed",
+    "Invalid control character at": "a string holds a raw control character (write a line break as \\n)",
+    "Invalid \\escape": "a string holds an invalid backslash escape",
+    "Invalid \\uXXXX escape": "a string holds an invalid \\u escape",
+    "Extra data": "more data follows the first JSON value (one record per line is JSONL: name "
+                  "the file .jsonl)",
+}
+
+
+@dataclass(frozen=True)
+class _Invalid:
+    message: str  # "invalid JSON at column C: what is wrong"; the line is the location's
+    line: int = 1
+
+
+def _parse(text: str) -> _Parsed | _Invalid:
+    """The parsed value, or what is wrong and on which line of ``text``."""
     try:
         return _Parsed(json.loads(text))
     except json.JSONDecodeError as exc:
-        return f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"
+        reason = _JSON_MESSAGES.get(exc.msg, exc.msg[:1].lower() + exc.msg[1:])
+        return _Invalid(f"invalid JSON at column {exc.colno}: {reason}", exc.lineno)
     except RecursionError:
-        return "invalid JSON: nested too deeply"
+        return _Invalid("invalid JSON: nested too deeply")
     except ValueError as exc:  # e.g. integers past Python's 4300-digit limit
-        return f"invalid JSON: {str(exc).split(';')[0]}"
+        return _Invalid(f"invalid JSON: {str(exc).split(';')[0]}")
 
 
-def _line_of(message: str) -> int | None:
-    match = re.match(r"line (\d+) ", message)
-    return int(match.group(1)) if match else None
+def _record_lines(text: str, data: Any) -> list[int]:
+    """The line where each record ``_records_in(data)`` chose starts in the document ``text``.
+
+    ``data`` is ``text`` already parsed, so the scan cannot fail: elements of the top-level
+    array, or of the list or mapping a top-level object holds, are found again with the
+    decoder's ``raw_decode`` (its C scanner), and the offsets turned into lines in one pass.
+    """
+    start = _skip(text, 0)
+    if isinstance(data, list):
+        offsets = _element_offsets(text, start)
+    else:
+        members = _member_offsets(text, start)
+        key = next((key for key in _LIST_KEYS if isinstance(data.get(key), list)), None)
+        if key is not None:
+            offsets = _element_offsets(text, members[key])
+        elif _records_in(data) == [data]:
+            offsets = [start]
+        else:
+            offsets = list(members.values())
+    lines, line, position = [], 1, 0
+    for offset in offsets:
+        line += text.count("\n", position, offset)
+        position = offset
+        lines.append(line)
+    return lines
+
+
+def _skip(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\r\n":
+        index += 1
+    return index
+
+
+def _element_offsets(text: str, index: int) -> list[int]:
+    """Offsets of the elements of the array starting at ``text[index]`` ("[")."""
+    offsets: list[int] = []
+    index = _skip(text, index + 1)
+    while text[index] != "]":
+        offsets.append(index)
+        _, end = _DECODER.raw_decode(text, index)
+        index = _skip(text, end)
+        if text[index] == ",":
+            index = _skip(text, index + 1)
+    return offsets
+
+
+def _member_offsets(text: str, index: int) -> dict[str, int]:
+    """Offsets of the member values of the object starting at ``text[index]`` ("{"), by key
+    (the last of duplicate keys, as ``json.loads`` keeps it)."""
+    offsets: dict[str, int] = {}
+    index = _skip(text, index + 1)
+    while text[index] != "}":
+        key, end = _DECODER.raw_decode(text, index)
+        index = _skip(text, _skip(text, end) + 1)  # past the colon
+        offsets[key] = index
+        _, end = _DECODER.raw_decode(text, index)
+        index = _skip(text, end)
+        if text[index] == ",":
+            index = _skip(text, index + 1)
+    return offsets
 
 
 def _records_in(data: Any) -> list[Any] | None:
@@ -165,7 +248,7 @@ def _looks_like_record(data: dict[str, Any]) -> bool:
 def record_to_extracted(record: dict[str, Any], field_map: dict[str, str], base_url: str = "") -> Extracted:
     """Our fields from one record; NoArticle when it has no title or no body."""
     fields = _FieldFinder(record, field_map)
-    title = fields.text("title")
+    title = fragment_text(fields.text("title"))
     if not title:
         raise NoArticle(f"no title (looked for {fields.tried('title')})")
     url = fields.text("url")
@@ -183,7 +266,7 @@ def record_to_extracted(record: dict[str, Any], field_map: dict[str, str], base_
     date = parse_loose_date(date_value)
     if date is None and date_value not in (None, ""):
         raise NoArticle(f"date is not a date: {str(date_value)[:60]!r}")
-    summary = " ".join(_paragraphs(fields.value("summary")))
+    summary = fragment_text(" ".join(_paragraphs(fields.value("summary"))))
     return Extracted(
         title=title, body=body, date=date, summary=summary,
         authors=tuple(_names(fields.value("authors"))), tags=tuple(_names(fields.value("tags"), split=True)),

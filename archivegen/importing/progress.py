@@ -7,6 +7,7 @@ and piped; renames are printed because the user should know both paths (CHECKLIS
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from types import TracebackType
 
@@ -18,8 +19,8 @@ from archivegen.importing import writer
 from archivegen.importing.run import WARNING, Event, ImportSummary
 
 MAX_WARNINGS = 20  # shown without --verbose: one source without offsets can warn for every file
-_ORDER = (writer.IMPORTED, writer.UPDATED, writer.RENAMED, writer.UNCHANGED, writer.SKIPPED,
-          writer.FAILED)
+_ORDER = (writer.IMPORTED, writer.UPDATED, writer.RENAMED, writer.UNCHANGED, writer.EDITED,
+          writer.SKIPPED, writer.FAILED)
 
 
 # A dry run writes nothing, so its summary says what *would* happen.
@@ -65,6 +66,8 @@ class ImportReporter:
             self._warnings += 1
             if self.verbose or self._warnings <= MAX_WARNINGS:
                 self._say(f"{event.location}: warning: {event.note}", err=True)
+        elif event.status == writer.EDITED:  # the user should know which edits --update spared
+            self._say(f"{event.origin}: {event.status}: {shown} ({event.note})")
         elif event.status == writer.RENAMED:
             self._say(f"{event.origin}: {self._verb()} {shown} ({event.note})")
         elif self.verbose or (self.dry_run and event.status != writer.UNCHANGED):
@@ -110,5 +113,5 @@ def _relative(event: Event) -> str:
 
 def _reason(note: str) -> str:
     """The kind of a problem, for the summary: its words before any detail or position."""
-    text = note.split(": ", 1)[1] if note.startswith("line ") and ": " in note else note
+    text = re.sub(r" at column \d+", "", note)
     return text.split(" (", 1)[0].split(":", 1)[0][:60]

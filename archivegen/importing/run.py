@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from archivegen.config.loader import load_config
 from archivegen.config.schema import SiteConfig
@@ -35,6 +36,7 @@ from archivegen.importing.sources import (
     sniff_kind,
     split_dumps,
 )
+from archivegen.importing.spool import count_then_replay
 from archivegen.importing.textdump import parse_text_dump
 from archivegen.importing.urls import UrlsInUse
 from archivegen.parallel import cpu_count, fork_imap, inherited
@@ -50,6 +52,7 @@ class ImportOptions:
     inputs: tuple[Path, ...]
     dry_run: bool = False
     update: bool = False
+    overwrite_edits: bool = False  # with update: also rewrite articles edited by hand
     default_date: datetime | None = None
     workers: int = 0  # 0: every core
 
@@ -67,11 +70,13 @@ class Event:
 
     @property
     def location(self) -> str:
-        """``path:LINE`` for a problem line: JSONL origins end with their line already, and a
-        problem of a whole input (a page, a dump that does not parse) is on line 1."""
-        if self.line is None or self.origin.endswith(f":{self.line}"):
+        """``path:LINE``, the one location form of every import problem: records of dumps end
+        with their line already, and a problem of a whole input (a page, a missing file, a dump
+        that does not parse) is on line 1."""
+        line = self.line or 1
+        if self.origin.endswith(f":{line}"):
             return self.origin
-        return f"{self.origin}:{self.line}"
+        return f"{self.origin}:{line}"
 
 
 @dataclass
@@ -119,24 +124,38 @@ def run_import(options: ImportOptions, on_event: Callable[[Event], None] | None 
     urls = UrlsInUse(config, workers)
     if files:
         urls.read()
-    content = writer.ContentWriter(config.content_dir, urls, dry_run=options.dry_run, update=options.update)
+    content = writer.ContentWriter(config.content_dir, urls, dry_run=options.dry_run, update=options.update,
+                                     overwrite_edits=options.overwrite_edits)
     state = {"config": config, "default_date": options.default_date}
+    found_all: Iterable[_Found] = _extracted(files, workers, state, on_progress)
+    settings = config.importing
+    uses: Counter[str] | None = None
+    if settings.min_source_tag_uses > 1 and settings.source_tags != "off":
+        uses, found_all = count_then_replay(
+            found_all, lambda found: found.document.source_tags if found.document else ())
+    for found in found_all:
+        if found.document is None:
+            emit(Event(writer.FAILED, found.origin, note=found.problem, line=found.line))
+            continue
+        document = found.document if uses is None else found.document.counted(uses, settings)
+        placement = content.place(document)
+        emit(Event(placement.status, found.origin, placement.path, placement.note, found.line))
+        for warning in document.warnings:
+            emit(Event(WARNING, found.origin, placement.path, warning, found.date_line or found.line))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _extracted(files: list[InputFile], workers: int, state: dict[str, Any],
+               on_progress: Callable[[int, int], None] | None) -> Iterator[_Found]:
+    """Every article of ``files``, in input order, extracted by ``workers`` processes."""
     done = 0
     for chunk in fork_imap(_extract_files, files, workers, state, chunk_size=FILES_PER_TASK, min_chunk=1):
         for found_in_file in chunk:
-            for found in found_in_file:
-                if found.document is None:
-                    emit(Event(writer.FAILED, found.origin, note=found.problem, line=found.line))
-                    continue
-                placement = content.place(found.document)
-                emit(Event(placement.status, found.origin, placement.path, placement.note, found.line))
-                for warning in found.document.warnings:
-                    emit(Event(WARNING, found.origin, placement.path, warning, found.date_line or found.line))
+            yield from found_in_file
             done += 1
         if on_progress:
             on_progress(done, len(files))
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _extract_files(files: Sequence[InputFile]) -> list[list[_Found]]:

@@ -11,6 +11,14 @@ takes the next candidate and the report says so. Re-importing finds its own file
 reports it unchanged and leaves it alone (mtime included); a different article with the same
 headline takes the next candidate, deterministically.
 
+Hand edits are safe. ``--update`` rewrites a file only while its body still holds the words the
+import wrote: every imported file records them as ``content_hash`` (a hash of the body's words,
+markup and spacing ignored), so a file whose body no longer hashes to its own ``content_hash``
+was edited by hand and is kept (reported "edited by hand, kept") unless ``overwrite_edits``.
+No state file is needed, the record travels with the article (copied, moved or restored from
+git), and files imported by any earlier version are covered. Front-matter edits (a corrected
+title, other tags) leave the words alone and are not detected: ``--update`` replaces them.
+
 A free file name is not a free URL (a hand-written ``slug:``, a ``/{slug}/`` pattern across
 years): ``urls.UrlsInUse`` knows every URL content/ uses, computed the way the build does.
 
@@ -28,12 +36,12 @@ from typing import Any
 
 from archivegen.content.frontmatter import FrontMatterError, split_front_matter
 from archivegen.content.slugs import MAX_SLUG_BYTES, make_slug, short_hash
-from archivegen.importing.document import Document
+from archivegen.importing.document import Document, body_hash, plain_text
 from archivegen.importing.urls import UrlsInUse
 
 FILE_SLUG_BYTES = MAX_SLUG_BYTES - len(".md")  # NAME_MAX is 255 bytes for the whole file name
-IMPORTED, UNCHANGED, UPDATED, RENAMED, SKIPPED, FAILED = (
-    "imported", "unchanged", "updated", "renamed", "skipped", "failed")
+IMPORTED, UNCHANGED, UPDATED, RENAMED, EDITED, SKIPPED, FAILED = (
+    "imported", "unchanged", "updated", "renamed", "edited by hand, kept", "skipped", "failed")
 
 
 @dataclass(frozen=True)
@@ -46,11 +54,13 @@ class Placement:
 class ContentWriter:
     """Decides and performs the writes of one import run (or only decides, for --dry-run)."""
 
-    def __init__(self, content_dir: Path, urls: UrlsInUse, dry_run: bool = False, update: bool = False):
+    def __init__(self, content_dir: Path, urls: UrlsInUse, dry_run: bool = False, update: bool = False,
+                 overwrite_edits: bool = False):
         self.content_dir = content_dir
         self.urls = urls
         self.dry_run = dry_run
         self.update = update
+        self.overwrite_edits = overwrite_edits
         self._planned: dict[Path, str] = {}  # dry run: what this run would have written
 
     def place(self, document: Document) -> Placement:
@@ -65,7 +75,7 @@ class ContentWriter:
                     return Placement(UNCHANGED, path)
                 meta = _front_matter(existing)
                 if _same_article(meta, document):
-                    return self._again(path, text)
+                    return self._again(path, text, existing)
                 passed.append(f"{self._shown(path)} holds a different article"
                               + (" from the same source" if _same_source(meta, document) else ""))
                 continue
@@ -79,10 +89,14 @@ class ContentWriter:
             return Placement(RENAMED, path, passed[0]) if passed else Placement(IMPORTED, path)
         return Placement(SKIPPED, None, f"every candidate name is taken: {passed[0]}")
 
-    def _again(self, path: Path, text: str) -> Placement:
-        """``path`` holds this article's words already: keep it, or rewrite it with --update."""
+    def _again(self, path: Path, text: str, existing: str) -> Placement:
+        """``path`` holds this article already: keep it, or rewrite it with --update unless its
+        body was edited by hand since the import wrote it."""
         if not self.update:
             return Placement(UNCHANGED, path, "already imported; kept as it is, --update rewrites it")
+        if not self.overwrite_edits and edited_by_hand(existing):
+            return Placement(EDITED, path, "its words differ from what the import wrote; "
+                                           "--overwrite-edits replaces it")
         url = self.urls.url_of(text, path)
         claimant = self.urls.claimant(url, path)
         if claimant is not None:
@@ -157,6 +171,18 @@ def _front_matter(text: str) -> dict[str, Any]:
         return split_front_matter(text).meta  # always a mapping: anything else is a FrontMatterError
     except FrontMatterError:
         return {}
+
+
+def edited_by_hand(text: str) -> bool:
+    """The file's body no longer has the words its ``content_hash`` records (what the import
+    wrote). A file without a hash, or whose front matter does not parse, counts as edited: it is
+    not what an import wrote."""
+    try:
+        split = split_front_matter(text)
+    except FrontMatterError:
+        return True
+    recorded = split.meta.get("content_hash")
+    return not isinstance(recorded, str) or body_hash(plain_text(split.body)) != recorded
 
 
 def _same_article(meta: dict[str, Any], document: Document) -> bool:

@@ -1,4 +1,4 @@
-"""Markdown source -> sanitized HTML, and the plain-text summary derived from it.
+"""Markdown source -> sanitized HTML (the summary derived from it: ``content/summary.py``).
 
 The parser is markdown-it-py (CommonMark, plus tables, strikethrough, footnotes and definition
 lists: the useful part of Python-Markdown's ``extra``). We measured Python-Markdown at 2.6 ms
@@ -19,7 +19,6 @@ kept. No real article nests that deep, and the content reader caps the markup of
 
 from __future__ import annotations
 
-import html
 import re
 
 import nh3
@@ -32,7 +31,6 @@ MARKDOWN_SETTINGS_ID = "commonmark+html+table+strikethrough+footnote+deflist/nes
 MAX_NESTING = 50
 MAX_HTML_DEPTH = 100
 ID_PREFIX = "c-"
-SUMMARY_CHARS = 280
 
 _ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | {"figure", "figcaption", "section"}
 _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
@@ -50,8 +48,6 @@ _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "time": {"datetime"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
 # A start or end tag as the depth scan sees it; [^<>] keeps the scan linear on "<a<a<a...".
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[\s/][^<>]*)?>")
 _VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -138,19 +134,3 @@ class MarkdownRenderer:
     def render(self, source: str) -> str:
         """Markdown -> sanitized HTML. Raw HTML in the source is allowed, then sanitized."""
         return sanitize_html(self._md.render(source))
-
-
-def summarize(body_html: str, limit: int = SUMMARY_CHARS) -> str:
-    """Plain text of the first paragraphs, cut on a word boundary: the default summary."""
-    text = ""
-    body_html = body_html.split('<section class="footnotes">', 1)[0]
-    for match in _PARAGRAPH.finditer(body_html):
-        paragraph = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
-        if paragraph:
-            text = f"{text} {paragraph}".strip()
-        if len(text) >= limit:
-            break
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-–—")
-    return cut + "…"

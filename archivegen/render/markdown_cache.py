@@ -17,13 +17,16 @@ from pathlib import Path
 
 from archivegen import __version__, interrupt
 from archivegen.content.article import Article
+from archivegen.content.summary import SUMMARY_RULE_ID, summarize
 from archivegen.errors import Problem, StateError
-from archivegen.render.markdown import MARKDOWN_SETTINGS_ID, MarkdownRenderer, summarize
+from archivegen.render.markdown import MARKDOWN_SETTINGS_ID, MarkdownRenderer
 from archivegen.state.store import STATE_FILE, open_reader
 
 
 def markdown_key(body_hash: str) -> str:
-    return hashlib.sha256(f"{body_hash}\0{MARKDOWN_SETTINGS_ID}\0{__version__}".encode()).hexdigest()
+    # The summary is cached beside the HTML, so its rule is part of the key too.
+    return hashlib.sha256(f"{body_hash}\0{MARKDOWN_SETTINGS_ID}\0{SUMMARY_RULE_ID}\0{__version__}"
+                          .encode()).hexdigest()
 
 
 class BodyCache:

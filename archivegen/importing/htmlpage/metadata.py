@@ -20,7 +20,13 @@ from archivegen.importing.htmlpage.dates import page_date
 from archivegen.importing.htmlpage.jsonld import article_objects, json_ld_objects, ld_text
 from archivegen.importing.htmlpage.links import http_url
 from archivegen.importing.htmlpage.normalize import clean, name_key
-from archivegen.importing.htmlpage.titles import choose_title, domain_names, h1_texts, strip_site_name
+from archivegen.importing.htmlpage.titles import (
+    choose_title,
+    domain_names,
+    h1_texts,
+    is_site_name,
+    strip_site_name,
+)
 from archivegen.importing.language import declared_language
 
 
@@ -61,29 +67,54 @@ def _first(values: dict[str, list[str]], *keys: str) -> str:
     return ""
 
 
-def _keywords(metas: dict[str, list[str]], articles: list[dict[str, Any]]) -> tuple[str, ...]:
-    """The page's own tags: JSON-LD keywords, article:tag, keywords metas; cleaned, deduplicated."""
+def _keywords(metas: dict[str, list[str]], articles: list[dict[str, Any]], site_keys: list[str],
+              text: str) -> tuple[str, ...]:
+    """The page's own tags: JSON-LD keywords, article:tag, keywords metas; cleaned, deduplicated.
+
+    Two kinds of keywords are no tags, whatever the import's tag policy: the site's own name
+    ("NZZ", "Anadolu Ajansı" on aa.com.tr), and a keywords list that is the headline or the
+    description chopped into words (``president, Russia, Vladimir, Putin, met, ...``: most
+    items single words of ``text``). An ``article:tag`` is one tag each (Open Graph), so it is
+    not split here; ``importing/tagging.py`` splits lists joined without spaces.
+    """
     raw: list[str] = []
     for article in articles[:1]:
         value = article.get("keywords")
         if isinstance(value, str):
-            raw.extend(value.split(","))
+            raw.extend(_unless_chopped(value.split(","), text))
         elif isinstance(value, list):
             raw.extend(v for v in value if isinstance(v, str))
     raw.extend(metas.get("article:tag", ()))
     for key in ("keywords", "news_keywords"):
         for value in metas.get(key, ()):
-            raw.extend(value.split(","))
+            raw.extend(_unless_chopped(value.split(","), text))
     keywords: list[str] = []
     seen: set[str] = set()
     for item in raw:
-        keyword = clean(item).strip(" ,;.#")
+        keyword = clean(item).strip(" ;.#")
         if (not keyword or len(keyword) > 60 or "://" in keyword or keyword.startswith("@")
-                or re.fullmatch(r"[\w-]+:[\w-]+", keyword) or keyword.casefold() in seen):
+                or re.fullmatch(r"[\w-]+:[\w-]+", keyword) or keyword.casefold() in seen
+                or is_site_name(keyword, site_keys)):
             continue  # "@post-id:123", "tag:foo": CMS identifiers, not tags
         seen.add(keyword.casefold())
         keywords.append(keyword)
     return tuple(keywords[:50])
+
+
+_CHOPPED_MIN_ITEMS = 5
+
+
+def _unless_chopped(items: list[str], text: str) -> list[str]:
+    """``items``, or none when they are the words of ``text`` (headline and description) one by
+    one: at least five, nearly all single words found in it."""
+    words = [item.strip().casefold() for item in items if item.strip()]
+    if len(words) < _CHOPPED_MIN_ITEMS:
+        return items
+    found = set(re.findall(r"\w+", text.casefold()))
+    single = [word for word in words if re.fullmatch(r"\w+", word)]
+    if len(single) >= 0.8 * len(words) and sum(word in found for word in single) >= 0.6 * len(words):
+        return []
+    return items
 
 
 def _language(tree: HtmlElement, metas: dict[str, list[str]], articles: list[dict[str, Any]]) -> str:
@@ -149,7 +180,7 @@ def page_facts(tree: HtmlElement, url: str | None) -> PageFacts:
         date=page_date(tree, metas, articles, canonical),
         authors=find_authors(tree, metas, articles, site_keys),
         description=description or next((d for d in descriptions if d), ""),
-        keywords=_keywords(metas, articles),
+        keywords=_keywords(metas, articles, site_keys, f"{title} {description} {page_title}"),
         canonical_url=canonical,
         language=_language(tree, metas, articles),
     )
