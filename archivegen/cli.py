@@ -258,9 +258,9 @@ def serve(config_path: Path, port: int, bind: str, open_browser: bool, drafts: b
 @click.option("-n", "--dry-run", is_flag=True, help="Show what would be written; write nothing.")
 @click.option("--update", is_flag=True,
               help="Rewrite articles imported before whose new import differs (re-tagged, re-extracted), "
-                   "front matter included, unless their body was edited by hand.")
+                   "unless their file was edited by hand since.")
 @click.option("--overwrite-edits", is_flag=True,
-              help="With --update, also rewrite articles whose body was edited by hand since the import.")
+              help="With --update, also rewrite articles whose file was edited by hand since the import.")
 @click.option("--default-date", type=str, default=None, metavar="DATE",
               help="Date for articles whose source gives none (ISO 8601, e.g. 2020-03-05).")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
@@ -278,11 +278,11 @@ def import_command(inputs: tuple[Path, ...], config_path: Path, dry_run: bool, u
     deterministic file name, as does one whose URL another article uses.
 
     What is overwritten: nothing, without --update. With --update, only files an earlier import
-    wrote for the same article, and only while their body still holds the words that import
-    wrote: the whole file is rewritten (front matter included, so hand edits of the title, tags
-    or summary are replaced). A body edited by hand is kept and listed as "edited by hand, kept";
-    --overwrite-edits replaces it too. Other files, a different article's file and hand-written
-    articles are never overwritten.
+    wrote for the same article, and only while they are still exactly what it wrote (their
+    import_hash says so). A file edited by hand since, in its front matter (title, tags,
+    summary) or its body, is kept and listed as "edited by hand, kept"; --overwrite-edits
+    replaces it too. Other files, a different article's file and hand-written articles are
+    never overwritten.
     """
     from archivegen.importing.progress import ImportReporter
     from archivegen.importing.run import ImportOptions, run_import

@@ -1,7 +1,8 @@
-"""Hand edits are safe: ``import --update`` never rewrites an article whose body was edited by hand.
+"""Hand edits are safe: ``import --update`` never rewrites an article whose file was edited by hand.
 
-The import records the words it wrote (``content_hash``); a body whose words no longer hash to
-it is listed as "edited by hand, kept", and only ``--overwrite-edits`` replaces it.
+The import records a digest of the file it wrote (``import_hash``; older imports the words,
+``content_hash``); a file that no longer matches is listed as "edited by hand, kept", and only
+``--overwrite-edits`` replaces it.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ def test_update_keeps_a_body_edited_by_hand_and_says_so(archive: Archive) -> Non
     result = archive.run("--update", "inputs/d.jsonl")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
-        f"inputs/d.jsonl:1: edited by hand, kept: {FILE} (its words differ from what the import "
-        "wrote; --overwrite-edits replaces it)")
+        f"inputs/d.jsonl:1: edited by hand, kept: {FILE} (it changed since the import wrote "
+        "it; --overwrite-edits replaces it)")
     assert "1 edited by hand, kept" in result.stdout
     assert archive.content() == before
 
@@ -85,3 +86,41 @@ def test_a_hand_written_article_with_the_same_headline_and_source_is_kept(archiv
     result = archive.run("--update", "inputs/d.jsonl")
     assert result.returncode == 0 and "1 edited by hand, kept" in result.stdout, result.stdout
     assert (archive.root / FILE).read_text(encoding="utf-8") == hand
+
+
+def test_update_keeps_a_front_matter_edited_by_hand(archive: Archive) -> None:
+    """A corrected title or a tag removed by hand is an edit too: the file records a digest of
+    everything the import wrote (``import_hash``), not only of its words."""
+    path = _import_then_retag(archive)
+    edited = path.read_text(encoding="utf-8").replace('title: "Harbour budget approved"',
+                                                      'title: "Harbour budget approved by council"')
+    path.write_text(edited, encoding="utf-8")
+    result = archive.run("--update", "inputs/d.jsonl")
+    assert result.returncode == 0 and "1 edited by hand, kept" in result.stdout, result.stdout
+    assert path.read_text(encoding="utf-8") == edited
+
+
+def test_line_endings_changed_by_an_editor_are_no_edit(archive: Archive) -> None:
+    path = _import_then_retag(archive)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result = archive.run("--update", "inputs/d.jsonl")
+    assert result.returncode == 0 and "1 updated" in result.stdout, result.stdout
+
+
+def test_a_file_of_an_import_without_import_hash_is_judged_by_its_words(archive: Archive) -> None:
+    """Files written before ``import_hash`` existed: an unedited body may be updated, an edited
+    one is kept."""
+    path = _import_then_retag(archive)
+    older = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                    if not line.startswith("import_hash:"))
+    path.write_text(older, encoding="utf-8")
+    result = archive.run("--update", "inputs/d.jsonl")
+    assert result.returncode == 0 and "1 updated" in result.stdout, result.stdout
+
+    path.write_text(older.replace("Subscribe to our", "Hand-edited"), encoding="utf-8")
+    result = archive.run("--update", "--overwrite-edits", "inputs/d.jsonl")
+    assert "1 updated" in result.stdout
+    path.write_text(path.read_text(encoding="utf-8").replace("Subscribe to our", "Hand-edited"),
+                    encoding="utf-8")
+    result = archive.run("--update", "inputs/d.jsonl")
+    assert "1 edited by hand, kept" in result.stdout, result.stdout

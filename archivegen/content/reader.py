@@ -35,7 +35,7 @@ MARKUP_CHARACTERS = "<*_[`&"
 _NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a bad date until the error
 KNOWN_FIELDS = (
     "title", "date", "updated", "tags", "summary", "source", "authors", "slug", "url", "draft",
-    "language", "source_file", "content_hash", "aliases",
+    "language", "source_file", "content_hash", "import_hash", "aliases",
 )
 _SAFE_URL_PATH = re.compile(r"/(?:[a-z0-9._~-]+/)*(?:[a-z0-9._~-]+\.html)?")
 

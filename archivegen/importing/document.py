@@ -84,8 +84,8 @@ class Document:
             lines.append(f"language: {yaml_string(self.language)}")  # "no" (Norwegian) is not false
         lines.append(f"source_file: {yaml_string(self.source_file)}")
         lines.append(f"content_hash: {self.content_hash}")
-        lines.append("---")
-        return "\n".join(lines) + "\n\n" + self.body.strip("\n") + "\n"
+        text = "\n".join(lines) + "\n---\n\n" + self.body.strip("\n") + "\n"
+        return with_import_hash(text)
 
 
 def make_document(found: Extracted, config: SiteConfig, source_file: str,
@@ -126,6 +126,32 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
         content_hash=body_hash(plain),
         warnings=(warning,) if warning else (),
     )
+
+
+IMPORT_HASH = "import_hash"
+
+
+def with_import_hash(text: str) -> str:
+    """The file as the import writes it: its front matter ends with ``import_hash``, a digest
+    of every other byte of the file, so any later change to the file (its title, tags or body)
+    shows (``import_hash_of``), and ``--update`` leaves an edited file alone."""
+    end = text.index("\n---\n") + 1
+    return f"{text[:end]}{IMPORT_HASH}: {_file_digest(text)}\n{text[end:]}"
+
+
+def import_hash_of(text: str) -> tuple[str | None, str]:
+    """(the ``import_hash`` a file records, the digest of the file without that line): equal
+    when the file is as the import wrote it. Line endings do not count (an editor may change
+    them). (None, ...) for a file without one (written by hand, or by an older import)."""
+    text = text.replace("\r\n", "\n")
+    match = re.search(rf"^{IMPORT_HASH}: ([0-9a-f]+)\n", text, re.M)
+    if match is None:
+        return None, ""
+    return match[1], _file_digest(text[:match.start()] + text[match.end():])
+
+
+def _file_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def body_hash(plain: str) -> str:

@@ -11,13 +11,13 @@ takes the next candidate and the report says so. Re-importing finds its own file
 reports it unchanged and leaves it alone (mtime included); a different article with the same
 headline takes the next candidate, deterministically.
 
-Hand edits are safe. ``--update`` rewrites a file only while its body still holds the words the
-import wrote: every imported file records them as ``content_hash`` (a hash of the body's words,
-markup and spacing ignored), so a file whose body no longer hashes to its own ``content_hash``
-was edited by hand and is kept (reported "edited by hand, kept") unless ``overwrite_edits``.
-No state file is needed, the record travels with the article (copied, moved or restored from
-git), and files imported by any earlier version are covered. Front-matter edits (a corrected
-title, other tags) leave the words alone and are not detected: ``--update`` replaces them.
+Hand edits are safe. ``--update`` rewrites a file only while it is exactly what the import
+wrote: every imported file ends its front matter with ``import_hash``, a digest of the rest of
+the file, so a file changed since (a corrected title, a tag removed, junk cut from the body) is
+kept and reported "edited by hand, kept" unless ``overwrite_edits``. Files imported before
+``import_hash`` existed are judged by their words (``content_hash``, a hash of the body's words,
+markup and spacing ignored). No state file is needed: the record travels with the article
+(copied, moved or restored from git).
 
 A free file name is not a free URL (a hand-written ``slug:``, a ``/{slug}/`` pattern across
 years): ``urls.UrlsInUse`` knows every URL content/ uses, computed the way the build does.
@@ -36,7 +36,7 @@ from typing import Any
 
 from archivegen.content.frontmatter import FrontMatterError, split_front_matter
 from archivegen.content.slugs import MAX_SLUG_BYTES, make_slug, short_hash
-from archivegen.importing.document import Document, body_hash, plain_text
+from archivegen.importing.document import Document, body_hash, import_hash_of, plain_text
 from archivegen.importing.urls import UrlsInUse
 
 FILE_SLUG_BYTES = MAX_SLUG_BYTES - len(".md")  # NAME_MAX is 255 bytes for the whole file name
@@ -95,7 +95,7 @@ class ContentWriter:
         if not self.update:
             return Placement(UNCHANGED, path, "already imported; kept as it is, --update rewrites it")
         if not self.overwrite_edits and edited_by_hand(existing):
-            return Placement(EDITED, path, "its words differ from what the import wrote; "
+            return Placement(EDITED, path, "it changed since the import wrote it; "
                                            "--overwrite-edits replaces it")
         url = self.urls.url_of(text, path)
         claimant = self.urls.claimant(url, path)
@@ -174,9 +174,13 @@ def _front_matter(text: str) -> dict[str, Any]:
 
 
 def edited_by_hand(text: str) -> bool:
-    """The file's body no longer has the words its ``content_hash`` records (what the import
-    wrote). A file without a hash, or whose front matter does not parse, counts as edited: it is
-    not what an import wrote."""
+    """The file is no longer what the import wrote: its bytes (line endings aside) no longer
+    match its ``import_hash``. A file imported before ``import_hash`` existed is judged by its
+    body: its words no longer hash to its ``content_hash``. A file with neither, or whose front
+    matter does not parse, counts as edited: it is not what an import wrote."""
+    recorded_file, actual_file = import_hash_of(text)
+    if recorded_file is not None:
+        return recorded_file != actual_file
     try:
         split = split_front_matter(text)
     except FrontMatterError:
