@@ -51,6 +51,8 @@ class Document:
     language: str
     source_file: str
     content_hash: str
+    captured: datetime | None = None  # a web archive's capture time, kept apart from the date
+    name_suffix: str = ""  # one capture among several of a URL: its file name says which
 
     def text(self, slug: str) -> str:
         lines = [
@@ -70,6 +72,8 @@ class Document:
             lines.append(f"source: {self.source if plain else yaml_string(self.source, True)}")
         if self.language:
             lines.append(f"language: {yaml_string(self.language)}")  # "no" (Norwegian) is not false
+        if self.captured:
+            lines.append(f"captured: {self.captured.isoformat(timespec='seconds')}")
         lines.append(f"source_file: {yaml_string(self.source_file)}")
         lines.append(f"content_hash: {self.content_hash}")
         lines.append("---")
@@ -95,7 +99,7 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
     title = one_line(found.title)[:MAX_TITLE_CHARS].strip()
     if not title:
         raise NoArticle("no headline found")
-    date = found.date or default_date
+    date = found.date or found.captured or default_date
     if date is None:
         raise NoArticle("no publication date found (pass --default-date to set one)")
     date = with_zone(date, config.source_tzinfo)
@@ -109,6 +113,7 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
         language=article_language(found.language, title + plain),
         source_file=one_line(source_file),
         content_hash=body_hash(plain),
+        captured=found.captured.replace(microsecond=0) if found.captured else None,
     )
 
 
