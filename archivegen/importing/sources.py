@@ -113,7 +113,7 @@ def find_inputs(named: list[Path]) -> Inputs:
         elif path.is_file():
             refused = NOT_INPUTS.get(_extension(path.name))
             if refused and not kind_of_name(path.name):
-                problems.append((shown, f"{path.name} {refused[1]}"))
+                problems.append((shown, f"it {refused[1]}"))
                 continue
             real = path.resolve()
             if real not in seen:
