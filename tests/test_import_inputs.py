@@ -64,7 +64,8 @@ def test_a_folder_of_no_inputs_says_what_it_skipped_and_exits_1(archive: Archive
 
 
 def test_a_folder_imports_its_articles_and_counts_the_rest(archive: Archive) -> None:
-    archive.write("pages/story.html", html_page("Harbour budget approved", ["The council approved it. " * 30]))
+    story = html_page("Harbour budget approved", ["The council approved it. " * 30])
+    archive.write("pages/story.html", story)
     archive.write("pages/README.md", WELCOME)
     archive.write("pages/feed.xsl", "<xsl/>")
     result = archive.run(archive.root / "inputs" / "pages")

@@ -141,7 +141,8 @@ def test_a_plain_crawl_with_all_captures_keeps_each_capture_under_its_own_name(a
     assert "Import: 3 unchanged" in again.stdout and archive.content() == before
 
 
-@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED], ids=["stored", "deflated"])
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED],
+                         ids=["stored", "deflated"])
 def test_a_wacz_package_is_read_in_place(archive: Archive, compression: int) -> None:
     package = archive.write("site.wacz", wacz(Crawl().bytes(all_kinds=False), compression))
     summary = run_import(ImportOptions(archive.root / "site_config.yaml", (package,), workers=1))
@@ -164,7 +165,8 @@ def test_offsets_from_the_scan_reach_every_worker(archive: Archive) -> None:
 
 
 @pytest.mark.parametrize("gzipped", [True, False], ids=["warc.gz", "warc"])
-def test_a_truncated_crawl_reports_where_and_imports_what_came_before(archive: Archive, gzipped: bool) -> None:
+def test_a_truncated_crawl_reports_where_and_imports_what_came_before(
+        archive: Archive, gzipped: bool) -> None:
     whole = Crawl(gzip=gzipped).bytes()
     name = "cut.warc.gz" if gzipped else "cut.warc"
     members = archive_members(archive.write(name, whole), name, "warc")
@@ -174,8 +176,8 @@ def test_a_truncated_crawl_reports_where_and_imports_what_came_before(archive: A
     assert result.returncode == 1
     problems = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(problems) == 1, result.stderr
-    assert re.fullmatch(rf"{re.escape(str(crawl))}:offset {last.offset}: \S.*; the records before it were read",
-                        problems[0]), problems
+    where = f"{re.escape(str(crawl))}:offset {last.offset}"
+    assert re.fullmatch(rf"{where}: \S.*; the records before it were read", problems[0]), problems
     assert "1 imported" in result.stdout  # the story, before the damage
     sources = [front_matter(path)["source"] for path in (archive.root / "content").rglob("*.md")]
     assert sources == [STORY_URL]
@@ -202,7 +204,8 @@ def test_the_http_charset_is_the_declared_encoding(archive: Archive) -> None:
 def test_an_archive_of_only_non_articles_exits_1_and_says_what_it_held(archive: Archive) -> None:
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True)
-    Crawl._response(writer, "https://x.example/logo.png", b"\x89PNG" + bytes(40), OLDER, content_type="image/png")
+    Crawl._response(writer, "https://x.example/logo.png", b"\x89PNG" + bytes(40), OLDER,
+                    content_type="image/png")
     result = archive.run(archive.write("images.warc.gz", out.getvalue()))
     assert result.returncode == 1
     assert "nothing to import" in result.stdout and "passed over: 1 image/png response" in result.stdout
