@@ -483,7 +483,7 @@ def test_missing_input_is_an_error_and_other_inputs_still_import(archive: Archiv
     good = archive.write("ok.txt", text_dump("Bridge reopens after repairs"))
     result = archive.run(archive.root / "nope.txt", good)
     assert result.returncode == 1
-    assert result.stderr.strip() == f"{archive.root / 'nope.txt'}: no such file or folder"
+    assert result.stderr.strip() == f"{archive.root / 'nope.txt'}:1: no such file or folder"
     assert len(archive.content()) == 1
 
 
