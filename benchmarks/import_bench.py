@@ -761,6 +761,8 @@ def main(argv: list[str] | None = None) -> int:
     revision = archivegen_revision()
     source = (f"the shared corpus in {corpus} (--default-date {CORPUS_DEFAULT_DATE})" if args.corpus
               else f"synthetic inputs, --count {args.count}, --seed {args.seed}")
+    if "warc" in args.kinds:
+        source += f" (warc: a crawl of {args.warc_mb} MB made from the corpus pages)"
     print(f"\narchivegen {revision} imports of {source}: {args.repeat} cold run(s) per kind into an empty "
           f"archive, each followed by a re-import; median wall time; --workers {workers}; "
           f"{os.cpu_count()} CPUs; Python {platform.python_version()}")
