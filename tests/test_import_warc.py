@@ -183,6 +183,14 @@ def test_a_truncated_crawl_reports_where_and_imports_what_came_before(
     assert sources == [STORY_URL]
 
 
+def test_a_crawl_gzipped_as_one_stream_says_how_to_make_it_readable(archive: Archive) -> None:
+    crawl = archive.write("whole.warc.gz", gzip.compress(Crawl(gzip=False).bytes()))
+    result = archive.run(crawl)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{crawl}:offset ") and "'warcio recompress IN OUT'" in line, line
+
+
 def test_the_http_charset_is_the_declared_encoding(archive: Archive) -> None:
     """A Czech page in ISO-8859-2 with no <meta charset>: detection alone reads "Přílią ľluťoučký";
     the Content-Type header says what it is."""

@@ -118,8 +118,11 @@ def _member_captures(member: Member, result: ScanResult,
         result.problems.append((f"{member.shown}:offset {offset}", f"{exc}; the records before it were read"))
     except (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError) as exc:
         message = " ".join(str(exc).split())[:200] or type(exc).__name__
+        if "non-chunked gzip" in message:  # the whole WARC gzipped as one stream: no record can be sought
+            message = ("gzipped as one stream, not one gzip member per record as WARC tools write it "
+                       "('warcio recompress IN OUT' makes a readable copy)")
         result.problems.append((f"{member.shown}:offset {offset}",
-                                f"not a readable WARC record ({message}); the records before it were read"))
+                                f"not a readable WARC record: {message}; the records before it were read"))
     except OSError as exc:
         result.problems.append((f"{member.shown}:offset {offset}", f"cannot read: {exc.strerror or exc}"))
     if on_bytes and member.size > reported:
