@@ -188,7 +188,8 @@ def test_a_crawl_gzipped_as_one_stream_says_how_to_make_it_readable(archive: Arc
     result = archive.run(crawl)
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"{crawl}:offset ") and "'warcio recompress IN OUT'" in line, line
+    assert line.startswith(f"{crawl}:1: gzipped as one stream"), line
+    assert "'warcio recompress IN OUT'" in line
 
 
 def test_the_http_charset_is_the_declared_encoding(archive: Archive) -> None:

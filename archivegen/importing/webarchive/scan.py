@@ -118,15 +118,19 @@ def _member_captures(member: Member, result: ScanResult,
         result.problems.append((f"{member.shown}:offset {offset}", f"{exc}; the records before it were read"))
     except (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError) as exc:
         message = " ".join(str(exc).split())[:200] or type(exc).__name__
-        if "non-chunked gzip" in message:  # the whole WARC gzipped as one stream: no record can be sought
-            message = ("gzipped as one stream, not one gzip member per record as WARC tools write it "
-                       "('warcio recompress IN OUT' makes a readable copy)")
-        result.problems.append((f"{member.shown}:offset {offset}",
-                                f"not a readable WARC record: {message}; the records before it were read"))
+        if "non-chunked gzip" in message:  # one gzip stream: the whole file is at fault, not a record
+            result.problems.append((f"{member.shown}:1", _ONE_STREAM))
+        else:
+            result.problems.append((f"{member.shown}:offset {offset}",
+                                    f"not a readable WARC record ({message}); the records before it were read"))
     except OSError as exc:
         result.problems.append((f"{member.shown}:offset {offset}", f"cannot read: {exc.strerror or exc}"))
     if on_bytes and member.size > reported:
         on_bytes(member.size - reported)
+
+
+_ONE_STREAM = ("gzipped as one stream, not one gzip member per record as WARC tools write it "
+               "('warcio recompress IN OUT' makes a readable copy)")
 
 
 class _Corrupt(Exception):
