@@ -121,8 +121,8 @@ def _member_captures(member: Member, result: ScanResult,
         if "non-chunked gzip" in message:  # one gzip stream: the whole file is at fault, not a record
             result.problems.append((f"{member.shown}:1", _ONE_STREAM))
         else:
-            result.problems.append((f"{member.shown}:offset {offset}",
-                                    f"not a readable WARC record ({message}); the records before it were read"))
+            result.problems.append((f"{member.shown}:offset {offset}", f"not a readable WARC record "
+                                    f"({message}); the records before it were read"))
     except OSError as exc:
         result.problems.append((f"{member.shown}:offset {offset}", f"cannot read: {exc.strerror or exc}"))
     if on_bytes and member.size > reported:
