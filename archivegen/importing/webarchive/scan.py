@@ -79,7 +79,7 @@ def scan_archives(members: list[Member], all_captures: bool = False,
                 result.passed_over["older capture of a URL"] += 1
                 if capture.date < earlier[0]:
                     continue
-                found[earlier[1]] = capture  # replaced in place: order stays the archive's
+                found[earlier[1]] = capture  # in place: the URL keeps its first position
                 newest[capture.url] = (capture.date, earlier[1])
                 continue
             newest[capture.url] = (capture.date, len(found))
