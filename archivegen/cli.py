@@ -265,17 +265,23 @@ def serve(config_path: Path, port: int, bind: str, open_browser: bool, drafts: b
               help="Date for articles whose source gives none (ISO 8601, e.g. 2020-03-05).")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Extraction processes (0: one per CPU core).")
+@click.option("--all-captures", is_flag=True,
+              help="Web archives: import every capture of a URL (each file named with its capture "
+                   "time), not only the newest.")
 @click.option("-v", "--verbose", is_flag=True, help="List every article, not only problems and renames.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 def import_command(inputs: tuple[Path, ...], config_path: Path, dry_run: bool, update: bool,
-                   overwrite_edits: bool, default_date: str | None, workers: int, verbose: bool,
-                   debug: bool) -> None:
-    """Clean scraped articles (text dumps, saved HTML, JSON/JSONL) into content/ as Markdown.
+                   overwrite_edits: bool, default_date: str | None, workers: int, all_captures: bool,
+                   verbose: bool, debug: bool) -> None:
+    """Clean scraped articles (text dumps, saved HTML, JSON/JSONL, web archives) into content/ as Markdown.
 
-    INPUTS are files or folders (walked for .txt, .html, .json, .jsonl, also gzipped). An article
-    imported before (the same words, or the same headline and source) is reported unchanged and
-    its file left alone; a different article with the same headline or source gets a new,
-    deterministic file name, as does one whose URL another article uses.
+    INPUTS are files or folders (walked for .txt, .html, .json, .jsonl, also gzipped, and .warc,
+    .warc.gz, .wacz web archives, whose HTML captures are read as saved pages, the newest of each
+    URL). Other kinds are refused by name (a Markdown file is content already) and counted in
+    folders. An article imported before (the same words, or the same headline and source) is
+    reported unchanged and its file left alone; a different article with the same headline or
+    source gets a new, deterministic file name, as does one whose URL another article uses.
+    Exits 1 when an input had a problem or the inputs held no article.
 
     What is overwritten: nothing, without --update. With --update, only files an earlier import
     wrote for the same article, and only while they are still exactly what it wrote (their
@@ -294,7 +300,8 @@ def import_command(inputs: tuple[Path, ...], config_path: Path, dry_run: bool, u
         if fallback is None:
             raise click.BadParameter(f"not a date: {default_date!r}", param_hint="--default-date")
     options = ImportOptions(config_path=config_path, inputs=inputs, dry_run=dry_run, update=update,
-                            overwrite_edits=overwrite_edits, default_date=fallback, workers=workers)
+                            overwrite_edits=overwrite_edits, default_date=fallback, workers=workers,
+                            all_captures=all_captures)
     with ImportReporter(verbose=verbose, dry_run=dry_run) as reporter:
         summary = _run(lambda: run_import(options, reporter.event, reporter.progress), debug)
     reporter.finish(summary)

@@ -13,6 +13,7 @@ import ctypes
 import gc
 import os
 import signal
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -122,9 +123,13 @@ def fork_imap(function: Callable[[Sequence[T]], R], items: Sequence[T], workers:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_init_worker, initargs=(os.getpid(),))
         try:
-            futures = [pool.submit(function, chunk) for chunk in chunks]
-            for future, chunk in zip(futures, chunks, strict=True):
-                yield _result(future)
+            pending = deque(pool.submit(function, chunk) for chunk in chunks)
+            for chunk in chunks:
+                # Popped, not kept in a list: a done future holds its result, and a long import's
+                # results (every article's text) would otherwise all stay in memory to the end.
+                result = _result(pending.popleft())
+                yield result
+                del result
                 if on_done:
                     on_done(len(chunk))
         finally:

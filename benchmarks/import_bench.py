@@ -12,6 +12,9 @@ Inputs are synthetic and deterministic by default (``--count`` per kind, ``--see
 shaped like real page dumps (navigation, a dateline in one of several formats, the headline twice,
 cross-links, share prompts, a footer), HTML pages with a realistic head and boilerplate around an
 ``<article>``, and one JSONL dump. ``--corpus`` uses the real pages of ../shared/corpus instead.
+The ``warc`` kind (asked for by name: ``--kinds warc``) is one web-archive crawl of ``--warc-mb``
+megabytes (default 1024), written with warcio from the corpus pages once and cached (see
+``warc_crawl``).
 Reported per kind: median wall time over ``--repeat`` runs, articles/s, the summary line's
 counts, peak RSS of the process tree (psutil sampling) and of the largest single process.
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import html
+import io
 import json
 import os
 import platform
@@ -58,7 +62,9 @@ from build_bench import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-KINDS = ("text", "html", "jsonl")
+KINDS = ("text", "html", "jsonl", "warc")
+DEFAULT_KINDS = ("text", "html", "jsonl")  # warc builds a gigabyte: only when asked for
+WARC_CACHE = Path.home() / ".cache" / "archivegen-bench" / "warc"
 STATUSES = ("imported", "updated", "renamed", "unchanged", "skipped", "failed")
 SITE_CONFIG = "title: Bench\nbase_url: https://example.org/\ntimezone: UTC\n"
 CORPUS_DEFAULT_DATE = "2020-01-01"
@@ -446,6 +452,81 @@ def corpus_inputs(kind: str, corpus: Path, folder: Path) -> Inputs:
     return Inputs(kind, [folder], len(outputs), extra, "corpus")
 
 
+def warc_inputs(corpus: Path, megabytes: int, seed: int) -> Inputs:
+    """The cached synthetic crawl of ``megabytes`` (made on first use), as an import input."""
+    path = WARC_CACHE / f"crawl-{megabytes}mb-{seed}.warc.gz"
+    counts = path.with_suffix(".json")
+    if not (path.is_file() and counts.is_file()):
+        started = time.perf_counter()
+        captures = warc_crawl(corpus, path, megabytes * 1_000_000, seed)
+        counts.write_text(json.dumps({"captures": captures}) + "\n", encoding="utf-8")
+        log(f"[warc] wrote {path} ({path.stat().st_size / MB:.0f} MB, {captures} HTML captures) "
+            f"in {time.perf_counter() - started:.0f} s")
+    captures = json.loads(counts.read_text(encoding="utf-8"))["captures"]
+    return Inputs("warc", [path], captures, ["--default-date", CORPUS_DEFAULT_DATE], "synthetic crawl")
+
+
+_TITLE = re.compile(rb"<title[^>]*>([^<]{8,300})</title>", re.I)
+_PARAGRAPH = re.compile(rb"<p(?:\s[^>]*)?>", re.I)
+
+
+def warc_crawl(corpus: Path, path: Path, size: int, seed: int) -> int:
+    """A gzipped WARC of about ``size`` bytes, as a crawler writes one, from the corpus pages.
+
+    Every page of the corpus is captured again and again under distinct URLs (one host per
+    page, a capture number in the path), each capture made a different article so the importer
+    writes every one: the capture number goes into the <title> and at the start of every
+    paragraph. Around the captures, what a crawl also holds: a request record per response, a
+    revisit every tenth capture and an image every twenty-fifth, which the import passes over.
+    Returns the number of HTML captures.
+    """
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    folders = ("scrapinghub-aeb/html", "trafilatura-eval/eval", "fundus-testdata/test_data")
+    pages = sorted(page for folder in folders for page in (corpus / folder).rglob("*.html.gz"))
+    rng = random.Random(f"import-bench-warc:{seed}")
+    rng.shuffle(pages)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    moment = datetime(2024, 1, 1, tzinfo=UTC)
+    captures = 0
+    with partial.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "import_bench.py"}))
+        while handle.tell() < size:
+            page = pages[captures % len(pages)]
+            captures += 1
+            moment += timedelta(seconds=37)
+            url = f"https://{page.name.split('.html')[0].lower()}.example/capture/{captures:07d}/"
+            body = gzip.decompress(page.read_bytes())
+            mark = f"{captures} ".encode()
+            body = _TITLE.sub(lambda title, mark=mark: title.group(0).replace(
+                title.group(1), mark + title.group(1)), body, count=1)
+            body = _PARAGRAPH.sub(lambda tag, mark=mark: tag.group(0) + mark, body)
+            date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+            request = f"GET / HTTP/1.1\r\nHost: {url.split('/')[2]}\r\n\r\n".encode()
+            writer.write_record(writer.create_warc_record(
+                url, "request", payload=io.BytesIO(request), warc_headers_dict={"WARC-Date": date}))
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), http_headers=http,
+                warc_headers_dict={"WARC-Date": date}))
+            if captures % 10 == 0:
+                later = (moment + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                writer.write_record(writer.create_revisit_record(
+                    url, "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", url, date,
+                    warc_headers_dict={"WARC-Date": later}))
+            if captures % 25 == 0:
+                image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+                png = b"\x89PNG\r\n\x1a\n" + rng.randbytes(2000)
+                writer.write_record(writer.create_warc_record(
+                    url + "logo.png", "response", payload=io.BytesIO(png), http_headers=image,
+                    warc_headers_dict={"WARC-Date": date}))
+    os.replace(partial, path)
+    return captures
+
+
 # --------------------------------------------------------------------------------------------
 # Measuring one import
 # --------------------------------------------------------------------------------------------
@@ -546,7 +627,7 @@ class KindResult:
 
     @property
     def unchanged(self) -> int:
-        return self.again[-1].counts.get("unchanged", 0)
+        return self.again[-1].counts.get("unchanged", 0) if self.again else 0
 
     def problems(self) -> list[str]:
         """What does not look like a healthy benchmark: unstable counts, a re-import that writes."""
@@ -575,8 +656,14 @@ def parse_kinds(text: str) -> list[str]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kinds", type=parse_kinds, default=list(KINDS),
-                        help="comma-separated input kinds (default: text,html,jsonl)")
+    parser.add_argument("--kinds", type=parse_kinds, default=list(DEFAULT_KINDS),
+                        help="comma-separated input kinds: text, html, jsonl, warc "
+                             "(default: text,html,jsonl)")
+    parser.add_argument("--warc-mb", type=int, default=1024,
+                        help="size of the synthetic crawl of the warc kind, in MB (default: 1024; made once, "
+                             f"cached in {WARC_CACHE})")
+    parser.add_argument("--no-reimport", action="store_true",
+                        help="cold imports only (a gigabyte crawl's re-import takes as long as its import)")
     parser.add_argument("--count", type=int, default=1000,
                         help="synthetic inputs per kind: files, or records of the JSONL dump (default: 1000)")
     parser.add_argument("--repeat", type=int, default=3, help="cold imports per kind (default: 3)")
@@ -602,7 +689,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--count must be at least 1")
     if args.workers < 0:
         parser.error("--workers must be 0 or more")
-    if args.corpus and not (args.shared / "corpus").is_dir():
+    if (args.corpus or "warc" in args.kinds) and not (args.shared / "corpus").is_dir():
         parser.error(f"{args.shared / 'corpus'} not found; point --shared at the shared folder")
     return args
 
@@ -615,6 +702,8 @@ def print_table(results: list[KindResult]) -> None:
     print("-" * len(header))
     for r in results:
         for label, runs, articles in (("cold", r.cold, r.written), ("re-import", r.again, r.unchanged)):
+            if not runs:
+                continue
             print(f"{r.inputs.kind:<6} {label:<10} {r.inputs.documents:>7} {articles:>9} "
                   f"{runs[-1].not_imported:>9} {r.median(runs):>9.2f} "
                   f"{statistics.median(run.reported_s for run in runs):>9.2f} "
@@ -638,8 +727,12 @@ def main(argv: list[str] | None = None) -> int:
             if folder.exists():
                 shutil.rmtree(folder)
             started = time.perf_counter()
-            inputs = (corpus_inputs(kind, corpus, folder) if args.corpus
-                      else generate_inputs(kind, folder, args.count, args.seed))
+            if kind == "warc":
+                inputs = warc_inputs(corpus, args.warc_mb, args.seed)
+            elif args.corpus:
+                inputs = corpus_inputs(kind, corpus, folder)
+            else:
+                inputs = generate_inputs(kind, folder, args.count, args.seed)
             log(f"[{kind}] {inputs.documents} {inputs.source} inputs ready in "
                 f"{time.perf_counter() - started:.2f} s")
             archive = base / f"archive-{kind}"
@@ -650,6 +743,8 @@ def main(argv: list[str] | None = None) -> int:
             for number in range(1, args.repeat + 1):
                 fresh_archive(archive)
                 for label, runs in (("cold", cold), ("re-import", again)):
+                    if label == "re-import" and args.no_reimport:
+                        continue
                     run = run_import(command, archive, args.interval)
                     runs.append(run)
                     log(f"[{kind}] {label} {number}/{args.repeat}: {run.wall_s:.2f} s wall "
@@ -666,6 +761,8 @@ def main(argv: list[str] | None = None) -> int:
     revision = archivegen_revision()
     source = (f"the shared corpus in {corpus} (--default-date {CORPUS_DEFAULT_DATE})" if args.corpus
               else f"synthetic inputs, --count {args.count}, --seed {args.seed}")
+    if "warc" in args.kinds:
+        source += f" (warc: a crawl of {args.warc_mb} MB made from the corpus pages)"
     print(f"\narchivegen {revision} imports of {source}: {args.repeat} cold run(s) per kind into an empty "
           f"archive, each followed by a re-import; median wall time; --workers {workers}; "
           f"{os.cpu_count()} CPUs; Python {platform.python_version()}")
@@ -675,7 +772,9 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results)
     print("\nsummary lines (last run):")
     for r in results:
-        for label, run in (("cold", r.cold[-1]), ("re-import", r.again[-1])):
+        for label, run in (("cold", r.cold[-1]), ("re-import", r.again[-1] if r.again else None)):
+            if run is None:
+                continue
             lines = run.summary.splitlines()
             print(f"  {r.inputs.kind:<5} {label:<9}  {lines[0]}")
             for line in lines[1:]:
@@ -703,8 +802,8 @@ def main(argv: list[str] | None = None) -> int:
                 "written": r.written, "unchanged_on_reimport": r.unchanged,
                 "cold_median_s": r.median(r.cold), "cold_articles_per_s": r.rate(r.cold, r.written),
                 "cold_median_cpu_s": statistics.median(run.cpu_s for run in r.cold),
-                "reimport_median_cpu_s": statistics.median(run.cpu_s for run in r.again),
-                "reimport_median_s": r.median(r.again),
+                "reimport_median_cpu_s": statistics.median(run.cpu_s for run in r.again) if r.again else None,
+                "reimport_median_s": r.median(r.again) if r.again else None,
                 "reimport_articles_per_s": r.rate(r.again, r.unchanged),
                 "peak_tree_rss_mb": max(run.peak_tree_rss for run in r.cold + r.again) / MB,
                 "peak_single_rss_mb": max(run.peak_single_rss for run in r.cold + r.again) / MB,

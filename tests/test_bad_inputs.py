@@ -1071,7 +1071,7 @@ def test_unknown_field_without_a_near_name_lists_the_known_ones(project: Project
     project.article("bad.md", "title: T\ndate: 2020-01-01\nxyzzy: 1\n")
     project.expect_error(['content/bad.md:4: unknown field "xyzzy" (known: title, date, updated, '
                           "tags, summary, source, authors, slug, url, draft, language, source_file, "
-                          'content_hash, aliases)'])
+                          'content_hash, import_hash, aliases, captured)'])
 
 
 @pytest.mark.parametrize(("value", "side", "limit"), [

@@ -69,7 +69,7 @@ class Publisher:
 # Front-matter fields that are no list of names, so no taxonomy can be made of them ("source"
 # is one value too, but a taxonomy of it groups articles by the source URL's host).
 SINGLE_VALUE_FIELDS = ("title", "date", "updated", "summary", "slug", "url", "draft", "language",
-                       "source_file", "content_hash", "import_hash", "aliases", "body")
+                       "source_file", "content_hash", "import_hash", "captured", "aliases", "body")
 
 
 @dataclass(frozen=True)

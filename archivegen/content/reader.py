@@ -36,6 +36,7 @@ _NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)  # stands in for a bad date until th
 KNOWN_FIELDS = (
     "title", "date", "updated", "tags", "summary", "source", "authors", "slug", "url", "draft",
     "language", "source_file", "content_hash", "import_hash", "aliases",
+    "captured",  # import from a web archive: when the page was fetched (kept, not shown)
 )
 _SAFE_URL_PATH = re.compile(r"/(?:[a-z0-9._~-]+/)*(?:[a-z0-9._~-]+\.html)?")
 

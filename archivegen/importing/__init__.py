@@ -2,10 +2,12 @@
 
 The pipeline, one module a step:
 
-    sources.py     find the inputs (files, walked folders) and say what kind each is
+    sources.py     find the inputs (files, walked folders), say what kind each is, refuse others
     textdump/      plain-text page dumps: drop navigation, share prompts, repeated titles
     htmlpage/      saved HTML pages: trafilatura body + metadata, kept as Markdown structure
     jsondump.py    JSON / JSONL records with the usual field names or a configured field map
+    webarchive/    WARC and WACZ crawls: a scan to the newest HTML capture of each URL, then
+                   each capture read from its byte offset as a saved page
     extracted.py   the common record every extractor returns (``Extracted``)
     tagging.py     the ``tags:`` rules of site_config.yaml
     document.py    one Extracted record to the exact bytes of a content/ Markdown file

@@ -56,6 +56,8 @@ class Document:
     # Where ``tags`` came from, for the import-wide minimum use count (``counted``): not written.
     rule_tags: tuple[str, ...] = ()
     source_tags: tuple[str, ...] = ()
+    captured: datetime | None = None  # a web archive's capture time, kept apart from the date
+    name_suffix: str = ""  # one capture among several of a URL: its file name says which
 
     def counted(self, uses: Mapping[str, int], settings: ImportConfig) -> Document:
         """This document with the source tags fewer than ``min_source_tag_uses`` articles of
@@ -82,6 +84,8 @@ class Document:
             lines.append(f"source: {self.source if plain else yaml_string(self.source, True)}")
         if self.language:
             lines.append(f"language: {yaml_string(self.language)}")  # "no" (Norwegian) is not false
+        if self.captured:
+            lines.append(f"captured: {self.captured.isoformat(timespec='seconds')}")
         lines.append(f"source_file: {yaml_string(self.source_file)}")
         lines.append(f"content_hash: {self.content_hash}")
         text = "\n".join(lines) + "\n---\n\n" + self.body.strip("\n") + "\n"
@@ -107,7 +111,7 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
     title = one_line(found.title)[:MAX_TITLE_CHARS].strip()
     if not title:
         raise NoArticle("no headline found")
-    date = found.date or default_date
+    date = found.date or found.captured or default_date
     if date is None:
         raise NoArticle("no publication date found (pass --default-date to set one)")
     warning = assumed_zone_warning(found.date, config) if found.date else ""
@@ -125,6 +129,7 @@ def make_document(found: Extracted, config: SiteConfig, source_file: str,
         source_file=one_line(source_file),
         content_hash=body_hash(plain),
         warnings=(warning,) if warning else (),
+        captured=found.captured.replace(microsecond=0) if found.captured else None,
     )
 
 

@@ -30,3 +30,4 @@ class Extracted:
     tags: tuple[str, ...] = ()
     source: str = ""
     language: str = ""
+    captured: datetime | None = None  # when a web archive fetched the page: the date it lacks

@@ -1,6 +1,8 @@
 """What ``archivegen import`` tells the user: a progress bar, problem lines, a summary.
 
-The bar is drawn only on a terminal (rich, on stderr). Problems are always printed, one line
+The bar is drawn only on a terminal (rich, on stderr) and moves by bytes of input, so a
+multi-gigabyte web archive shows progress while its first pass reads it, and a folder of
+small pages and one big dump move it at the pace of the work. Problems are always printed, one line
 each in the ``path[:line]: message`` form of every archivegen error, so they can be grepped
 and piped; renames are printed because the user should know both paths (CHECKLIST I2).
 """
@@ -13,7 +15,7 @@ from types import TracebackType
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from archivegen.importing import writer
 from archivegen.importing.run import WARNING, Event, ImportSummary
@@ -39,7 +41,7 @@ class ImportReporter:
     def __enter__(self) -> ImportReporter:
         if self.console.is_terminal:
             self._progress = Progress(
-                TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                 console=self.console, transient=True)
             self._progress.start()
         return self
@@ -50,6 +52,7 @@ class ImportReporter:
             self._progress.stop()
 
     def progress(self, done: int, total: int) -> None:
+        """``done`` of ``total`` bytes; a smaller ``done`` starts the next pass over them."""
         if self._progress is None:
             return
         if self._task is None:
@@ -91,6 +94,10 @@ class ImportReporter:
         if reasons:
             click.echo("  not imported: " + "; ".join(f"{reason} ({count})" for reason, count
                                                       in reasons.most_common(8)))
+        if summary.passed_over:
+            click.echo("  passed over: " + ", ".join(
+                f"{count} {_plural(kind, count)}" for kind, count in sorted(
+                    summary.passed_over.items(), key=lambda item: (-item[1], item[0]))))
 
     def _verb(self) -> str:
         return "would write" if self.dry_run else "wrote"
@@ -109,6 +116,15 @@ def _relative(event: Event) -> str:
         return event.path.relative_to(event.path.cwd()).as_posix()
     except ValueError:
         return str(event.path)
+
+
+def _plural(kind: str, count: int) -> str:
+    """ "revisit record" -> "revisit records"; "HTTP status 404" stays as it is."""
+    if count == 1 or not kind.endswith(("record", "file", "response", "capture of a URL")):
+        return kind
+    if kind.endswith(" of a URL"):
+        return kind.replace("capture of a URL", "captures of a URL")
+    return kind + "s"
 
 
 def _reason(note: str) -> str:

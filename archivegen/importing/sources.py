@@ -2,24 +2,47 @@
 
 A folder is walked in sorted order (so imports are reproducible), hidden entries (``.git``) are
 skipped and symlinked folders are not followed (a link loop must not hang an import). Files in a
-folder are taken by their extension; a file named on the command line is always taken, its kind
-sniffed from its first bytes when the extension says nothing. ``.gz`` files are read through
-gzip, as scrapers often store pages that way.
+folder are taken by their extension, and the others counted by kind, so the summary can say
+what a folder held that is no input ("3 Markdown files, 2 images"). A file named on the command
+line is taken unless its extension names a kind that is no article input (a Markdown article
+is content already, a YAML file is configuration): that is refused with one line saying so,
+since importing it as text would make an article of its front matter. A name whose extension
+says nothing is sniffed from its first bytes. ``.gz`` files are read through gzip, as scrapers
+often store pages that way. Web archives (``.warc``, ``.warc.gz``, ``.wacz``) are their own
+kinds, read by ``webarchive``.
 """
 
 from __future__ import annotations
 
 import os
 import zlib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
-KINDS = ("text", "html", "json", "jsonl")
+KINDS = ("text", "html", "json", "jsonl", "warc", "wacz")
 EXTENSIONS = {
     ".txt": "text", ".text": "text",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
     ".json": "json",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".jl": "jsonl",
+    ".warc": "warc", ".wacz": "wacz",
+}
+# Kinds that are no article input: (the words for a count of them, why a named one is refused).
+_MARKDOWN = ("Markdown", "is a Markdown article, already content: put it in content/")
+_YAML = ("YAML", "is a YAML file (configuration?), not an article")
+_IMAGE = ("image", "is an image, not an article")
+_ARCHIVE = ("archive", "is a compressed archive: unpack it first (a .wacz web archive is read as it is)")
+NOT_INPUTS = {
+    ".md": _MARKDOWN, ".markdown": _MARKDOWN, ".mdown": _MARKDOWN,
+    ".yaml": _YAML, ".yml": _YAML,
+    ".toml": ("TOML", "is a TOML file (configuration?), not an article"),
+    ".png": _IMAGE, ".jpg": _IMAGE, ".jpeg": _IMAGE, ".gif": _IMAGE, ".svg": _IMAGE, ".webp": _IMAGE,
+    ".avif": _IMAGE, ".ico": _IMAGE, ".bmp": _IMAGE, ".tif": _IMAGE, ".tiff": _IMAGE,
+    ".pdf": ("PDF", "is a PDF document: save the article as HTML or text to import it"),
+    ".css": ("style sheet", "is a style sheet, not an article"),
+    ".js": ("script", "is a script, not an article"),
+    ".zip": _ARCHIVE, ".tar": _ARCHIVE, ".tgz": _ARCHIVE, ".7z": _ARCHIVE, ".rar": _ARCHIVE,
 }
 MAX_PAGE_BYTES = 64 * 1024 * 1024  # one HTML page or text dump; bigger is not an article
 MAX_DUMP_BYTES = 2 * 1024 * 1024 * 1024  # a JSON(L) dump, after decompression
@@ -64,20 +87,34 @@ def split_dumps(files: list[InputFile], piece_bytes: int = 1 << 20) -> list[Inpu
     return pieces
 
 
-def find_inputs(named: list[Path]) -> tuple[list[InputFile], list[tuple[str, str]]]:
-    """The files to import from ``named``, and (path, reason) for names that cannot be used."""
-    found: list[InputFile] = []
-    problems: list[tuple[str, str]] = []
+@dataclass
+class Inputs:
+    """What the named inputs hold: files to import, names that cannot be used (with the reason),
+    and the files folders held that are no input, counted by kind ("Markdown file" -> 3)."""
+
+    files: list[InputFile] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def find_inputs(named: list[Path]) -> Inputs:
+    """The files to import from ``named``; a named file of a kind that is no input is a problem."""
+    inputs = Inputs()
+    found, problems = inputs.files, inputs.problems
     seen: set[Path] = set()
     for path in named:
         shown = str(path)
         if path.is_dir():
-            for file in _walk(path):
+            for file in _walk(path, inputs.skipped):
                 real = file.resolve()
                 if real not in seen:
                     seen.add(real)
                     found.append(InputFile(file, str(file), kind_of_name(file.name)))
         elif path.is_file():
+            refused = NOT_INPUTS.get(_extension(path.name))
+            if refused and not kind_of_name(path.name):
+                problems.append((shown, f"it {refused[1]}"))
+                continue
             real = path.resolve()
             if real not in seen:
                 seen.add(real)
@@ -87,24 +124,38 @@ def find_inputs(named: list[Path]) -> tuple[list[InputFile], list[tuple[str, str
                              else "broken symbolic link"))
         else:
             problems.append((shown, "no such file or folder"))
-    return found, problems
+    return inputs
 
 
 def kind_of_name(name: str) -> str | None:
-    """The kind a file name announces (``page.html.gz`` is html), or None."""
+    """The kind a file name announces (``page.html.gz`` is html, ``crawl.warc.gz`` warc), or None."""
+    return EXTENSIONS.get(_extension(name))
+
+
+def skipped_kind(name: str) -> str:
+    """What a file a folder held is, in the words the summary counts it with."""
+    known = NOT_INPUTS.get(_extension(name))
+    return f"{known[0]} file" if known else "file of another kind"
+
+
+def _extension(name: str) -> str:
     lower = name.lower()
     if lower.endswith(".gz"):
         lower = lower[:-3]
-    return EXTENSIONS.get(os.path.splitext(lower)[1])
+    return os.path.splitext(lower)[1]
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, skipped: Counter[str]) -> list[Path]:
     files = []
     for root, dirs, names in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
-            if not name.startswith(".") and kind_of_name(name):
+            if name.startswith("."):
+                continue
+            if kind_of_name(name):
                 files.append(Path(root) / name)
+            else:
+                skipped[skipped_kind(name)] += 1
     return files
 
 

@@ -158,9 +158,17 @@ class ContentWriter:
 
 
 def candidate_slugs(document: Document) -> list[str]:
-    """The article's slugs in order of preference; each plus ".md" fits a 255-byte file name."""
+    """The article's slugs in order of preference; each plus ".md" fits a 255-byte file name.
+
+    A document with a ``name_suffix`` (one of several captures of a page) never takes the plain
+    name: its captures must not settle into each other's files.
+    """
     day = f"-{document.date:%Y-%m-%d}"
     digest = f"-{short_hash(document.content_hash + document.title)}"
+    if document.name_suffix:
+        suffix = f"-{document.name_suffix}"
+        return [make_slug(document.title, FILE_SLUG_BYTES - len(suffix)) + suffix,
+                make_slug(document.title, FILE_SLUG_BYTES - len(suffix + digest)) + suffix + digest]
     return [make_slug(document.title, FILE_SLUG_BYTES),
             make_slug(document.title, FILE_SLUG_BYTES - len(day)) + day,
             make_slug(document.title, FILE_SLUG_BYTES - len(digest)) + digest]
