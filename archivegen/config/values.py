@@ -88,11 +88,15 @@ def field_name(value: Any) -> str:
 
 def pagination(value: Any) -> str:
     """How listing pages are numbered (``site/pagination.py`` explains both)."""
-    name = string_value(value)
-    if name not in PAGINATIONS:
-        hint = suggestion(name, PAGINATIONS)
-        raise Invalid(f"expected newest-first or stable, got {name[:40]}"
-                      + (f" (did you mean {hint}?)" if hint else ""))
+    return one_of(string_value(value), PAGINATIONS)
+
+
+def one_of(name: str, choices: tuple[str, ...]) -> str:
+    """``name`` if it is one of ``choices``; else the error lists them and the nearest one."""
+    if name not in choices:
+        hint = suggestion(name, choices)
+        listed = ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
+        raise Invalid(f"expected {listed}, got {name[:40]}" + (f" (did you mean {hint}?)" if hint else ""))
     return name
 
 
@@ -273,12 +277,7 @@ def source_tags(value: Any) -> str:
     YAML 1.1 reads an unquoted ``off`` as false (and ``on`` as true), so those mean off and keep."""
     if isinstance(value, bool):
         return "keep" if value else "off"
-    mode = string_value(value)
-    if mode not in SOURCE_TAG_MODES:
-        hint = suggestion(mode, SOURCE_TAG_MODES)
-        raise Invalid(f"expected keep, off or map, got {mode[:40]}"
-                      + (f" (did you mean {hint}?)" if hint else ""))
-    return mode
+    return one_of(string_value(value), SOURCE_TAG_MODES)
 
 
 def tag_map(value: Any) -> tuple[tuple[str, str], ...]:
